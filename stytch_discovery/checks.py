@@ -1,0 +1,236 @@
+"""System checks for ``settings.STYTCH_DISCOVERY``; every message has an id listed in the README."""
+
+from __future__ import annotations
+
+import ipaddress
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+from django.utils.module_loading import import_string
+
+from .conf import DEFAULTS, STYTCH_BASE_URLS, app_settings
+
+Check = Callable[[], Iterable[CheckMessage]]
+
+_NUMBER_SETTINGS = {
+    # name: (id, smallest allowed value, strictly greater?)
+    "CONNECT_TIMEOUT": ("stytch_discovery.E006", 0.0, True),
+    "READ_TIMEOUT": ("stytch_discovery.E006", 0.0, True),
+    "RETRY_BACKOFF": ("stytch_discovery.E008", 0.0, False),
+    "RETRY_DEADLINE": ("stytch_discovery.E008", 0.0, True),
+    "MAX_RETRY_AFTER": ("stytch_discovery.E008", 0.0, False),
+}
+_COOKIE_NAME_SETTINGS = ("IST_COOKIE_NAME", "SESSION_COOKIE_NAME", "SESSION_JWT_COOKIE_NAME")
+_BOOL_SETTINGS = ("CACHE_ENABLED", "ACCEPT_SDK_IST_COOKIE", "RETURN_TOKENS_IN_BODY")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_shape() -> Iterable[CheckMessage]:
+    value = getattr(settings, "STYTCH_DISCOVERY", {})
+    if not isinstance(value, dict):
+        yield Error(
+            "STYTCH_DISCOVERY must be a dict.",
+            hint="Set STYTCH_DISCOVERY = {'PROJECT_ID': ..., 'SECRET': ...}.",
+            id="stytch_discovery.E009",
+        )
+        return
+    for key in sorted(set(value) - set(DEFAULTS)):
+        yield Warning(
+            f"STYTCH_DISCOVERY has an unknown key {key!r}; it is ignored.",
+            hint="Check the spelling against the settings table in the README.",
+            id="stytch_discovery.W003",
+        )
+
+
+def _check_credentials() -> Iterable[CheckMessage]:
+    project_id = app_settings.PROJECT_ID
+    if not project_id or not isinstance(project_id, str):
+        yield Error(
+            "No Stytch project id is configured.",
+            hint="Set STYTCH_DISCOVERY['PROJECT_ID'] or the STYTCH_PROJECT_ID environment variable.",
+            id="stytch_discovery.E001",
+        )
+    secret = app_settings.SECRET
+    if not secret or not isinstance(secret, str):
+        yield Error(
+            "No Stytch secret is configured.",
+            hint="Set STYTCH_DISCOVERY['SECRET'] or the STYTCH_SECRET environment variable.",
+            id="stytch_discovery.E002",
+        )
+
+
+def _check_environment() -> Iterable[CheckMessage]:
+    explicit = app_settings.get("ENVIRONMENT")
+    if explicit is not None and explicit not in STYTCH_BASE_URLS:
+        yield Error(
+            f"STYTCH_DISCOVERY['ENVIRONMENT'] must be 'test', 'live' or None, not {explicit!r}.",
+            hint="Leave it unset to infer it from the project id, or set BASE_URL for a custom host.",
+            id="stytch_discovery.E003",
+        )
+        return
+    project_id = app_settings.PROJECT_ID or ""
+    inferred = "live" if project_id.startswith("project-live-") else "test"
+    if explicit and project_id and explicit != inferred:
+        yield Warning(
+            f"ENVIRONMENT is {explicit!r} but the project id looks like a {inferred!r} project.",
+            hint="Stytch rejects test ids on the live host and live ids on the test host.",
+            id="stytch_discovery.W002",
+        )
+    if app_settings.ENVIRONMENT == "test" and not app_settings.get("BASE_URL") and not settings.DEBUG:
+        yield Warning(
+            "The Stytch test environment is in use while DEBUG is False.",
+            hint="Use a project-live- id in production, or silence stytch_discovery.W001 on staging.",
+            id="stytch_discovery.W001",
+        )
+
+
+def _check_base_url() -> Iterable[CheckMessage]:
+    base_url = app_settings.get("BASE_URL")
+    if base_url is None:
+        return
+    parts = urlsplit(base_url) if isinstance(base_url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        yield Error(
+            f"STYTCH_DISCOVERY['BASE_URL'] is not an http(s) URL: {base_url!r}.",
+            hint="Use e.g. 'https://test.stytch.com' or the fake's 'http://127.0.0.1:8765'.",
+            id="stytch_discovery.E004",
+        )
+    elif parts.scheme == "http" and not _is_loopback(parts.hostname):
+        yield Error(
+            "STYTCH_DISCOVERY['BASE_URL'] uses plain http to a host that is not loopback.",
+            hint="The project secret travels in every request: use https.",
+            id="stytch_discovery.E005",
+        )
+
+
+def _check_numbers() -> Iterable[CheckMessage]:
+    for name, (check_id, floor, strict) in _NUMBER_SETTINGS.items():
+        value = app_settings.get(name)
+        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not is_number or (value <= floor if strict else value < floor):
+            bound = "a positive" if strict else "a non-negative"
+            yield Error(
+                f"STYTCH_DISCOVERY[{name!r}] must be {bound} number of seconds, not {value!r}.",
+                id=check_id,
+            )
+    retries = app_settings.get("MAX_RETRIES")
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        yield Error(
+            f"STYTCH_DISCOVERY['MAX_RETRIES'] must be a non-negative integer, not {retries!r}.",
+            id="stytch_discovery.E007",
+        )
+
+
+def _check_types() -> Iterable[CheckMessage]:
+    for name in _BOOL_SETTINGS:
+        if not isinstance(app_settings.get(name), bool):
+            yield Error(f"STYTCH_DISCOVERY[{name!r}] must be True or False.", id="stytch_discovery.E010")
+    resolver = app_settings.get("USER_RESOLVER")
+    try:
+        if not callable(import_string(resolver)):
+            raise TypeError(resolver)
+    except (ImportError, TypeError, ValueError):
+        yield Error(
+            f"STYTCH_DISCOVERY['USER_RESOLVER'] is not an importable callable: {resolver!r}.",
+            hint="Give a dotted path such as 'myproject.stytch.resolve_user'.",
+            id="stytch_discovery.E011",
+        )
+
+
+def _check_cookies() -> Iterable[CheckMessage]:
+    names = [app_settings.get(name) for name in _COOKIE_NAME_SETTINGS]
+    if not all(isinstance(name, str) and name and name.isprintable() for name in names):
+        yield Error("Cookie names must be non-empty strings.", id="stytch_discovery.E012")
+    elif len(set(names)) != len(names):
+        yield Error(
+            "IST_COOKIE_NAME, SESSION_COOKIE_NAME and SESSION_JWT_COOKIE_NAME must differ.",
+            id="stytch_discovery.E012",
+        )
+    samesite = app_settings.get("COOKIE_SAMESITE")
+    if samesite not in ("Lax", "Strict", "None"):
+        yield Error(
+            f"STYTCH_DISCOVERY['COOKIE_SAMESITE'] must be 'Lax', 'Strict' or 'None', not {samesite!r}.",
+            id="stytch_discovery.E013",
+        )
+    elif samesite == "None" and not app_settings.COOKIE_SECURE:
+        yield Warning(
+            "COOKIE_SAMESITE is 'None' but cookies are not Secure; browsers will drop them.",
+            id="stytch_discovery.W004",
+        )
+    if app_settings.get("COOKIE_SECURE") is False and not settings.DEBUG:
+        yield Warning(
+            "COOKIE_SECURE is False while DEBUG is False: tokens may travel over plain http.",
+            id="stytch_discovery.W005",
+        )
+    if app_settings.RETURN_TOKENS_IN_BODY is True and not settings.DEBUG:
+        yield Warning(
+            "RETURN_TOKENS_IN_BODY puts session tokens where JavaScript can read them.",
+            hint="Prefer the HttpOnly cookies unless a non-browser client needs the tokens.",
+            id="stytch_discovery.W006",
+        )
+
+
+def _check_redirects() -> Iterable[CheckMessage]:
+    hosts = app_settings.get("ALLOWED_REDIRECT_HOSTS")
+    if not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
+        yield Error(
+            "STYTCH_DISCOVERY['ALLOWED_REDIRECT_HOSTS'] must be a list of host names.",
+            id="stytch_discovery.E014",
+        )
+    for name in ("LOGIN_REDIRECT_URL", "DISCOVERY_REDIRECT_URL"):
+        value = app_settings.get(name)
+        if value is not None and not isinstance(value, str):
+            yield Error(f"STYTCH_DISCOVERY[{name!r}] must be a string URL.", id="stytch_discovery.E015")
+
+
+def _check_throttles() -> Iterable[CheckMessage]:
+    rates: Any = app_settings.get("THROTTLE_RATES")
+    if not isinstance(rates, dict):
+        yield Error("STYTCH_DISCOVERY['THROTTLE_RATES'] must be a dict.", id="stytch_discovery.E016")
+        return
+    for scope, rate in rates.items():
+        valid = rate is None or (
+            isinstance(rate, str)
+            and rate.count("/") == 1
+            and rate.split("/")[0].isdigit()
+            and rate.split("/")[1][:1] in ("s", "m", "h", "d")
+        )
+        if not valid:
+            yield Error(
+                f"Throttle rate {rate!r} for {scope!r} is not like '10/min' or None.",
+                id="stytch_discovery.E016",
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    _check_credentials,
+    _check_environment,
+    _check_base_url,
+    _check_numbers,
+    _check_types,
+    _check_cookies,
+    _check_redirects,
+    _check_throttles,
+)
+
+
+def check_settings(**kwargs: Any) -> list[CheckMessage]:
+    """Validate ``STYTCH_DISCOVERY``; registered in ``AppConfig.ready``."""
+    messages = list(_check_shape())
+    if any(message.id == "stytch_discovery.E009" for message in messages):
+        return messages
+    for check in CHECKS:
+        messages.extend(check())
+    return messages

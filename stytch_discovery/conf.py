@@ -1,0 +1,199 @@
+"""Typed settings over ``settings.STYTCH_DISCOVERY``, read at access time.
+
+Nothing is cached, so ``override_settings`` and pytest-django's ``settings`` fixture
+just work. Every key is documented in the README and validated by ``checks.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+
+STYTCH_BASE_URLS = {
+    "test": "https://test.stytch.com",
+    "live": "https://api.stytch.com",
+}
+
+DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
+    "stytch_discovery.send": "5/min",
+    "stytch_discovery.authenticate": "20/min",
+    "stytch_discovery.list": "60/min",
+    "stytch_discovery.create": "10/hour",
+    "stytch_discovery.exchange": "30/min",
+    "stytch_discovery.cached": "120/min",
+}
+
+#: Every key this app reads, with its default. ``checks.py`` warns about any other key.
+DEFAULTS: dict[str, Any] = {
+    "PROJECT_ID": None,
+    "SECRET": None,
+    "ENVIRONMENT": None,
+    "BASE_URL": None,
+    "CONNECT_TIMEOUT": 3.05,
+    "READ_TIMEOUT": 10.0,
+    "MAX_RETRIES": 2,
+    "RETRY_BACKOFF": 0.2,
+    "RETRY_DEADLINE": 15.0,
+    "MAX_RETRY_AFTER": 5.0,
+    "CACHE_ENABLED": True,
+    "USER_RESOLVER": "stytch_discovery.cache.default_user_resolver",
+    "IST_COOKIE_NAME": "stytch_discovery_ist",
+    "SESSION_COOKIE_NAME": "stytch_session",
+    "SESSION_JWT_COOKIE_NAME": "stytch_session_jwt",
+    "ACCEPT_SDK_IST_COOKIE": True,
+    "COOKIE_DOMAIN": None,
+    "COOKIE_PATH": "/",
+    "COOKIE_SAMESITE": "Lax",
+    "COOKIE_SECURE": None,
+    "RETURN_TOKENS_IN_BODY": False,
+    "DISCOVERY_REDIRECT_URL": None,
+    "LOGIN_REDIRECT_URL": "/",
+    "ALLOWED_REDIRECT_HOSTS": [],
+    "THROTTLE_RATES": {},
+}
+
+
+class StytchDiscoverySettings:
+    """One typed property per setting; each read goes to ``django.conf.settings``."""
+
+    def _raw(self) -> dict[str, Any]:
+        value = getattr(settings, "STYTCH_DISCOVERY", None)
+        return value if isinstance(value, dict) else {}
+
+    def get(self, name: str) -> Any:
+        return self._raw().get(name, DEFAULTS[name])
+
+    @property
+    def user_keys(self) -> set[str]:
+        return set(self._raw())
+
+    # -- credentials and where Stytch is --------------------------------------------------
+
+    @property
+    def PROJECT_ID(self) -> str | None:
+        return self.get("PROJECT_ID") or os.environ.get("STYTCH_PROJECT_ID") or None
+
+    @property
+    def SECRET(self) -> str | None:
+        return self.get("SECRET") or os.environ.get("STYTCH_SECRET") or None
+
+    @property
+    def ENVIRONMENT(self) -> str:
+        """``"test"`` or ``"live"``: explicit, else inferred from the project id like the SDKs."""
+        explicit = self.get("ENVIRONMENT")
+        if explicit:
+            return str(explicit)
+        project_id = self.PROJECT_ID or ""
+        return "live" if project_id.startswith("project-live-") else "test"
+
+    @property
+    def BASE_URL(self) -> str:
+        """The Stytch API root without a trailing slash; ``BASE_URL`` wins over the environment."""
+        explicit = self.get("BASE_URL")
+        if explicit:
+            return str(explicit).rstrip("/")
+        return STYTCH_BASE_URLS.get(self.ENVIRONMENT, STYTCH_BASE_URLS["test"])
+
+    # -- transport ---------------------------------------------------------------------------
+
+    @property
+    def CONNECT_TIMEOUT(self) -> float:
+        return float(self.get("CONNECT_TIMEOUT"))
+
+    @property
+    def READ_TIMEOUT(self) -> float:
+        return float(self.get("READ_TIMEOUT"))
+
+    @property
+    def MAX_RETRIES(self) -> int:
+        return int(self.get("MAX_RETRIES"))
+
+    @property
+    def RETRY_BACKOFF(self) -> float:
+        return float(self.get("RETRY_BACKOFF"))
+
+    @property
+    def RETRY_DEADLINE(self) -> float:
+        return float(self.get("RETRY_DEADLINE"))
+
+    @property
+    def MAX_RETRY_AFTER(self) -> float:
+        return float(self.get("MAX_RETRY_AFTER"))
+
+    # -- cache -------------------------------------------------------------------------------
+
+    @property
+    def CACHE_ENABLED(self) -> bool:
+        return bool(self.get("CACHE_ENABLED"))
+
+    @property
+    def USER_RESOLVER(self) -> str:
+        return str(self.get("USER_RESOLVER"))
+
+    # -- tokens in cookies -------------------------------------------------------------------
+
+    @property
+    def IST_COOKIE_NAME(self) -> str:
+        return str(self.get("IST_COOKIE_NAME"))
+
+    @property
+    def SESSION_COOKIE_NAME(self) -> str:
+        return str(self.get("SESSION_COOKIE_NAME"))
+
+    @property
+    def SESSION_JWT_COOKIE_NAME(self) -> str:
+        return str(self.get("SESSION_JWT_COOKIE_NAME"))
+
+    @property
+    def ACCEPT_SDK_IST_COOKIE(self) -> bool:
+        return bool(self.get("ACCEPT_SDK_IST_COOKIE"))
+
+    @property
+    def COOKIE_DOMAIN(self) -> str | None:
+        value = self.get("COOKIE_DOMAIN")
+        return str(value) if value else None
+
+    @property
+    def COOKIE_PATH(self) -> str:
+        return str(self.get("COOKIE_PATH"))
+
+    @property
+    def COOKIE_SAMESITE(self) -> str:
+        return str(self.get("COOKIE_SAMESITE"))
+
+    @property
+    def COOKIE_SECURE(self) -> bool:
+        """Explicit, else ``Secure`` everywhere except under ``DEBUG``."""
+        value = self.get("COOKIE_SECURE")
+        return (not settings.DEBUG) if value is None else bool(value)
+
+    @property
+    def RETURN_TOKENS_IN_BODY(self) -> bool:
+        return bool(self.get("RETURN_TOKENS_IN_BODY"))
+
+    # -- magic links and redirects -----------------------------------------------------------
+
+    @property
+    def DISCOVERY_REDIRECT_URL(self) -> str | None:
+        value = self.get("DISCOVERY_REDIRECT_URL")
+        return str(value) if value else None
+
+    @property
+    def LOGIN_REDIRECT_URL(self) -> str:
+        return str(self.get("LOGIN_REDIRECT_URL"))
+
+    @property
+    def ALLOWED_REDIRECT_HOSTS(self) -> list[str]:
+        return [str(host) for host in self.get("ALLOWED_REDIRECT_HOSTS")]
+
+    # -- throttling --------------------------------------------------------------------------
+
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:
+        """App defaults overlaid with the project's ``THROTTLE_RATES`` (``None`` disables one)."""
+        return {**DEFAULT_THROTTLE_RATES, **self.get("THROTTLE_RATES")}
+
+
+app_settings = StytchDiscoverySettings()
