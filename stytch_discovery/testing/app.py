@@ -1,0 +1,217 @@
+"""Request dispatch: control endpoints, recording, faults, routing, auth and envelopes.
+
+Transport-free: :meth:`FakeApp.handle` maps (method, target, headers, body) to a
+:class:`Reply`, which the HTTP layer writes. The control operations are public methods, so
+:class:`~stytch_discovery.testing.FakeStytch` and ``/_fake/...`` share one implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import Message
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import payloads, seeding, validation
+from .api import StytchApi
+from .errors import ApiError, default_error_type, invalid_argument
+from .faults import FaultPlan, FaultRule
+from .recording import Recorder
+from .state import FakeState
+
+Json = dict[str, Any]
+
+JSON_TYPE = "application/json"
+MALFORMED_BODY = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON_TYPE
+    headers: tuple[tuple[str, str], ...] = ()
+    drop: bool = False  # close the connection without answering
+
+
+def json_reply(status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
+    return Reply(status, json.dumps(payload).encode(), headers=headers)
+
+
+def new_request_id() -> str:
+    return f"request-id-test-{uuid.uuid4()}"
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+class FakeApp:
+    def __init__(self, *, project_id: str, secret: str, default_discovery_redirect_url: str | None) -> None:
+        self.state = FakeState()
+        self.faults = FaultPlan()
+        self.recorder = Recorder()
+        self.api = StytchApi(self.state, project_id, default_discovery_redirect_url)
+        self._credentials = f"{project_id}:{secret}".encode()
+        self._control: dict[str, tuple[str, Callable[[Json], Any]]] = {
+            "/_fake/outbox": ("GET", lambda _: {"messages": self.outbox()}),
+            "/_fake/seed": ("POST", self.seed),
+            "/_fake/intermediate_sessions": ("POST", self._mint_from_json),
+            "/_fake/faults": ("POST", self._add_fault_from_json),
+            "/_fake/stats": ("GET", lambda _: self.stats()),
+            "/_fake/requests": ("GET", lambda _: self.requests()),
+            "/_fake/reset": ("POST", lambda _: self.reset()),
+            "/_fake/clock": ("POST", self._advance_clock_from_json),
+        }
+
+    # -- control operations ---------------------------------------------------------------
+
+    def seed(self, data: Json) -> Json:
+        with self.state.lock:
+            return seeding.seed(self.state, data)
+
+    def outbox(self) -> list[Json]:
+        with self.state.lock:
+            return [dict(message) for message in self.state.outbox]
+
+    def mint_intermediate_session(self, email_address: str) -> Json:
+        email = validation.email_address({"email_address": email_address})
+        with self.state.lock:
+            ist = self.state.mint_intermediate_session(email)
+        return {"intermediate_session_token": ist.token, "expires_at": payloads.iso(ist.expires_at)}
+
+    def add_fault(self, rule: Json) -> Json:
+        fault = FaultRule.from_json(rule)
+        self.faults.add(fault)
+        return fault.to_json()
+
+    def stats(self) -> Json:
+        return self.recorder.stats()
+
+    def requests(self) -> list[Json]:
+        return self.recorder.requests()
+
+    def reset(self) -> Json:
+        with self.state.lock:
+            self.state.reset()
+        self.faults.clear()
+        self.recorder.reset()
+        return {}
+
+    def advance_clock(self, seconds: float) -> Json:
+        if seconds < 0:
+            raise invalid_argument("advance_seconds must be a non-negative number.")
+        with self.state.lock:
+            self.state.clock_offset += timedelta(seconds=seconds)
+            return {"now": payloads.iso(self.state.now())}
+
+    def _mint_from_json(self, body: Json) -> Json:
+        return self.mint_intermediate_session(validation.required_str(body, "email_address"))
+
+    def _add_fault_from_json(self, body: Json) -> Json:
+        return self.add_fault(body)
+
+    def _advance_clock_from_json(self, body: Json) -> Json:
+        seconds = body.get("advance_seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise invalid_argument("advance_seconds must be a number.")
+        return self.advance_clock(seconds)
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Message, body: bytes) -> Reply:
+        path = urlsplit(target).path
+        if path.startswith("/_fake/"):
+            return self._serve(lambda: self._control_call(method, path, body), envelope=False)
+        self.recorder.record(method, path, headers.items(), parse_json(body))
+        draw = self.faults.draw(path)
+        if draw.delay_seconds:
+            time.sleep(draw.delay_seconds)
+        if draw.rule is not None:
+            return fault_reply(draw.rule)
+        return self._serve(lambda: self._api_call(method, path, headers, body), envelope=True)
+
+    def _serve(self, call: Callable[[], Any], *, envelope: bool) -> Reply:
+        request_id = new_request_id()
+        try:
+            result = call()
+        except ApiError as error:
+            return json_reply(error.status, error.envelope(request_id))
+        except Exception as error:
+            # A bug in the fake: say so in a Stytch-shaped 500 rather than dropping the line.
+            failure = ApiError(500, "internal_server_error", f"Fake Stytch failed: {error!r}")
+            return json_reply(500, failure.envelope(request_id))
+        if envelope:
+            result = {"status_code": 200, "request_id": request_id, **result}
+        return json_reply(200, result)
+
+    def _control_call(self, method: str, path: str, body: bytes) -> Any:
+        if path not in self._control:
+            raise ApiError(404, "route_not_found")
+        allowed, operation = self._control[path]
+        if method != allowed:
+            raise ApiError(405, "method_not_allowed")
+        return operation(json_object(body) if method == "POST" else {})
+
+    def _api_call(self, method: str, path: str, headers: Message, body: bytes) -> Json:
+        if path.startswith("/v1/b2b/sessions/jwks/"):
+            if method != "GET":
+                raise ApiError(405, "method_not_allowed")
+            if path != self.api.jwks_path:
+                raise ApiError(404, "project_not_found")
+            return self.api.jwks()
+        handler = self.api.routes.get(path)
+        if handler is None:
+            raise ApiError(404, "route_not_found")
+        if method != "POST":
+            raise ApiError(405, "method_not_allowed")
+        if not self._authorized(headers.get("Authorization", "")):
+            raise ApiError(401, "unauthorized_credentials")
+        request = json_object(body)
+        with self.state.lock:
+            return handler(request)
+
+    def _authorized(self, header: str) -> bool:
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            given = base64.b64decode(encoded.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        return hmac.compare_digest(given, self._credentials)
+
+
+def json_object(body: bytes) -> Json:
+    """An empty body counts as ``{}`` (control endpoints are often called without one)."""
+    parsed = parse_json(body) if body.strip() else {}
+    if not isinstance(parsed, dict):
+        raise ApiError(400, "bad_request", "The request body must be a JSON object.")
+    return parsed
+
+
+def fault_reply(rule: FaultRule) -> Reply:
+    if rule.drop:
+        return Reply(0, drop=True)
+    if rule.malformed:
+        return Reply(rule.status or 502, MALFORMED_BODY, content_type="text/html")
+    request_id = new_request_id()
+    if rule.retry_after is not None:
+        error = ApiError(429, "too_many_requests")
+        return json_reply(429, error.envelope(request_id), (("Retry-After", str(rule.retry_after)),))
+    status = rule.status or 500
+    error = ApiError(status, rule.error_type or default_error_type(status))
+    return json_reply(status, error.envelope(request_id))

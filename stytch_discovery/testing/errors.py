@@ -1,0 +1,142 @@
+"""Stytch error types the fake answers with, and their canonical messages.
+
+Strings and statuses follow the wire contract (shared/docs/stytch-contract.md, section 5.3).
+Where the contract marks a status as a guess, the fake picks the one that real Stytch uses for
+the nearest confirmed case:
+
+* every "not found" condition (IST, session, magic link, organization) is a 404;
+* every validation failure of a request field is a 400;
+* PKCE failures are 400, credentials failures are 401, rate limiting is 429.
+
+Error types that the contract does not name at all (the fake needed one anyway) are marked
+"fake's choice" below.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    "bad_request": "The request body could not be parsed.",
+    "invalid_argument": "A request field has the wrong type or value.",
+    "unauthorized_credentials": "Unauthorized credentials.",
+    "route_not_found": "The requested route was not found.",
+    "method_not_allowed": "The HTTP method is not allowed for this route.",
+    "too_many_requests": "Too many requests have been made.",
+    "internal_server_error": (
+        "Oops, something seems to have gone wrong, please reach out to support@stytch.com "
+        "to let us know what went wrong."
+    ),
+    "server_unavailable": "The server is temporarily unavailable.",
+    "intermediate_session_not_found": "Intermediate session could not be found.",
+    "session_not_found": "Session could not be found.",
+    "unable_to_parse_session_jwt": "The session JWT could not be parsed or verified.",
+    "no_session_arguments": (
+        "One of intermediate_session_token, session_token or session_jwt must be provided."
+    ),
+    "too_many_session_arguments": (
+        "Only one of intermediate_session_token, session_token or session_jwt may be provided."
+    ),
+    "magic_link_not_found": (
+        "The magic link could not be authenticated because it was either already used or "
+        "expired. Send another magic link to this user."
+    ),
+    "pkce_mismatch": "The PKCE code verifier does not match the PKCE code challenge.",
+    "pkce_expected_code_verifier": "This magic link was sent with PKCE: a code verifier is required.",
+    "pkce_did_not_expect_code_verifier": (
+        "This magic link was sent without PKCE: a code verifier was not expected."
+    ),
+    "invalid_email": "Email format is invalid.",
+    "no_discovery_redirect_url_set": (
+        "No discovery redirect URL was provided and no default discovery redirect URL is set."
+    ),
+    "invalid_discovery_redirect_url": "The discovery_redirect_url must be an http(s) URL.",
+    "organization_not_found": "Organization could not be found.",
+    "invalid_intermediate_session_token_for_organization": (
+        "The intermediate session token cannot be used to join this organization."
+    ),
+    "organization_slug_already_used": (
+        "The provided organization_slug is already used in another organization."
+    ),
+    "invalid_organization_slug": (
+        "The organization_slug must be at least 2 characters long and may only contain "
+        "alphanumerics and the reserved characters '-', '.', '_', or '~'. At least one "
+        "character must be alphanumeric."
+    ),
+    "invalid_organization_name": "The organization_name must be between 1 and 128 characters.",
+    # Fake's choice: the contract names no error type for external-id problems.
+    "invalid_organization_external_id": (
+        "The organization_external_id must be 1 to 128 characters from alphanumerics and '.', "
+        "'_', '-' or '|'."
+    ),
+    "organization_external_id_already_used": (
+        "The provided organization_external_id is already used in another organization."
+    ),
+    "organization_logo_url_too_long": "The organization_logo_url is too long.",
+    "metadata_invalid_format": "trusted_metadata must be a JSON object.",
+    "metadata_too_large": "trusted_metadata is too large.",
+    "metadata_too_many_keys": "trusted_metadata has too many keys.",
+    "invalid_session_duration_minutes": "session_duration_minutes must be between 5 and 527040.",
+    "custom_claims_too_large": "session_custom_claims cannot exceed 4 kilobytes.",
+    "stytch_claims_in_custom_claims": (
+        "session_custom_claims cannot contain claims in the https://stytch.com/ namespace."
+    ),
+    "organization_settings_domain_too_common": (
+        "Common email domains cannot be used in email_allowed_domains."
+    ),
+    "organization_settings_invalid_domain": "email_allowed_domains contains an invalid domain.",
+    "organization_settings_duplicate_domain": "email_allowed_domains contains a duplicate domain.",
+    "invalid_organization_allowed_auth_methods": "allowed_auth_methods contains an invalid value.",
+    "invalid_organization_allowed_mfa_methods": "allowed_mfa_methods contains an invalid value.",
+    "allowed_auth_methods_required_for_restricted": (
+        "allowed_auth_methods is required when auth_methods is RESTRICTED."
+    ),
+    "allowed_mfa_methods_required_for_restricted": (
+        "allowed_mfa_methods is required when mfa_methods is RESTRICTED."
+    ),
+    "invalid_organization_mfa_policy": "mfa_policy must be REQUIRED_FOR_ALL or OPTIONAL.",
+    "invalid_oauth_allowed_tenants_format": (
+        "allowed_oauth_tenants must map slack, hubspot or github to a list of tenant ids."
+    ),
+    # Fake's choice, for seeding two members with one email in one organization.
+    "duplicate_member_email": "A member with this email address already exists.",
+    # Fake's choice, for a JWKS request naming another project.
+    "project_not_found": "Project could not be found.",
+}
+
+# The error_type a fault answers with when the rule names only a status.
+DEFAULT_ERROR_TYPES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized_credentials",
+    404: "route_not_found",
+    405: "method_not_allowed",
+    429: "too_many_requests",
+    500: "internal_server_error",
+}
+
+
+def default_error_type(status: int) -> str:
+    if status in DEFAULT_ERROR_TYPES:
+        return DEFAULT_ERROR_TYPES[status]
+    return "server_unavailable" if status >= 500 else "bad_request"
+
+
+class ApiError(Exception):
+    """A Stytch error answer: the HTTP layer turns it into the error envelope."""
+
+    def __init__(self, status: int, error_type: str, message: str | None = None) -> None:
+        self.status = status
+        self.error_type = error_type
+        self.message = message or MESSAGES.get(error_type, "An error occurred.")
+        super().__init__(f"{status} {error_type}: {self.message}")
+
+    def envelope(self, request_id: str) -> dict[str, object]:
+        return {
+            "status_code": self.status,
+            "request_id": request_id,
+            "error_type": self.error_type,
+            "error_message": self.message,
+            "error_url": f"https://stytch.com/docs/b2b/api/errors/{self.status}#{self.error_type}",
+        }
+
+
+def invalid_argument(message: str) -> ApiError:
+    return ApiError(400, "invalid_argument", message)

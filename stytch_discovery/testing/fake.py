@@ -1,0 +1,150 @@
+"""FakeStytch: the fake's public face. It owns the app and runs the HTTP server thread."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from . import jwt
+from .app import FakeApp
+from .server import FakeHTTPServer
+
+Json = dict[str, Any]
+
+DEFAULT_PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000"
+DEFAULT_SECRET = "secret-test-fake-local-only"  # noqa: S105 - a published test-only value
+
+
+class FakeStytch:
+    """A stateful fake of Stytch B2B discovery, served over HTTP on loopback.
+
+    ``with FakeStytch() as fake: ...`` starts it on a free port; point a client (or the
+    official SDK, ``B2BClient(..., environment=fake.base_url + "/")``) at ``fake.base_url``
+    with ``fake.project_id`` and ``fake.secret``.
+    """
+
+    def __init__(
+        self,
+        *,
+        project_id: str = DEFAULT_PROJECT_ID,
+        secret: str = DEFAULT_SECRET,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default_discovery_redirect_url: str | None = None,
+    ) -> None:
+        self.project_id = project_id
+        self.secret = secret
+        self.host = host
+        self._requested_port = port
+        self.app = FakeApp(
+            project_id=project_id,
+            secret=secret,
+            default_discovery_redirect_url=default_discovery_redirect_url,
+        )
+        self._server: FakeHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> FakeStytch:
+        if self._server is not None:
+            raise RuntimeError("FakeStytch is already running.")
+        self._server = FakeHTTPServer((self.host, self._requested_port), self.app)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-stytch-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        # Warm the process-wide RSA key off the request path (about 0.3-1 s, once).
+        threading.Thread(target=jwt.signing_key, name="fake-stytch-key", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeStytch:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeStytch is not running: call start() first.")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """E.g. ``http://127.0.0.1:54321``, without a trailing slash."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    # -- control operations (also served under /_fake/) -----------------------------------
+
+    def seed(self, data: Json) -> Json:
+        """Add organizations, members and identities; see ``seeding`` for the format."""
+        return self.app.seed(data)
+
+    def outbox(self) -> list[Json]:
+        """The discovery magic links "sent": ``email_address``, ``url``, ``token``, ``sent_at``."""
+        return self.app.outbox()
+
+    def mint_intermediate_session(self, email_address: str) -> str:
+        """A fresh discovery IST for the email, as if its magic link had been clicked."""
+        return str(self.app.mint_intermediate_session(email_address)["intermediate_session_token"])
+
+    def add_fault(
+        self,
+        path: str,
+        *,
+        count: int = 1,
+        every: int = 1,
+        status: int | None = None,
+        error_type: str | None = None,
+        latency_ms: int | None = None,
+        retry_after: int | None = None,
+        malformed: bool = False,
+        drop: bool = False,
+    ) -> Json:
+        """Make calls to ``path`` misbehave; see ``faults`` for how rules compose."""
+        return self.app.add_fault(
+            {
+                "path": path,
+                "count": count,
+                "every": every,
+                "status": status,
+                "error_type": error_type,
+                "latency_ms": latency_ms,
+                "retry_after": retry_after,
+                "malformed": malformed,
+                "drop": drop,
+            }
+        )
+
+    def stats(self) -> Json:
+        return self.app.stats()
+
+    def requests(self) -> list[Json]:
+        return self.app.requests()
+
+    def reset(self) -> None:
+        self.app.reset()
+
+    def advance_clock(self, seconds: float) -> None:
+        self.app.advance_clock(seconds)

@@ -1,0 +1,168 @@
+"""JSON builders for Stytch's Organization, Member, MemberSession and discovery objects.
+
+Every field the SDK 15.3.0 models require (contract section 4) is present, with ``""`` or
+``[]`` rather than null where a field is required.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .state import Discovery, Member, MemberSession, Organization, Requirements
+from .validation import email_domain
+
+Json = dict[str, Any]
+
+JWT_LIFETIME = timedelta(minutes=5)
+SESSION_CLAIM = "https://stytch.com/session"
+ORGANIZATION_CLAIM = "https://stytch.com/organization"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def organization(org: Organization) -> Json:
+    settings = org.settings
+    return {
+        "organization_id": org.organization_id,
+        **{key: value for key, value in settings.items() if value is not None},
+        "organization_external_id": settings["organization_external_id"],
+        "sso_jit_provisioning_allowed_connections": [],
+        "sso_active_connections": [],
+        "sso_default_connection_id": None,
+        "scim_active_connection": None,
+        "claimed_email_domains": [],
+        "custom_roles": [],
+        "created_at": iso(org.created_at),
+        "updated_at": iso(org.updated_at),
+    }
+
+
+def member_roles(member: Member, org: Organization) -> list[Json]:
+    """Direct roles plus the organization's implicit roles for the member's email domain."""
+    roles: dict[str, list[Json]] = {
+        role_id: [{"type": "direct_assignment", "details": {}}] for role_id in member.direct_roles
+    }
+    domain = email_domain(member.email_address)
+    for assignment in org.settings["rbac_email_implicit_role_assignments"]:
+        if assignment["domain"] == domain:
+            source = {"type": "email_assignment", "details": {"email_domain": domain}}
+            roles.setdefault(assignment["role_id"], []).append(source)
+    return [{"role_id": role_id, "sources": sources} for role_id, sources in roles.items()]
+
+
+def role_ids(member: Member, org: Organization) -> list[str]:
+    return [role["role_id"] for role in member_roles(member, org)]
+
+
+def member(member: Member, org: Organization) -> Json:
+    return {
+        "organization_id": member.organization_id,
+        "member_id": member.member_id,
+        "email_address": member.email_address,
+        "status": member.status,
+        "name": member.name,
+        "sso_registrations": [],
+        "oauth_registrations": [],
+        "retired_email_addresses": [],
+        "is_breakglass": False,
+        "is_admin": "stytch_admin" in member.direct_roles,
+        "is_locked": False,
+        "email_address_verified": member.email_address_verified,
+        "mfa_enrolled": member.mfa_enrolled,
+        "mfa_phone_number_verified": False,
+        "member_password_id": "",
+        "totp_registration_id": "",
+        "mfa_phone_number": "",
+        "default_mfa_method": "",
+        "roles": member_roles(member, org),
+        "trusted_metadata": {},
+        "untrusted_metadata": {},
+        "external_id": "",
+        "scim_registration": None,
+        "lock_created_at": None,
+        "lock_expires_at": None,
+        "created_at": iso(member.created_at),
+        "updated_at": iso(member.updated_at),
+    }
+
+
+def requirement_fields(requirements: Requirements) -> Json:
+    primary = requirements.primary_auth_methods
+    return {
+        "primary_required": None if primary is None else {"allowed_auth_methods": primary},
+        # Discovery never starts secondary auth, so there is nothing to report yet.
+        "mfa_required": (
+            {"member_options": None, "secondary_auth_initiated": None} if requirements.mfa else None
+        ),
+    }
+
+
+def discovered_organization(found: Discovery, requirements: Requirements) -> Json:
+    return {
+        "member_authenticated": requirements.satisfied,
+        "organization": organization(found.organization),
+        "membership": {
+            "type": found.membership_type,
+            "details": found.details,
+            "member": None if found.member is None else member(found.member, found.organization),
+        },
+        **requirement_fields(requirements),
+    }
+
+
+def authentication_factors(member: Member, when: datetime) -> list[Json]:
+    """The discovery magic link: the only primary factor the fake hands out."""
+    return [
+        {
+            "type": "magic_link",
+            "delivery_method": "email",
+            "last_authenticated_at": iso(when),
+            "created_at": iso(when),
+            "updated_at": iso(when),
+            "email_factor": {"email_id": member.email_id, "email_address": member.email_address},
+        }
+    ]
+
+
+def member_session(session: MemberSession, member: Member, org: Organization) -> Json:
+    return {
+        "member_session_id": session.member_session_id,
+        "member_id": session.member_id,
+        "organization_id": org.organization_id,
+        "organization_slug": org.slug,
+        "started_at": iso(session.started_at),
+        "last_accessed_at": iso(session.last_accessed_at),
+        "expires_at": iso(session.expires_at),
+        "authentication_factors": authentication_factors(member, session.started_at),
+        "roles": role_ids(member, org),
+        "custom_claims": session.custom_claims,
+    }
+
+
+def session_claims(
+    session: MemberSession, member: Member, org: Organization, project_id: str, now: datetime
+) -> Json:
+    """The claims of a session JWT (contract section 6), custom claims merged at top level."""
+    issued_at = int(now.timestamp())
+    return {
+        **session.custom_claims,
+        "aud": [project_id],
+        "exp": issued_at + int(JWT_LIFETIME.total_seconds()),
+        "iat": issued_at,
+        "iss": f"stytch.com/{project_id}",
+        "nbf": issued_at,
+        "sub": member.member_id,
+        SESSION_CLAIM: {
+            "id": session.member_session_id,
+            "started_at": iso(session.started_at),
+            "last_accessed_at": iso(session.last_accessed_at),
+            "expires_at": iso(session.expires_at),
+            "attributes": {"ip_address": "", "user_agent": ""},
+            "authentication_factors": authentication_factors(member, session.started_at),
+            "roles": role_ids(member, org),
+        },
+        ORGANIZATION_CLAIM: {"organization_id": org.organization_id, "slug": org.slug},
+    }

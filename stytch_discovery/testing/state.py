@@ -1,0 +1,394 @@
+"""The fake's domain state: organizations, members, identities, tokens, sessions, outbox.
+
+Thread safety: every method expects the caller to hold :attr:`FakeState.lock` (the API and
+control layers take it once per request), so one request sees and leaves a consistent state.
+
+Time comes from :meth:`FakeState.now`, the real clock plus an offset that tests can move
+forward (``advance_clock``) to expire tokens without sleeping. Session JWTs use that clock
+too, so a JWT minted after advancing the clock carries future ``iat``/``nbf`` values.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from . import validation
+from .errors import ApiError
+
+Json = dict[str, Any]
+
+IST_LIFETIME = timedelta(minutes=10)
+DEFAULT_SESSION_MINUTES = 60
+MEMBER_STATUSES = ("active", "pending", "invited")
+MFA_REQUIRED = "REQUIRED_FOR_ALL"
+
+
+def pkce_challenge(verifier: str) -> str:
+    """S256: base64url(sha256(verifier)) without padding (RFC 7636)."""
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def new_id(kind: str) -> str:
+    return f"{kind}-test-{uuid.uuid4()}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(33)
+
+
+@dataclass
+class Organization:
+    organization_id: str
+    settings: Json  # the normalized Create fields, name and slug filled in
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def slug(self) -> str:
+        return str(self.settings["organization_slug"])
+
+
+@dataclass
+class Member:
+    member_id: str
+    organization_id: str
+    email_address: str
+    status: str
+    name: str
+    direct_roles: list[str]
+    mfa_enrolled: bool
+    email_address_verified: bool
+    email_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class MagicLink:
+    token: str
+    email_address: str
+    expires_at: datetime
+    pkce_code_challenge: str | None
+
+
+@dataclass
+class IntermediateSession:
+    token: str
+    email_address: str
+    expires_at: datetime
+    organization_id_hint: str | None
+
+
+@dataclass
+class MemberSession:
+    member_session_id: str
+    token: str
+    member_id: str
+    organization_id: str
+    started_at: datetime
+    last_accessed_at: datetime
+    expires_at: datetime
+    custom_claims: Json
+
+
+@dataclass
+class Discovery:
+    """One organization an identity can see, and how."""
+
+    organization: Organization
+    membership_type: str
+    member: Member | None
+    details: Json | None
+
+
+@dataclass
+class Requirements:
+    """What an identity still needs before entering an organization."""
+
+    primary_auth_methods: list[str] | None = None
+    mfa: bool = False
+
+    @property
+    def satisfied(self) -> bool:
+        return self.primary_auth_methods is None and not self.mfa
+
+
+@dataclass
+class FakeState:
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    clock_offset: timedelta = timedelta()
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    # organization_id -> lower-cased email -> member, for membership lookups.
+    members_by_org: dict[str, dict[str, Member]] = field(default_factory=dict)
+    # lower-cased email -> {"slack": ["T123"], ...}: the OAuth tenants an identity carries.
+    identities: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    magic_links: dict[str, MagicLink] = field(default_factory=dict)
+    intermediate_sessions: dict[str, IntermediateSession] = field(default_factory=dict)
+    sessions: dict[str, MemberSession] = field(default_factory=dict)
+    sessions_by_token: dict[str, MemberSession] = field(default_factory=dict)
+    outbox: list[Json] = field(default_factory=list)
+
+    def reset(self) -> None:
+        fresh = FakeState()
+        for name in self.__dataclass_fields__:
+            if name != "lock":
+                setattr(self, name, getattr(fresh, name))
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc).replace(microsecond=0) + self.clock_offset
+
+    # -- magic links ----------------------------------------------------------------------
+
+    def add_magic_link(self, email_address: str, minutes: int, pkce_code_challenge: str | None) -> MagicLink:
+        link = MagicLink(
+            token=new_token(),
+            email_address=email_address,
+            expires_at=self.now() + timedelta(minutes=minutes),
+            pkce_code_challenge=pkce_code_challenge,
+        )
+        self.magic_links[link.token] = link
+        return link
+
+    def redeem_magic_link(self, token: str, pkce_code_verifier: str | None) -> MagicLink:
+        """Single use: a redeemed link is gone. A PKCE failure leaves it usable."""
+        link = self.magic_links.get(token)
+        if link is None or link.expires_at <= self.now():
+            raise ApiError(404, "magic_link_not_found")
+        challenge = link.pkce_code_challenge
+        if challenge is not None and pkce_code_verifier is None:
+            raise ApiError(400, "pkce_expected_code_verifier")
+        if challenge is None and pkce_code_verifier is not None:
+            raise ApiError(400, "pkce_did_not_expect_code_verifier")
+        if pkce_code_verifier is not None and pkce_challenge(pkce_code_verifier) != challenge:
+            raise ApiError(400, "pkce_mismatch")
+        del self.magic_links[token]
+        return link
+
+    # -- intermediate sessions ------------------------------------------------------------
+
+    def mint_intermediate_session(
+        self, email_address: str, organization_id_hint: str | None = None
+    ) -> IntermediateSession:
+        ist = IntermediateSession(
+            token=new_token(),
+            email_address=email_address,
+            expires_at=self.now() + IST_LIFETIME,
+            organization_id_hint=organization_id_hint,
+        )
+        self.intermediate_sessions[ist.token] = ist
+        return ist
+
+    def intermediate_session(self, token: str, *, consume: bool) -> IntermediateSession:
+        ist = self.intermediate_sessions.get(token)
+        if ist is None or ist.expires_at <= self.now():
+            raise ApiError(404, "intermediate_session_not_found")
+        if consume:
+            del self.intermediate_sessions[token]
+        return ist
+
+    # -- organizations and members --------------------------------------------------------
+
+    def find_organization(self, reference: str) -> Organization:
+        """By organization_id, slug or external id, as the exchange endpoint accepts."""
+        organization = self.organizations.get(reference)
+        if organization is None:
+            organization = next(
+                (
+                    org
+                    for org in self.organizations.values()
+                    if reference in (org.slug, org.settings.get("organization_external_id"))
+                ),
+                None,
+            )
+        if organization is None:
+            raise ApiError(404, "organization_not_found")
+        return organization
+
+    def check_unique(self, settings: Json) -> None:
+        slug, external_id = settings["organization_slug"], settings["organization_external_id"]
+        for org in self.organizations.values():
+            if org.slug == slug:
+                raise ApiError(400, "organization_slug_already_used")
+            if external_id is not None and org.settings["organization_external_id"] == external_id:
+                raise ApiError(400, "organization_external_id_already_used")
+
+    def add_organization(self, settings: Json, organization_id: str | None = None) -> Organization:
+        self.check_unique(settings)
+        now = self.now()
+        organization = Organization(
+            organization_id=organization_id or new_id("organization"),
+            settings=settings,
+            created_at=now,
+            updated_at=now,
+        )
+        self.organizations[organization.organization_id] = organization
+        self.members_by_org[organization.organization_id] = {}
+        return organization
+
+    def derive_name_and_slug(self, settings: Json, email_address: str) -> Json:
+        """Fill in a missing name or slug from the email, as Stytch documents for Create.
+
+        Common providers and .edu addresses give the local part, other emails the domain.
+        A derived slug that is taken gets a numeric suffix (fake's choice).
+        """
+        local, domain = email_address.rsplit("@", 1)
+        domain = domain.lower()
+        personal = domain in validation.COMMON_EMAIL_DOMAINS or domain.endswith(".edu")
+        basis = local if personal else domain
+        name = settings["organization_name"] or basis[:128]
+        slug = settings["organization_slug"]
+        if slug is None:
+            stem = re.sub(r"[^a-z0-9._~-]+", "-", basis.lower()).strip("-")[:120]
+            stem = stem if len(stem) >= 2 and any(c.isalnum() for c in stem) else f"org-{stem}"
+            taken = {org.slug for org in self.organizations.values()}
+            slug = next(
+                candidate
+                for candidate in (stem, *(f"{stem}-{n}" for n in range(2, len(taken) + 3)))
+                if candidate not in taken
+            )
+        return {**settings, "organization_name": name, "organization_slug": slug}
+
+    def member_in(self, organization: Organization, email_address: str) -> Member | None:
+        return self.members_by_org[organization.organization_id].get(email_address.lower())
+
+    def add_member(
+        self,
+        organization: Organization,
+        email_address: str,
+        *,
+        status: str = "active",
+        name: str = "",
+        admin: bool = False,
+        mfa_enrolled: bool = False,
+        email_address_verified: bool = True,
+    ) -> Member:
+        if self.member_in(organization, email_address) is not None:
+            raise ApiError(400, "duplicate_member_email")
+        now = self.now()
+        member = Member(
+            member_id=new_id("member"),
+            organization_id=organization.organization_id,
+            email_address=email_address,
+            status=status,
+            name=name,
+            direct_roles=["stytch_member", "stytch_admin"] if admin else ["stytch_member"],
+            mfa_enrolled=mfa_enrolled,
+            email_address_verified=email_address_verified,
+            email_id=new_id("member-email"),
+            created_at=now,
+            updated_at=now,
+        )
+        self.members[member.member_id] = member
+        self.members_by_org[organization.organization_id][email_address.lower()] = member
+        return member
+
+    def activate(self, member: Member) -> None:
+        """Invite acceptance / pending completion: the member proved their email."""
+        if member.status != "active" or not member.email_address_verified:
+            member.status, member.email_address_verified = "active", True
+            member.updated_at = self.now()
+
+    # -- discovery ------------------------------------------------------------------------
+
+    def discover(self, email_address: str, *, include_eligible: bool) -> list[Discovery]:
+        found = []
+        for organization in self.organizations.values():
+            member = self.member_in(organization, email_address)
+            if member is not None and member.status in MEMBER_STATUSES:
+                found.append(Discovery(organization, f"{member.status}_member", member, None))
+            elif include_eligible:
+                eligible = self.eligibility(organization, email_address)
+                if eligible is not None:
+                    found.append(eligible)
+        return found
+
+    def eligibility(self, organization: Organization, email_address: str) -> Discovery | None:
+        settings = organization.settings
+        domain = validation.email_domain(email_address)
+        if (
+            settings["email_jit_provisioning"] == "RESTRICTED"
+            and domain in settings["email_allowed_domains"]
+            and self.has_verified_member_on(organization, domain)
+        ):
+            return Discovery(organization, "eligible_to_join_by_email_domain", None, {"domain": domain})
+        if settings["oauth_tenant_jit_provisioning"] == "RESTRICTED":
+            carried = self.identities.get(email_address.lower(), {})
+            for provider, tenant_ids in settings["allowed_oauth_tenants"].items():
+                for tenant_id in carried.get(provider, []):
+                    if tenant_id in tenant_ids:
+                        details = {"provider": provider, "tenant_id": tenant_id}
+                        return Discovery(organization, "eligible_to_join_by_oauth_tenant", None, details)
+        return None
+
+    def has_verified_member_on(self, organization: Organization, domain: str) -> bool:
+        """The anti-phishing rule: JIT by domain needs an active verified member on it."""
+        return any(
+            member.status == "active"
+            and member.email_address_verified
+            and validation.email_domain(member.email_address) == domain
+            for member in self.members_by_org[organization.organization_id].values()
+        )
+
+    @staticmethod
+    def requirements(organization: Organization, member: Member | None) -> Requirements:
+        """Discovery ISTs and sessions prove the email by magic link; what else is needed."""
+        settings = organization.settings
+        if settings["auth_methods"] == "RESTRICTED" and (
+            "magic_link" not in settings["allowed_auth_methods"]
+        ):
+            return Requirements(primary_auth_methods=list(settings["allowed_auth_methods"]))
+        mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
+        return Requirements(mfa=mfa)
+
+    # -- member sessions ------------------------------------------------------------------
+
+    def start_session(self, member: Member, duration_minutes: int | None, claims: Json) -> MemberSession:
+        now = self.now()
+        session = MemberSession(
+            member_session_id=new_id("member-session"),
+            token=new_token(),
+            member_id=member.member_id,
+            organization_id=member.organization_id,
+            started_at=now,
+            last_accessed_at=now,
+            expires_at=now + timedelta(minutes=duration_minutes or DEFAULT_SESSION_MINUTES),
+            custom_claims=claims,
+        )
+        self.sessions[session.member_session_id] = session
+        self.sessions_by_token[session.token] = session
+        return session
+
+    def live_session(self, member_session_id: str | None = None, token: str | None = None) -> MemberSession:
+        if member_session_id is not None:
+            session = self.sessions.get(member_session_id)
+        else:
+            session = self.sessions_by_token.get(token or "")
+        if session is None or session.expires_at <= self.now():
+            raise ApiError(404, "session_not_found")
+        return session
+
+    def touch_session(self, session: MemberSession, duration_minutes: int | None, claims: Json) -> None:
+        """sessions/authenticate: extend the session, merge claims (null deletes a key)."""
+        now = self.now()
+        session.last_accessed_at = now
+        if duration_minutes is not None:
+            session.expires_at = now + timedelta(minutes=duration_minutes)
+        for key, value in claims.items():
+            if value is None:
+                session.custom_claims.pop(key, None)
+            else:
+                session.custom_claims[key] = value
+
+    def revoke(self, session: MemberSession) -> None:
+        del self.sessions[session.member_session_id]
+        del self.sessions_by_token[session.token]
