@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import numbers
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
-from .conf import DEFAULTS, STYTCH_BASE_URLS, app_settings
+from .conf import DEFAULTS, STYTCH_BASE_URLS, app_settings, infer_environment
 
 Check = Callable[[], Iterable[CheckMessage]]
 
@@ -28,7 +29,8 @@ _COOKIE_NAME_SETTINGS = ("IST_COOKIE_NAME", "SESSION_COOKIE_NAME", "SESSION_JWT_
 _BOOL_SETTINGS = ("CACHE_ENABLED", "ACCEPT_SDK_IST_COOKIE", "RETURN_TOKENS_IN_BODY")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP (shared with the magic-link view's redirect check)."""
     if host == "localhost":
         return True
     try:
@@ -80,8 +82,8 @@ def _check_environment() -> Iterable[CheckMessage]:
             id="stytch_discovery.E003",
         )
         return
-    project_id = app_settings.PROJECT_ID or ""
-    inferred = "live" if project_id.startswith("project-live-") else "test"
+    project_id = app_settings.PROJECT_ID
+    inferred = infer_environment(project_id)
     if explicit and project_id and explicit != inferred:
         yield Warning(
             f"ENVIRONMENT is {explicit!r} but the project id looks like a {inferred!r} project.",
@@ -107,7 +109,7 @@ def _check_base_url() -> Iterable[CheckMessage]:
             hint="Use e.g. 'https://test.stytch.com' or the fake's 'http://127.0.0.1:8765'.",
             id="stytch_discovery.E004",
         )
-    elif parts.scheme == "http" and not _is_loopback(parts.hostname):
+    elif parts.scheme == "http" and not is_loopback(parts.hostname):
         yield Error(
             "STYTCH_DISCOVERY['BASE_URL'] uses plain http to a host that is not loopback.",
             hint="The project secret travels in every request: use https.",
@@ -195,6 +197,20 @@ def _check_redirects() -> Iterable[CheckMessage]:
             yield Error(f"STYTCH_DISCOVERY[{name!r}] must be a string URL.", id="stytch_discovery.E015")
 
 
+def _check_prune_after() -> Iterable[CheckMessage]:
+    value = app_settings.get("PRUNE_AFTER")
+    if isinstance(value, timedelta):
+        valid = value > timedelta(0)
+    else:
+        valid = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    if not valid:
+        yield Error(
+            f"STYTCH_DISCOVERY['PRUNE_AFTER'] must be a positive number of seconds or a timedelta, "
+            f"not {value!r}.",
+            id="stytch_discovery.E040",
+        )
+
+
 def _check_throttles() -> Iterable[CheckMessage]:
     rates: Any = app_settings.get("THROTTLE_RATES")
     if not isinstance(rates, dict):
@@ -223,6 +239,7 @@ CHECKS: tuple[Check, ...] = (
     _check_cookies,
     _check_redirects,
     _check_throttles,
+    _check_prune_after,
 )
 
 

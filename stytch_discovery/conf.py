@@ -7,6 +7,7 @@ just work. Every key is documented in the README and validated by ``checks.py``.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RETRY_AFTER": 5.0,
     "CACHE_ENABLED": True,
     "USER_RESOLVER": "stytch_discovery.cache.default_user_resolver",
+    "PRUNE_AFTER": 30 * 24 * 60 * 60,
     "IST_COOKIE_NAME": "stytch_discovery_ist",
     "SESSION_COOKIE_NAME": "stytch_session",
     "SESSION_JWT_COOKIE_NAME": "stytch_session_jwt",
@@ -53,6 +55,14 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_REDIRECT_HOSTS": [],
     "THROTTLE_RATES": {},
 }
+
+
+def infer_environment(project_id: object) -> str:
+    """``"live"`` for ``project-live-…`` ids, as the official SDKs decide; anything else is test.
+
+    Takes any value because a misconfigured id must reach the system checks, not crash them.
+    """
+    return "live" if isinstance(project_id, str) and project_id.startswith("project-live-") else "test"
 
 
 class StytchDiscoverySettings:
@@ -85,8 +95,7 @@ class StytchDiscoverySettings:
         explicit = self.get("ENVIRONMENT")
         if explicit:
             return str(explicit)
-        project_id = self.PROJECT_ID or ""
-        return "live" if project_id.startswith("project-live-") else "test"
+        return infer_environment(self.PROJECT_ID)
 
     @property
     def BASE_URL(self) -> str:
@@ -131,6 +140,12 @@ class StytchDiscoverySettings:
     @property
     def USER_RESOLVER(self) -> str:
         return str(self.get("USER_RESOLVER"))
+
+    @property
+    def PRUNE_AFTER(self) -> timedelta:
+        """Default age for ``stytch_discovery_prune``: seconds, or a ``timedelta``."""
+        value = self.get("PRUNE_AFTER")
+        return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
 
     # -- tokens in cookies -------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The public Python API: keyword-only, settings-driven calls to Stytch's discovery flow.
 
 Each function calls Stytch through ``client.StytchClient`` and returns a typed result from
-``types``. Successful list, create and exchange calls also refresh the organization cache
-(``cache``), unless ``CACHE_ENABLED`` is off; a failed call leaves the cache as it was.
+``types``. Successful list, create and exchange calls then hand the result to ``cache``, which
+refreshes the organization cache (unless ``CACHE_ENABLED`` is off) and sends the signals; a
+failed call leaves the cache as it was.
 Every request field of the Stytch API is a keyword argument; ``extra`` passes fields newer
 than this release through unchanged.
 """
@@ -32,6 +33,7 @@ __all__ = [
     "create_organization",
     "exchange_intermediate_session",
     "list_discovered_organizations",
+    "revoke_session",
     "send_discovery_magic_link",
 ]
 
@@ -46,6 +48,7 @@ def _payload(fields: Mapping[str, Any], extra: Mapping[str, Any] | None) -> dict
     return payload
 
 
+@sensitive_variables("payload")
 def _call(
     path: str,
     payload: Mapping[str, Any],
@@ -61,12 +64,13 @@ def _call(
         # Name the problem, never the body: it holds tokens.
         raise StytchDiscoveryResponseError(
             f"Stytch's answer to POST {path} lacks or mistypes a required field ({type(error).__name__}).",
-            status_code=int(data.get("status_code", 200)),
+            # The client returns 2xx bodies only; the body's own status_code may be as broken as the rest.
+            status_code=data["status_code"] if isinstance(data.get("status_code"), int) else 200,
             request_id=str(data.get("request_id", "")),
         ) from error
 
 
-@sensitive_variables("intermediate_session_token", "session_token", "session_jwt", "payload")
+@sensitive_variables("intermediate_session_token", "session_token", "session_jwt", "tokens", "payload")
 def list_discovered_organizations(
     *,
     intermediate_session_token: str | None = None,
@@ -97,14 +101,13 @@ def list_discovered_organizations(
         stytch=stytch,
         idempotent=True,
     )
-    if app_settings.CACHE_ENABLED:
-        cache.record_discovery(
-            email_address=result.email_address, discovered=result.discovered_organizations, user=user
-        )
+    cache.record_discovery(
+        email_address=result.email_address, discovered=result.discovered_organizations, user=user
+    )
     return result
 
 
-@sensitive_variables("intermediate_session_token", "payload")
+@sensitive_variables("intermediate_session_token", "fields", "payload")
 def create_organization(
     *,
     intermediate_session_token: str,
@@ -145,8 +148,7 @@ def create_organization(
         del fields[name]
     payload = _payload(fields, extra)
     result = _call(client.CREATE_ORGANIZATION, payload, MemberAuthentication.from_json, stytch=stytch)
-    if app_settings.CACHE_ENABLED:
-        cache.record_membership(result=result, user=user, created=True)
+    cache.record_membership(result=result, user=user, created=True)
     return result
 
 
@@ -178,8 +180,7 @@ def exchange_intermediate_session(
     result = _call(
         client.EXCHANGE_INTERMEDIATE_SESSION, payload, MemberAuthentication.from_json, stytch=stytch
     )
-    if app_settings.CACHE_ENABLED:
-        cache.record_membership(result=result, user=user, created=False)
+    cache.record_membership(result=result, user=user, created=False)
     return result
 
 
@@ -231,8 +232,21 @@ def authenticate_discovery_magic_link(
         MagicLinkAuthentication.from_json,
         stytch=stytch,
     )
-    if app_settings.CACHE_ENABLED:
-        cache.record_discovery(
-            email_address=result.email_address, discovered=result.discovered_organizations, user=user
-        )
+    cache.record_discovery(
+        email_address=result.email_address, discovered=result.discovered_organizations, user=user
+    )
     return result
+
+
+@sensitive_variables("session_token", "session_jwt", "payload")
+def revoke_session(
+    *,
+    session_token: str | None = None,
+    session_jwt: str | None = None,
+    stytch: client.StytchClient | None = None,
+) -> None:
+    """End the member session behind exactly one of a session token or a session JWT."""
+    if (session_token is None) == (session_jwt is None):
+        raise ValueError("Give exactly one of session_token, session_jwt.")
+    payload = _payload({"session_token": session_token, "session_jwt": session_jwt}, None)
+    _call(client.REVOKE_SESSION, payload, lambda data: None, stytch=stytch)

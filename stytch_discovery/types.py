@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 #: Response fields that are bearer credentials; never kept in ``raw``.
 TOKEN_FIELDS = frozenset({"intermediate_session_token", "session_token", "session_jwt"})
@@ -37,13 +37,33 @@ def parse_timestamp(value: Any) -> datetime | None:
     return datetime.fromisoformat(text)
 
 
+Result = TypeVar("Result")
+
+
+def _frozen(cls: type[Result], **values: Any) -> Result:
+    """Build a frozen dataclass from every one of its fields, without the generated ``__init__``.
+
+    A frozen ``__init__`` sets each field through ``object.__setattr__``, about four times the
+    cost of a plain one; a list of a hundred organizations builds four hundred objects, and that
+    was most of the service's overhead over a bare ``requests`` call
+    (``benchmarks/bench_service.py``). Only construction takes the shortcut: the instances stay
+    frozen, and ``tests/test_types.py`` checks that every field is set.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
+
+
 def _without_tokens(data: JSON) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in TOKEN_FIELDS}
 
 
 def _optional(data: JSON, key: str) -> dict[str, Any] | None:
     value = data.get(key)
-    return dict(value) if isinstance(value, Mapping) else None
+    if value is None:
+        return None
+    # dict first: decoded JSON is always a dict, and the ABC check costs ten times more.
+    return dict(value) if isinstance(value, (dict, Mapping)) else None
 
 
 @dataclass(frozen=True)
@@ -56,7 +76,8 @@ class Organization:
 
     @classmethod
     def from_json(cls, data: JSON) -> Organization:
-        return cls(
+        return _frozen(
+            cls,
             organization_id=data["organization_id"],
             organization_name=data["organization_name"],
             organization_slug=data["organization_slug"],
@@ -77,7 +98,8 @@ class Member:
 
     @classmethod
     def from_json(cls, data: JSON) -> Member:
-        return cls(
+        return _frozen(
+            cls,
             member_id=data["member_id"],
             organization_id=data["organization_id"],
             email_address=data["email_address"],
@@ -98,7 +120,8 @@ class Membership:
     @classmethod
     def from_json(cls, data: JSON) -> Membership:
         member = data.get("member")
-        return cls(
+        return _frozen(
+            cls,
             type=data["type"],
             details=_optional(data, "details"),
             member=Member.from_json(member) if member else None,
@@ -119,7 +142,8 @@ class DiscoveredOrganization:
     def from_json(cls, data: JSON) -> DiscoveredOrganization:
         organization = data.get("organization")
         membership = data.get("membership")
-        return cls(
+        return _frozen(
+            cls,
             organization=Organization.from_json(organization) if organization else None,
             membership=Membership.from_json(membership) if membership else None,
             member_authenticated=bool(data["member_authenticated"]),
@@ -145,7 +169,8 @@ class DiscoveredOrganizations:
 
     @classmethod
     def from_json(cls, data: JSON) -> DiscoveredOrganizations:
-        return cls(
+        return _frozen(
+            cls,
             email_address=data["email_address"],
             discovered_organizations=_discovered(data),
             organization_id_hint=data.get("organization_id_hint") or None,
@@ -167,7 +192,8 @@ class MemberSession:
 
     @classmethod
     def from_json(cls, data: JSON) -> MemberSession:
-        return cls(
+        return _frozen(
+            cls,
             member_session_id=data["member_session_id"],
             member_id=data["member_id"],
             organization_id=data["organization_id"],
@@ -205,7 +231,8 @@ class MemberAuthentication:
     @classmethod
     def from_json(cls, data: JSON) -> MemberAuthentication:
         session = data.get("member_session")
-        return cls(
+        return _frozen(
+            cls,
             member_id=data["member_id"],
             member_authenticated=bool(data["member_authenticated"]),
             member=Member.from_json(data["member"]),
@@ -237,7 +264,8 @@ class MagicLinkAuthentication:
 
     @classmethod
     def from_json(cls, data: JSON) -> MagicLinkAuthentication:
-        return cls(
+        return _frozen(
+            cls,
             email_address=data["email_address"],
             discovered_organizations=_discovered(data),
             intermediate_session_token_expires_at=parse_timestamp(

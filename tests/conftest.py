@@ -1,3 +1,4 @@
 from __future__ import annotations
 
-pytest_plugins = ["stytch_discovery.testing.pytest_plugin"]
+# fake_stytch comes from the package's pytest11 entry point; listing it here would register it twice.
+pytest_plugins = ["tests.mock_stytch"]
