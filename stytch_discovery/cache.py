@@ -1,29 +1,282 @@
 """Writes and reads of the discovered-organization cache (``models.DiscoveredOrganization``).
 
-Placeholder until the cache lands: the functions keep their final signatures.
+``services`` calls ``record_discovery`` after a successful list (or magic-link authenticate)
+and ``record_membership`` after a successful create or exchange; a failed Stytch call never
+gets here, so it leaves the cache as it was. Every write is one transaction with a fixed
+number of queries, whatever the number of organizations:
+
+1. on PostgreSQL, ``pg_advisory_xact_lock`` on the identity, so concurrent refreshes of one
+   identity run one after the other (a row lock cannot cover an identity with no rows yet;
+   SQLite's database-wide write lock serializes writers by itself);
+2. at most one query to resolve the Django user (``USER_RESOLVER``);
+3. one ``INSERT … ON CONFLICT DO UPDATE`` for every organization Stytch returned (Django
+   splits it only past the backend's parameter limit: never on PostgreSQL, past 2,520
+   organizations on SQLite with Django >= 6.0, past 76 with Django 5.2, which assumes
+   SQLite's old limit of 999 parameters);
+4. for a list, one ``DELETE`` of this identity's organizations Stytch no longer returned.
+
+The cache is secondary to the Stytch call that fed it: a database error while writing is
+logged and swallowed, because create and exchange have already consumed the intermediate
+session token and their caller must still get the session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .conf import app_settings
+from .models import DiscoveredOrganization as CachedOrganization
+from .models import MembershipType
+from .signals import organization_created, organizations_discovered
+from .types import TOKEN_FIELDS
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-    from .types import DiscoveredOrganization, MemberAuthentication
+    from .types import DiscoveredOrganization, MemberAuthentication, Organization
+
+    AnyUser = AbstractBaseUser | AnonymousUser | None
+
+__all__ = [
+    "default_user_resolver",
+    "last_refreshed_at",
+    "organizations_for_user",
+    "record_discovery",
+    "record_membership",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The columns a refresh overwrites; ``first_seen_at`` is kept, ``user`` only when one is known.
+REFRESHED_FIELDS = (
+    "organization_name",
+    "organization_slug",
+    "organization_logo_url",
+    "membership_type",
+    "member_authenticated",
+    "primary_required",
+    "mfa_required",
+    "organization",
+    "refreshed_at",
+)
+
+#: First key of the two-key advisory lock, so this app's locks cannot collide with the host's.
+_ADVISORY_LOCK_NAMESPACE = 0x5D15C0
 
 
-def default_user_resolver(*, email_address: str, user: AbstractBaseUser | None) -> Any:
-    """The Django user to link rows to: the signed-in user, else one whose email matches."""
-    return user
+def normalize_email(email_address: str) -> str:
+    """The identity key: Stytch treats email addresses case-insensitively, so does the cache."""
+    return email_address.strip().lower()
+
+
+def _is_signed_in(user: AnyUser) -> bool:
+    return user is not None and bool(user.is_authenticated)
+
+
+def _email_of(user: AbstractBaseUser) -> str:
+    # Not type(user): request.user is a SimpleLazyObject proxying the real user.
+    return str(getattr(user, user.get_email_field_name(), "") or "")
+
+
+def default_user_resolver(*, email_address: str, user: AnyUser) -> AbstractBaseUser | None:
+    """The Django user to link rows to: the signed-in user, else the one whose email matches.
+
+    The match is case-insensitive and must be unique: with two candidates (``auth.User`` does
+    not make email unique) no one is linked rather than the wrong one. User models without
+    an email field link no one by email.
+    """
+    if _is_signed_in(user):
+        return user  # type: ignore[return-value]  # signed in, so not AnonymousUser
+    model = get_user_model()
+    field = model.get_email_field_name()
+    try:
+        model._meta.get_field(field)
+    except FieldDoesNotExist:
+        return None
+    matches = list(model._default_manager.filter(**{f"{field}__iexact": email_address})[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _resolve_user(*, email_address: str, user: AnyUser) -> AbstractBaseUser | None:
+    resolver: Callable[..., AbstractBaseUser | None] = import_string(app_settings.USER_RESOLVER)
+    return resolver(email_address=email_address, user=user)
+
+
+def _row(
+    *, email_address: str, organization: Organization, now: datetime, **fields: Any
+) -> CachedOrganization:
+    return CachedOrganization(
+        email_address=email_address,
+        organization_id=organization.organization_id,
+        organization_name=organization.organization_name,
+        organization_slug=organization.organization_slug,
+        organization_logo_url=organization.organization_logo_url,
+        # types.Organization.raw never has tokens; filtering again costs nothing.
+        organization={k: v for k, v in organization.raw.items() if k not in TOKEN_FIELDS},
+        first_seen_at=now,
+        refreshed_at=now,
+        **fields,
+    )
+
+
+def _lock_identity(email_address: str, using: str) -> None:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [_ADVISORY_LOCK_NAMESPACE, email_address],
+            )
+
+
+def _write(
+    *,
+    email_address: str,
+    user: AnyUser,
+    build_rows: Callable[[datetime], Iterable[CachedOrganization]],
+    replace: bool,
+) -> AbstractBaseUser | None:
+    """Upsert ``build_rows``'s rows for one identity (and, if ``replace``, drop the others).
+
+    Returns the linked user. Database errors are logged, not raised (see the module doc).
+    """
+    using = router.db_for_write(CachedOrganization)
+    linked: AbstractBaseUser | None = None
+    try:
+        with transaction.atomic(using=using):
+            _lock_identity(email_address, using)
+            linked = _resolve_user(email_address=email_address, user=user)
+            now = timezone.now()
+            # One row per organization (Stytch never repeats one, but ON CONFLICT would fail if
+            # it did), sorted so concurrent writers lock rows in the same order.
+            by_id = {row.organization_id: row for row in build_rows(now)}
+            rows = [by_id[key] for key in sorted(by_id)]
+            update_fields = list(REFRESHED_FIELDS)
+            if linked is not None:
+                # An anonymous refresh must not unlink rows a signed-in refresh linked.
+                update_fields.append("user")
+                for row in rows:
+                    row.user_id = linked.pk
+            manager = CachedOrganization.objects.using(using)
+            manager.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["email_address", "organization_id"],
+                update_fields=update_fields,
+            )
+            if replace:
+                manager.filter(email_address=email_address).exclude(organization_id__in=list(by_id)).delete()
+    except DatabaseError:
+        logger.warning(
+            "Could not update the Stytch organization cache; the Stytch call itself succeeded.",
+            exc_info=True,
+        )
+    return linked
+
+
+def _store(
+    *,
+    email_address: str,
+    user: AnyUser,
+    build_rows: Callable[[datetime], Iterable[CachedOrganization]],
+    replace: bool,
+) -> AbstractBaseUser | None:
+    """``_write`` unless ``CACHE_ENABLED`` is off; returns the user the signals name."""
+    if app_settings.CACHE_ENABLED:
+        return _write(email_address=email_address, user=user, build_rows=build_rows, replace=replace)
+    return user if _is_signed_in(user) else None  # type: ignore[return-value]
+
+
+def _send_on_commit(send: Callable[[], object]) -> None:
+    transaction.on_commit(send, using=router.db_for_write(CachedOrganization))
 
 
 def record_discovery(
-    *, email_address: str, discovered: Sequence[DiscoveredOrganization], user: AbstractBaseUser | None
+    *, email_address: str, discovered: Sequence[DiscoveredOrganization], user: AnyUser
 ) -> None:
     """Replace ``email_address``'s rows with ``discovered``, atomically."""
+    identity = normalize_email(email_address)
+
+    def build_rows(now: datetime) -> Iterable[CachedOrganization]:
+        for item in discovered:
+            if item.organization is None:
+                continue
+            yield _row(
+                email_address=identity,
+                organization=item.organization,
+                now=now,
+                membership_type=item.membership.type if item.membership else "",
+                member_authenticated=item.member_authenticated,
+                primary_required=item.primary_required,
+                mfa_required=item.mfa_required,
+            )
+
+    linked = _store(email_address=identity, user=user, build_rows=build_rows, replace=True)
+    _send_on_commit(
+        partial(
+            organizations_discovered.send,
+            sender=CachedOrganization,
+            email_address=identity,
+            user=linked,
+            organizations=tuple(discovered),
+        )
+    )
 
 
-def record_membership(*, result: MemberAuthentication, user: AbstractBaseUser | None, created: bool) -> None:
+def record_membership(*, result: MemberAuthentication, user: AnyUser, created: bool) -> None:
     """Record the organization a create (``created``) or an exchange entered as active."""
+    identity = normalize_email(result.member.email_address)
+
+    def build_rows(now: datetime) -> Iterable[CachedOrganization]:
+        yield _row(
+            email_address=identity,
+            organization=result.organization,
+            now=now,
+            membership_type=MembershipType.ACTIVE_MEMBER,
+            member_authenticated=result.member_authenticated,
+            primary_required=result.primary_required,
+            mfa_required=result.mfa_required,
+        )
+
+    linked = _store(email_address=identity, user=user, build_rows=build_rows, replace=False)
+    if created:
+        _send_on_commit(
+            partial(
+                organization_created.send,
+                sender=CachedOrganization,
+                email_address=identity,
+                user=linked,
+                organization=result.organization,
+                member=result.member,
+            )
+        )
+
+
+def organizations_for_user(user: AnyUser) -> QuerySet[CachedOrganization]:
+    """The rows ``user`` may see: linked to them, or for their email address (any case)."""
+    visible = Q(pk__in=[])
+    if user is not None and _is_signed_in(user):  # "is not None" narrows the type for .pk
+        visible = Q(user_id=user.pk)
+        email = _email_of(user)  # type: ignore[arg-type]  # signed in, so not AnonymousUser
+        if email:
+            visible |= Q(email_address=normalize_email(email))
+    rows: QuerySet[CachedOrganization] = CachedOrganization.objects.filter(visible)
+    return rows
+
+
+def last_refreshed_at(rows: QuerySet[CachedOrganization]) -> datetime | None:
+    """When the freshest of ``rows`` was refreshed (None when there are none)."""
+    latest: datetime | None = rows.aggregate(latest=Max("refreshed_at"))["latest"]
+    return latest

@@ -1,0 +1,81 @@
+"""Read-only admin for the organization cache: look, search, filter and purge; never edit.
+
+Rows mirror what Stytch said; an edit would be overwritten by the next refresh, so the admin
+offers none. Deleting is allowed (a purge), the next list call recreates what is still true.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from .models import DiscoveredOrganization
+
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[DiscoveredOrganization]
+else:  # ModelAdmin is generic only in django-stubs, not at runtime.
+    ModelAdmin = admin.ModelAdmin
+
+
+@admin.register(DiscoveredOrganization)
+class DiscoveredOrganizationAdmin(ModelAdmin):
+    list_display = (
+        "organization_name",
+        "organization_slug",
+        "email_address",
+        "user",
+        "membership_type",
+        "member_authenticated",
+        "refreshed_at",
+    )
+    list_filter = ("membership_type", "member_authenticated")
+    list_select_related = ("user",)
+    date_hierarchy = "refreshed_at"
+    ordering = ("-refreshed_at", "organization_name")
+    # For subclasses that allow changes: a <select> of every user would not scale.
+    raw_id_fields = ("user",)
+    fields = (
+        "email_address",
+        "user",
+        "organization_id",
+        "organization_name",
+        "organization_slug",
+        "organization_logo_url",
+        "membership_type",
+        "member_authenticated",
+        "primary_required",
+        "mfa_required",
+        "organization_json",
+        "first_seen_at",
+        "refreshed_at",
+    )
+    readonly_fields = fields
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        # The user model is swappable: its USERNAME_FIELD is only known once apps are loaded.
+        username = get_user_model().USERNAME_FIELD
+        return (
+            "organization_name",
+            "organization_slug",
+            "organization_id",
+            "email_address",
+            f"user__{username}",
+        )
+
+    @admin.display(description=_("organization (raw JSON)"))
+    def organization_json(self, row: DiscoveredOrganization) -> SafeString:
+        return format_html("<pre>{}</pre>", json.dumps(row.organization, indent=2, sort_keys=True))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -1,0 +1,61 @@
+"""``manage.py stytch_discovery_prune``: delete cached organizations not refreshed for a while.
+
+A row that no list has refreshed for that long belongs to someone who stopped signing in; the
+next list call recreates whatever is still true. Run it from cron or a scheduler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.models import DiscoveredOrganization
+
+_AGE = re.compile(r"(\d+(?:\.\d+)?)([smhdw]?)")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60, "w": 7 * 24 * 60 * 60}
+
+
+def parse_age(text: str) -> timedelta:
+    """``"30d"``, ``"12h"``, ``"90m"``, ``"45s"``, ``"2w"`` or plain seconds (``"3600"``)."""
+    match = _AGE.fullmatch(text.strip().lower())
+    if match is None or float(match[1]) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive age such as 30d, 12h, 90m, 45s or 3600 (seconds)."
+        )
+    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+
+
+class Command(BaseCommand):
+    help = "Delete cached Stytch organizations that have not been refreshed for a given age."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=parse_age,
+            default=None,
+            metavar="AGE",
+            help="Age such as 30d, 12h, 90m, 45s or plain seconds; "
+            "default: STYTCH_DISCOVERY['PRUNE_AFTER'] (30 days).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Only print how many rows would be deleted.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        age: timedelta = options["older_than"] or app_settings.PRUNE_AFTER
+        cutoff = timezone.now() - age
+        stale = DiscoveredOrganization.objects.filter(refreshed_at__lt=cutoff)
+        since = f"not refreshed since {cutoff.isoformat(timespec='seconds')} ({age} ago)"
+        if options["dry_run"]:
+            self.stdout.write(f"Would delete {stale.count()} cached organization row(s) {since}.")
+            return
+        deleted, _ = stale.delete()
+        self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} cached organization row(s) {since}."))

@@ -1,0 +1,72 @@
+"""The discovered-organization cache: what Stytch last said an identity can enter.
+
+Rows are written only by ``stytch_discovery.cache``; the admin shows them read-only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipType(models.TextChoices):
+    """Stytch's ``membership.type`` values (``types.MEMBERSHIP_TYPES``)."""
+
+    ACTIVE_MEMBER = "active_member", _("Active member")
+    PENDING_MEMBER = "pending_member", _("Pending member")
+    INVITED_MEMBER = "invited_member", _("Invited member")
+    ELIGIBLE_BY_EMAIL_DOMAIN = "eligible_to_join_by_email_domain", _("Eligible by email domain")
+    ELIGIBLE_BY_OAUTH_TENANT = "eligible_to_join_by_oauth_tenant", _("Eligible by OAuth tenant")
+
+
+class DiscoveredOrganization(models.Model):
+    """One organization one identity (a lower-cased email address) can see at Stytch.
+
+    Never holds a token: ``organization`` is Stytch's organization object, which has none.
+    """
+
+    email_address = models.CharField(_("email address"), max_length=254, help_text=_("Lower-cased."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stytch_discovered_organizations",
+    )
+    organization_id = models.CharField(_("organization id"), max_length=255)
+    # Stytch documents no length limits for names and logo URLs; a cache must not reject them.
+    organization_name = models.TextField(_("organization name"), blank=True)
+    organization_slug = models.CharField(_("organization slug"), max_length=255, blank=True)
+    organization_logo_url = models.TextField(_("organization logo URL"), blank=True)
+    # No ``choices`` enforcement at the database: a type Stytch adds later is still cached.
+    membership_type = models.CharField(_("membership type"), max_length=64, choices=MembershipType.choices)
+    member_authenticated = models.BooleanField(_("member authenticated"), default=False)
+    primary_required = models.JSONField(_("primary authentication required"), null=True, blank=True)
+    mfa_required = models.JSONField(_("MFA required"), null=True, blank=True)
+    organization = models.JSONField(_("organization (raw)"), default=dict, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    refreshed_at = models.DateTimeField(_("refreshed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("discovered organization")
+        verbose_name_plural = _("discovered organizations")
+        ordering = ("organization_name", "organization_id")
+        constraints = [
+            # Also the index for "this identity's rows" (its leading column is email_address).
+            models.UniqueConstraint(
+                fields=["email_address", "organization_id"],
+                name="stytch_discovery_identity_organization_unique",
+            ),
+        ]
+        indexes = [
+            # Who can see organization X; the user FK already has its own index.
+            models.Index(fields=["organization_id"], name="stytch_disc_org_id_idx"),
+            # Freshness (latest refresh) and pruning (rows older than a cutoff).
+            models.Index(fields=["refreshed_at"], name="stytch_disc_refreshed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email_address} → {self.organization_name or self.organization_id}"

@@ -1,0 +1,63 @@
+"""Keep tokens out of Django's error reports (the DEBUG page, AdminEmailHandler mails).
+
+``sensitive_post_parameters`` and ``sensitive_variables`` cover form fields and frame locals;
+two holes remain, and these helpers close them for this app's views only:
+
+* cookies: Django hides a cookie only when its *name* matches ``API|AUTH|TOKEN|KEY|...``,
+  which ``stytch_session`` and ``stytch_discovery_ist`` do not;
+* the magic link's query string: Stytch puts the token in the URL, and a report (and
+  gunicorn's access log, which reads the same WSGI environ) shows the URL as it came.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.views.debug import SafeExceptionReporterFilter
+
+from .conf import app_settings
+
+REDACTED = SafeExceptionReporterFilter.cleansed_substitute
+_URI_KEYS = ("QUERY_STRING", "RAW_URI", "REQUEST_URI")
+
+
+def token_cookie_names() -> set[str]:
+    from .cookies import SDK_IST_COOKIE_NAME
+
+    return {
+        app_settings.IST_COOKIE_NAME,
+        app_settings.SESSION_COOKIE_NAME,
+        app_settings.SESSION_JWT_COOKIE_NAME,
+        SDK_IST_COOKIE_NAME,
+    }
+
+
+class TokenCookieFilter(SafeExceptionReporterFilter):
+    """Django's default filter, plus this app's token cookies."""
+
+    def get_safe_cookies(self, request: HttpRequest) -> dict[str, Any]:
+        cookies: dict[str, Any] = super().get_safe_cookies(request)
+        for name in token_cookie_names() & set(cookies):
+            cookies[name] = REDACTED
+        return cookies
+
+
+def protect(request: HttpRequest) -> None:
+    """Make error reports about ``request`` use :class:`TokenCookieFilter`."""
+    request.exception_reporter_filter = TokenCookieFilter()
+
+
+def scrub_query_parameter(request: HttpRequest, name: str) -> None:
+    """Replace ``name``'s value in the request's query (and the WSGI environ) once it was read."""
+    if name not in request.GET:
+        return
+    query = request.GET.copy()
+    query[name] = REDACTED
+    query._mutable = False
+    request.GET = query  # type: ignore[assignment]  # immutable again, as Django made it
+    encoded = query.urlencode(safe="*")
+    for key in _URI_KEYS:
+        value = request.META.get(key)
+        if isinstance(value, str):
+            request.META[key] = encoded if key == "QUERY_STRING" else f"{value.partition('?')[0]}?{encoded}"

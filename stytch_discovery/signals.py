@@ -1,0 +1,19 @@
+"""Signals the host project can connect to; both are sent after the transaction commits.
+
+``organizations_discovered``: a list (or a discovery magic link) told which organizations an
+identity can enter. Keyword arguments: ``email_address`` (lower-cased), ``user`` (the linked
+Django user or None) and ``organizations`` (a tuple of ``types.DiscoveredOrganization``).
+
+``organization_created``: an organization was created through this app. Keyword arguments:
+``email_address``, ``user``, ``organization`` (``types.Organization``) and ``member``
+(``types.Member``).
+
+The sender is ``models.DiscoveredOrganization``. No argument carries a token.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+organizations_discovered = Signal()
+organization_created = Signal()

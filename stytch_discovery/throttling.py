@@ -1,0 +1,63 @@
+"""DRF scoped throttling whose rates come from ``STYTCH_DISCOVERY["THROTTLE_RATES"]``.
+
+Rates are read at request time (so ``override_settings`` works) and kept in Django's default
+cache, so a shared cache (Redis, Memcached) throttles across processes. The key is the Django
+user id when signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.throttling import ScopedRateThrottle
+
+from .conf import app_settings
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class StytchDiscoveryThrottle(ScopedRateThrottle):
+    """``view.throttle_scope`` picks the rate; a scope set to ``None`` is not throttled.
+
+    DRF's own throttles read a history from the cache, check it and write it back, so two
+    processes that read at once both get through: under load a limit of N lets more than N
+    pass. Here each request increments a counter with the cache's ``incr`` (atomic in Redis,
+    Memcached and the local-memory cache), so N per period means N in total, whatever the
+    number of processes. The window opens with the first request and lasts one period.
+    """
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        self.scope = getattr(view, self.scope_attr, None)
+        self.rate = self.get_rate() if self.scope else None
+        if self.rate is None:
+            return True
+        limit, period = self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None or limit is None or period is None:
+            return True
+        self.now = self.timer()
+        return self._count(self.key, period) <= limit
+
+    def _count(self, key: str, period: int) -> int:
+        """This request's number in the current window (opening a window if none is open)."""
+        for _ in range(3):
+            if self.cache.add(key, 0, period):
+                self.cache.set(f"{key}:until", self.now + period, period)
+            try:
+                count: int = self.cache.incr(key)
+            except ValueError:
+                continue  # the window closed between add and incr: open the next one
+            if count == 1:
+                # Redis's incr recreates a key that expired under it without a timeout.
+                self.cache.touch(key, period)
+            return count
+        return 1  # a cache that keeps losing the key cannot throttle: let the request through
+
+    def get_rate(self) -> str | None:
+        return app_settings.THROTTLE_RATES.get(str(self.scope))
+
+    def wait(self) -> float:
+        until = self.cache.get(f"{self.key}:until")
+        return max(0.0, until - self.now) if until is not None else float(self.duration or 0)
