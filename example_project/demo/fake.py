@@ -1,0 +1,32 @@
+"""The in-process fake Stytch of a demo run, and pointing ``STYTCH_DISCOVERY`` at it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from stytch_discovery.testing import FakeStytch
+
+# The demo command starts at most one fake per process; the dev inbox view reads its outbox.
+_running: FakeStytch | None = None
+
+
+def start() -> FakeStytch:
+    """Start the fake on a free loopback port and make the app's calls go to it."""
+    global _running
+    if _running is not None:
+        raise RuntimeError("The demo's fake Stytch is already running.")
+    fake = FakeStytch().start()
+    settings.STYTCH_DISCOVERY.update(PROJECT_ID=fake.project_id, SECRET=fake.secret, BASE_URL=fake.base_url)
+    _running = fake
+    return fake
+
+
+def running() -> FakeStytch | None:
+    return _running
+
+
+def stop() -> None:
+    global _running
+    if _running is not None:
+        _running.stop()
+        _running = None

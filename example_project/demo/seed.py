@@ -1,0 +1,84 @@
+"""The demo's data: one email that sees every membership type, plus an MFA and an SSO case.
+
+``ada@acme.example`` is an active member of Acme, invited to Globex, pending in Initech,
+eligible to join Umbrella by email domain (JIT on acme.example, where Grace is an active
+verified member) and Hooli by OAuth tenant (her Slack workspace T0ACME is allowed), an active
+member of Stark Industries (MFA required for everyone) and of Wayne Enterprises (SSO only).
+Cyberdyne exists but she cannot see it: its slug shows the "slug taken" message on create.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from stytch_discovery.testing import FakeStytch
+
+DEMO_EMAIL = "ada@acme.example"
+ADMIN_USERNAME = "admin"
+
+DEMO_DATA: dict[str, Any] = {
+    "organizations": [
+        {"organization_slug": "acme", "organization_name": "Acme"},
+        {"organization_slug": "globex", "organization_name": "Globex"},
+        {"organization_slug": "initech", "organization_name": "Initech"},
+        {
+            "organization_slug": "umbrella",
+            "organization_name": "Umbrella",
+            "email_jit_provisioning": "RESTRICTED",
+            "email_allowed_domains": ["acme.example"],
+        },
+        {
+            "organization_slug": "hooli",
+            "organization_name": "Hooli",
+            "oauth_tenant_jit_provisioning": "RESTRICTED",
+            "allowed_oauth_tenants": {"slack": ["T0ACME"]},
+        },
+        {
+            "organization_slug": "stark-industries",
+            "organization_name": "Stark Industries",
+            "mfa_policy": "REQUIRED_FOR_ALL",
+        },
+        {
+            "organization_slug": "wayne-enterprises",
+            "organization_name": "Wayne Enterprises",
+            "auth_methods": "RESTRICTED",
+            "allowed_auth_methods": ["sso"],
+        },
+        {"organization_slug": "cyberdyne", "organization_name": "Cyberdyne"},
+    ],
+    "members": [
+        {"organization_slug": "acme", "email_address": DEMO_EMAIL, "name": "Ada Lovelace", "is_admin": True},
+        {"organization_slug": "acme", "email_address": "grace@acme.example", "name": "Grace Hopper"},
+        {"organization_slug": "globex", "email_address": DEMO_EMAIL, "status": "invited"},
+        {"organization_slug": "globex", "email_address": "hank@globex.example", "name": "Hank Scorpio"},
+        {
+            "organization_slug": "initech",
+            "email_address": DEMO_EMAIL,
+            "status": "pending",
+            "email_address_verified": False,
+        },
+        {"organization_slug": "initech", "email_address": "bill@initech.example", "name": "Bill Lumbergh"},
+        {"organization_slug": "umbrella", "email_address": "grace@acme.example", "name": "Grace Hopper"},
+        {"organization_slug": "hooli", "email_address": "gavin@hooli.example", "name": "Gavin Belson"},
+        {"organization_slug": "stark-industries", "email_address": DEMO_EMAIL, "name": "Ada Lovelace"},
+        {"organization_slug": "wayne-enterprises", "email_address": DEMO_EMAIL, "name": "Ada Lovelace"},
+        {"organization_slug": "cyberdyne", "email_address": "miles@cyberdyne.example", "name": "Miles Dyson"},
+    ],
+    "identities": [{"email_address": DEMO_EMAIL, "oauth_tenants": {"slack": ["T0ACME"]}}],
+}
+
+
+def seed_fake(fake: FakeStytch) -> None:
+    fake.seed(DEMO_DATA)
+
+
+def ensure_admin(password: str) -> str:
+    """Create or update the demo superuser with this password; returns its username."""
+    user_model = get_user_model()
+    user, _ = user_model._default_manager.get_or_create(**{user_model.USERNAME_FIELD: ADMIN_USERNAME})
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return ADMIN_USERNAME

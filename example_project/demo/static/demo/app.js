@@ -1,0 +1,501 @@
+// The example SPA: email -> magic link -> organization picker / create -> signed in -> log out.
+// Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by the
+// API; this script only ever holds the CSRF token, in memory.
+"use strict";
+
+const config = JSON.parse(document.getElementById("demo-config").textContent);
+const urls = config.urls;
+
+// --- talking to the API ------------------------------------------------------------------
+
+let csrfToken = null;
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body.message);
+    this.status = status;
+    this.code = body.code;
+    this.fields = body.fields || {};
+  }
+}
+
+async function fetchCsrfToken() {
+  const body = await request("GET", urls.csrf);
+  csrfToken = body.csrf_token;
+}
+
+async function request(method, url, payload) {
+  const headers = { Accept: "application/json" };
+  const init = { method, headers, credentials: "same-origin" };
+  if (method !== "GET") {
+    headers["Content-Type"] = "application/json";
+    headers["X-CSRFToken"] = csrfToken || "";
+    init.body = JSON.stringify(payload || {});
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(0, {
+      code: "network_error",
+      message: "Could not reach the server. Is the demo still running?",
+    });
+  }
+  const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
+  const body = isJson ? await response.json().catch(() => null) : null;
+  if (response.ok) return body || {};
+  // Every error of the API has {code, message, fields}; anything else still gets a sentence.
+  throw new ApiError(response.status, body && body.message ? body : {
+    code: `http_${response.status}`,
+    message: `The server answered ${response.status} ${response.statusText || ""}`.trim() + ".",
+  });
+}
+
+// POSTs retry once after refreshing the CSRF token (it rotates, e.g. when a session starts).
+async function post(url, payload) {
+  try {
+    return await request("POST", url, payload);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "csrf_failed") throw error;
+    await fetchCsrfToken();
+    return request("POST", url, payload);
+  }
+}
+
+// --- page state ----------------------------------------------------------------------------
+
+const $ = (id) => document.getElementById(id);
+let inboxTimer = null;
+
+function showStep(name) {
+  for (const section of document.querySelectorAll("[data-step]")) {
+    section.hidden = section.id !== `step-${name}`;
+  }
+  const heading = document.querySelector(`#step-${name} h1`);
+  if (heading) heading.focus();
+  setInboxPolling(name === "inbox");
+}
+
+function showError(error) {
+  const alert = $("alert");
+  alert.textContent = error.message || String(error);
+  if (error.code) {
+    const code = document.createElement("code");
+    code.className = "alert-code";
+    code.textContent = error.code;
+    alert.append(" ", code);
+  }
+  alert.hidden = false;
+}
+
+function clearMessages() {
+  $("alert").hidden = true;
+  $("alert").textContent = "";
+  $("status").textContent = "";
+}
+
+function announce(text) {
+  $("status").textContent = text;
+}
+
+// Disable a form's or button's controls while its request runs.
+async function busy(element, work) {
+  const controls = element.matches("button") ? [element] : element.querySelectorAll("button, input");
+  for (const control of controls) control.disabled = true;
+  element.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    for (const control of controls) control.disabled = false;
+    element.removeAttribute("aria-busy");
+  }
+}
+
+function setFieldError(id, message) {
+  const node = $(id);
+  node.textContent = message || "";
+  node.hidden = !message;
+  const input = document.querySelector(`[aria-describedby~="${id}"]`);
+  if (input) input.setAttribute("aria-invalid", message ? "true" : "false");
+}
+
+// --- step 1: email ---------------------------------------------------------------------------
+
+$("email-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const email = $("email").value.trim();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(email)) {
+    setFieldError("email-error", "Enter an email address like you@company.example.");
+    $("email").focus();
+    return;
+  }
+  setFieldError("email-error", "");
+  try {
+    await busy(event.target, () => post(urls.send, { email_address: email }));
+  } catch (error) {
+    if (error.fields && error.fields.email_address) {
+      setFieldError("email-error", error.fields.email_address.join(" "));
+    }
+    showError(error);
+    return;
+  }
+  $("inbox-email").textContent = email;
+  showStep("inbox");
+});
+
+// --- dev inbox (only with the fake Stytch) -------------------------------------------------
+
+async function refreshInbox() {
+  if (!config.devInbox) return;
+  let body;
+  try {
+    body = await request("GET", urls.outbox);
+  } catch (error) {
+    showError(error);
+    setInboxPolling(false);
+    return;
+  }
+  const list = $("inbox-list");
+  list.replaceChildren(...body.messages.map(inboxItem));
+  $("inbox-empty").hidden = body.messages.length > 0;
+}
+
+function inboxItem(message) {
+  const item = document.createElement("li");
+  const to = document.createElement("div");
+  to.className = "inbox-to";
+  to.textContent = `To ${message.email_address}`;
+  const time = document.createElement("time");
+  time.dateTime = message.sent_at;
+  time.textContent = new Date(message.sent_at).toLocaleTimeString();
+  const link = document.createElement("a");
+  link.href = message.url;
+  link.className = "inbox-link";
+  link.textContent = "Sign in to Stytch discovery demo";
+  item.append(to, time, link);
+  return item;
+}
+
+function setInboxPolling(on) {
+  clearInterval(inboxTimer);
+  inboxTimer = null;
+  if (on && config.devInbox) {
+    refreshInbox();
+    inboxTimer = setInterval(refreshInbox, 1500);
+  }
+}
+
+// --- step 2: organizations ---------------------------------------------------------------------
+
+const ACTIONS = {
+  active_member: "Log in",
+  invited_member: "Accept invite",
+  pending_member: "Join",
+  eligible_to_join_by_email_domain: "Join",
+  eligible_to_join_by_oauth_tenant: "Join",
+};
+
+const METHOD_NAMES = {
+  sso: "SSO",
+  magic_link: "an email magic link",
+  password: "a password",
+  email_otp: "an email code",
+  google_oauth: "Google",
+  microsoft_oauth: "Microsoft",
+  github_oauth: "GitHub",
+  hubspot_oauth: "HubSpot",
+  slack_oauth: "Slack",
+};
+
+const PROVIDER_NAMES = { slack: "Slack", github: "GitHub", hubspot: "HubSpot" };
+
+function methodList(methods) {
+  const names = (methods || []).map((method) => METHOD_NAMES[method] || method);
+  return names.length ? names.join(" or ") : "another sign-in method";
+}
+
+function membershipText(membership) {
+  const details = membership.details || {};
+  switch (membership.type) {
+    case "active_member": return "You are a member";
+    case "invited_member": return "You were invited";
+    case "pending_member": return "Your membership is pending";
+    case "eligible_to_join_by_email_domain":
+      return details.domain ? `Open to @${details.domain} emails` : "Open to your email domain";
+    case "eligible_to_join_by_oauth_tenant":
+      return details.provider
+        ? `Open to your ${PROVIDER_NAMES[details.provider] || details.provider} workspace`
+        : "Open to your workspace";
+    default: return membership.type;
+  }
+}
+
+function needsMfa(discovered) {
+  return Boolean(discovered.mfa_required) || discovered.organization.mfa_policy === "REQUIRED_FOR_ALL";
+}
+
+function organizationItem(discovered) {
+  const org = discovered.organization;
+  const item = document.createElement("li");
+  item.className = "org";
+  item.dataset.orgSlug = org.organization_slug;
+  item.dataset.membership = discovered.membership.type;
+
+  const text = document.createElement("div");
+  text.className = "org-text";
+  const name = document.createElement("span");
+  name.className = "org-name";
+  name.textContent = org.organization_name;
+  const detail = document.createElement("span");
+  detail.className = "org-detail";
+  detail.textContent = `${org.organization_slug} · ${membershipText(discovered.membership)}`;
+  text.append(name, detail);
+
+  const badges = document.createElement("div");
+  badges.className = "badges";
+  if (needsMfa(discovered)) badges.append(badge("MFA required", "warn"));
+  if (discovered.primary_required) {
+    badges.append(badge(`Requires ${methodList(discovered.primary_required.allowed_auth_methods)}`, "warn"));
+  }
+
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "org-action";
+  button.textContent = ACTIONS[discovered.membership.type] || "Continue";
+  button.setAttribute("aria-label", `${button.textContent}: ${org.organization_name}`);
+  button.addEventListener("click", () => enterOrganization(button, org));
+
+  item.append(text, badges, button);
+  return item;
+}
+
+function badge(text, kind) {
+  const node = document.createElement("span");
+  node.className = `badge ${kind}`;
+  node.textContent = text;
+  return node;
+}
+
+function renderOrganizations(discovery) {
+  $("orgs-email").textContent = discovery.email_address;
+  const items = discovery.discovered_organizations.map(organizationItem);
+  $("org-list").replaceChildren(...items);
+  $("org-empty").hidden = items.length > 0;
+  $("org-empty").textContent = discovery.can_create_organization
+    ? `${discovery.email_address} does not belong to any organization yet. Create one below.`
+    : `${discovery.email_address} does not belong to any organization.`;
+  $("create-form").hidden = !discovery.can_create_organization;
+  showStep("organizations");
+}
+
+async function loadOrganizations() {
+  renderOrganizations(await post(urls.organizations, {}));
+}
+
+async function enterOrganization(button, org) {
+  clearMessages();
+  try {
+    const result = await busy(button, () => post(urls.exchange, { organization_id: org.organization_id }));
+    showAuthentication(result);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// --- create organization -----------------------------------------------------------------------
+
+// Mirrors the server's rule: 2-128 of [A-Za-z0-9._~-], at least one letter or digit.
+function slugProblem(slug) {
+  if (slug.length < 2) return "A slug needs at least 2 characters.";
+  if (slug.length > 128) return "A slug has at most 128 characters.";
+  if (!/^[A-Za-z0-9._~-]+$/.test(slug)) return "Use only letters, digits and - . _ ~ (no spaces).";
+  if (!/[A-Za-z0-9]/.test(slug)) return "Include at least one letter or digit.";
+  return "";
+}
+
+function suggestSlug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9._~-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 128);
+}
+
+let slugEdited = false;
+
+$("org-name").addEventListener("input", () => {
+  setFieldError("org-name-error", "");
+  if (!slugEdited) {
+    $("org-slug").value = suggestSlug($("org-name").value);
+    validateSlug();
+  }
+});
+
+$("org-slug").addEventListener("input", () => {
+  slugEdited = $("org-slug").value !== "";
+  validateSlug();
+});
+
+function validateSlug() {
+  const slug = $("org-slug").value;
+  const problem = slug ? slugProblem(slug) : "";
+  setFieldError("org-slug-error", problem);
+  return problem;
+}
+
+$("create-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const name = $("org-name").value.trim();
+  const slug = $("org-slug").value;
+  const nameProblem = name ? "" : "Give the organization a name.";
+  const problem = slugProblem(slug);
+  setFieldError("org-name-error", nameProblem);
+  setFieldError("org-slug-error", problem);
+  if (nameProblem || problem) {
+    $(nameProblem ? "org-name" : "org-slug").focus();
+    return;
+  }
+  try {
+    const result = await busy(event.target, () =>
+      post(urls.create, { organization_name: name, organization_slug: slug }));
+    showAuthentication(result);
+  } catch (error) {
+    if (error.code === "organization_slug_taken") {
+      setFieldError("org-slug-error", "That slug is taken. Try another one.");
+      $("org-slug").focus();
+      return;
+    }
+    for (const [field, messages] of Object.entries(error.fields || {})) {
+      if (field === "organization_name") setFieldError("org-name-error", messages.join(" "));
+      if (field === "organization_slug") setFieldError("org-slug-error", messages.join(" "));
+    }
+    showError(error);
+  }
+});
+
+// --- after create / exchange -------------------------------------------------------------------
+
+function showAuthentication(result) {
+  if (result.next_step === "mfa" || result.next_step === "primary_auth") {
+    showRequirement(result);
+  } else {
+    showSignedIn(result);
+  }
+}
+
+function showRequirement(result) {
+  const org = result.organization.organization_name;
+  if (result.next_step === "mfa") {
+    const methods = mfaMethods(result);
+    $("requirement-title").textContent = "This organization requires MFA";
+    $("requirement-text").textContent =
+      `${org} requires multi-factor authentication: finish it with ${methods}.`;
+  } else {
+    const methods = methodList(result.primary_required && result.primary_required.allowed_auth_methods);
+    $("requirement-title").textContent = "This organization needs another sign-in method";
+    $("requirement-text").textContent = `${org} only accepts ${methods}.`;
+  }
+  showStep("requirement");
+}
+
+// The demo's organizations allow both MFA methods; Stytch says when it already sent a code.
+function mfaMethods(result) {
+  const initiated = result.mfa_required && result.mfa_required.secondary_auth_initiated;
+  return initiated === "sms_otp" ? "the SMS code just sent to your phone" : "an SMS code or an authenticator app (TOTP)";
+}
+
+function showSignedIn(result) {
+  const org = result.organization || {};
+  const member = result.member || {};
+  const session = result.member_session || {};
+  $("si-org").textContent = org.organization_name || "";
+  $("si-slug").textContent = org.organization_slug || session.organization_slug || "";
+  $("si-member").textContent = member.name ? `${member.name} <${member.email_address}>` : member.email_address || "";
+  $("si-roles").textContent = (session.roles || []).join(", ") || "none";
+  $("si-expires").textContent = session.expires_at ? new Date(session.expires_at).toLocaleString() : "unknown";
+  showStep("signed-in");
+}
+
+// --- leaving -------------------------------------------------------------------------------------
+
+async function logout(button, message) {
+  clearMessages();
+  try {
+    await busy(button, () => post(urls.logout, {}));
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  showStep("email");
+  announce(message);
+}
+
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-action]");
+  if (!button) return;
+  const action = button.dataset.action;
+  if (action === "logout") await logout(button, "You are signed out.");
+  if (action === "restart") await logout(button, "Start again with another email.");
+  if (action === "refresh-inbox") await refreshInbox();
+  if (action === "back-to-organizations") {
+    clearMessages();
+    try {
+      await busy(button, loadOrganizations);
+    } catch (error) {
+      showError(error);
+      showStep("email");
+    }
+  }
+});
+
+// --- start: where does this browser stand? -------------------------------------------------------
+
+const LINK_ERRORS = {
+  magic_link_invalid: "That sign-in link is invalid, already used or expired. Send yourself a new one.",
+};
+
+function takeLinkError() {
+  const params = new URLSearchParams(window.location.search);
+  const code = params.get("stytch_discovery_error");
+  if (!code) return null;
+  params.delete("stytch_discovery_error");
+  const query = params.toString();
+  history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
+  return { code, message: LINK_ERRORS[code] || "Signing in with that link did not work. Send yourself a new one." };
+}
+
+async function start() {
+  if (config.devInbox) {
+    $("dev-inbox").hidden = false;
+    $("inbox-hint").hidden = false;
+    refreshInbox();
+  }
+  const linkError = takeLinkError();
+  try {
+    await fetchCsrfToken();
+  } catch (error) {
+    showError(error);
+    showStep("email");
+    return;
+  }
+  if (linkError) {
+    showError(linkError);
+    showStep("email");
+    return;
+  }
+  try {
+    showSignedIn(await request("GET", urls.me));
+    return;
+  } catch (error) {
+    if (error.status !== 401) showError(error);
+  }
+  try {
+    await loadOrganizations();
+  } catch (error) {
+    // No intermediate session yet is the normal first visit, not an error worth showing.
+    if (!["intermediate_session_required", "intermediate_session_invalid"].includes(error.code)) {
+      showError(error);
+    }
+    showStep("email");
+  }
+}
+
+start();
