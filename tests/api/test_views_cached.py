@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rest_framework.test import APIClient
 
 from stytch_discovery.testing import FakeStytch
+from stytch_discovery.types import parse_timestamp
 from tests.testapp.models import User
 
 from .conftest import EMAIL, ist_cookie, post, seed_orgs, stytch_calls, url
@@ -47,7 +46,9 @@ def test_cached_lists_what_the_last_discovery_found(api: APIClient, fake_stytch:
     assert by_slug["ssoonly"]["primary_required"] == {"allowed_auth_methods": ["sso"]}
     assert by_slug["vault"]["mfa_required"] is not None
     assert data["refreshed_at"] == max(row["refreshed_at"] for row in data["organizations"])
-    assert datetime.fromisoformat(data["refreshed_at"]).tzinfo is not None
+    refreshed_at = parse_timestamp(data["refreshed_at"])
+    assert refreshed_at is not None
+    assert refreshed_at.tzinfo is not None
 
 
 def test_cached_is_empty_before_any_discovery(api: APIClient) -> None:

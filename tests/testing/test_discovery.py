@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from stytch_discovery.testing import FakeStytch
+from stytch_discovery.types import parse_timestamp
 
 from .conftest import CREATE, EXCHANGE, LIST, Call, assert_error
 from .shapes import assert_entered, assert_envelope, assert_member, assert_organization
@@ -198,10 +199,10 @@ def test_create_session_duration_and_custom_claims(call: Call, ist: str) -> None
     assert session["custom_claims"] == {"tenant": "acme"}
     started, expires = session["started_at"], session["expires_at"]
     assert (started[11:16], expires[11:16]) != ("", "")
-    from datetime import datetime
-
-    span = datetime.fromisoformat(expires) - datetime.fromisoformat(started)
-    assert span.total_seconds() == 300
+    started_at, expires_at = parse_timestamp(started), parse_timestamp(expires)
+    assert started_at is not None
+    assert expires_at is not None
+    assert (expires_at - started_at).total_seconds() == 300
 
 
 def test_create_with_mfa_required_returns_a_fresh_ist(call: Call, ist: str) -> None:
