@@ -40,6 +40,7 @@ from .models import DiscoveredOrganization as CachedOrganization
 from .models import MembershipType
 from .signals import organization_created, organizations_discovered
 from .types import TOKEN_FIELDS
+from .upsert import upsert
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -169,15 +170,15 @@ def _write(
                 update_fields.append("user")
                 for row in rows:
                     row.user_id = linked.pk
-            manager = CachedOrganization.objects.using(using)
-            manager.bulk_create(
+            upsert(
                 rows,
-                update_conflicts=True,
                 unique_fields=["email_address", "organization_id"],
                 update_fields=update_fields,
+                using=using,
             )
             if replace:
-                manager.filter(email_address=email_address).exclude(organization_id__in=list(by_id)).delete()
+                identity_rows = CachedOrganization.objects.using(using).filter(email_address=email_address)
+                identity_rows.exclude(organization_id__in=list(by_id)).delete()
     except DatabaseError:
         logger.warning(
             "Could not update the Stytch organization cache; the Stytch call itself succeeded.",

@@ -43,12 +43,14 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
     def _count(self, key: str, period: int) -> int:
         """This request's number in the current window (opening a window if none is open)."""
         for _ in range(3):
-            if self.cache.add(key, 0, period):
-                self.cache.set(f"{key}:until", self.now + period, period)
             try:
+                # The common case first: a single cache call while a window is open.
                 count: int = self.cache.incr(key)
             except ValueError:
-                continue  # the window closed between add and incr: open the next one
+                # No open window: open one (``add`` is atomic, so only one request opens it).
+                if self.cache.add(key, 0, period):
+                    self.cache.set(f"{key}:until", self.now + period, period)
+                continue
             if count == 1:
                 # Redis's incr recreates a key that expired under it without a timeout.
                 self.cache.touch(key, period)
