@@ -9,6 +9,9 @@ Each round the child calls, in rotating order:
 * ``service``: ``services.list_discovered_organizations`` in-process, cache write off (as in
   ``bench_service``: transport and parsing; the write is timed on its own as ``refresh``);
 * ``view``: ``POST discovery/organizations`` through gunicorn (Stytch call + cache refresh);
+* ``bare``: the same POST to a trivial Django view through the same gunicorn and middleware
+  (no Stytch call, no database): the second HTTP hop that ``view`` pays on top of the floor
+  whatever the view does, so ``view - floor - bare`` is this package's own work;
 * ``cached``: ``GET discovery/organizations/cached`` through gunicorn, signed in;
 * ``sdk``: the official ``stytch`` SDK's ``discovery.organizations.list`` (if installed);
 
@@ -34,6 +37,7 @@ import requests
 
 from ._harness import (
     API_PREFIX,
+    BARE_PATH,
     LIST_PATH,
     PROJECT_ID,
     PYTHON,
@@ -163,6 +167,9 @@ def list_calls(*, count: int, server: str, session_key: str) -> tuple[dict[str, 
                 server + API_PREFIX + "discovery/organizations", data=body, headers=json_headers, timeout=30
             )
         ),
+        "bare": lambda: checked(
+            web.post(server + "/" + BARE_PATH, data=body, headers=json_headers, timeout=30)
+        ),
         "cached": lambda: checked(
             signed_in.get(server + API_PREFIX + "discovery/organizations/cached", timeout=30)
         ),
@@ -252,9 +259,9 @@ def fmt(summary: Json | None) -> str:
 def render(results: dict[str, Json]) -> tuple[str, list[str]]:
     """A Markdown table (median / p99 ms) and the list of missed targets."""
     lines = [
-        "| database | orgs | floor | service | view | cached | SDK | service ÷ floor | view - floor (ms) "
-        "| SDK ÷ floor | refresh (queries) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| database | orgs | floor | service | view | bare | cached | SDK | service ÷ floor "
+        "| view - floor (ms) | view - floor - bare (ms) | SDK ÷ floor | refresh (queries) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     missed: list[str] = []
     for kind, report in results.items():
@@ -268,8 +275,9 @@ def render(results: dict[str, Json]) -> tuple[str, list[str]]:
             query_counts.add(refresh["queries"])
             lines.append(
                 f"| {kind} | {count} | {fmt(row['floor'])} | {fmt(row['service'])} | {fmt(row['view'])} "
-                f"| {fmt(row['cached'])} | {fmt(row.get('sdk'))} | {service_ratio:.2f} | {view_added:.2f} "
-                f"| {sdk_ratio} | {fmt(refresh)} ({refresh['queries']}) |"
+                f"| {fmt(row['bare'])} | {fmt(row['cached'])} | {fmt(row.get('sdk'))} | {service_ratio:.2f} "
+                f"| {view_added:.2f} | {view_added - row['bare']['median_ms']:.2f} | {sdk_ratio} "
+                f"| {fmt(refresh)} ({refresh['queries']}) |"
             )
             if service_ratio > SERVICE_RATIO_TARGET:
                 missed.append(

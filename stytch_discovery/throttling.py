@@ -7,15 +7,37 @@ user id when signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import ScopedRateThrottle
 
 from .conf import app_settings
 
 if TYPE_CHECKING:
+    from django.core.cache.backends.base import BaseCache
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+#: One redis-py client per Django Redis backend: Django builds a new one for every cache call,
+#: and building one (its table of response callbacks) cost more than the round trip itself.
+_redis_clients: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _redis_client(cache: BaseCache) -> Any | None:
+    """The redis-py client behind Django's ``RedisCache``, or None for any other cache."""
+    if cache is default_cache:  # DRF's default: a proxy to this thread's default cache
+        cache = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(cache, RedisCache):
+        return None
+    backend = cache._cache  # one per thread, like the RedisCache that holds it
+    client = _redis_clients.get(backend)
+    if client is None:
+        client = _redis_clients[backend] = backend.get_client(write=True)
+    return client
 
 
 class StytchDiscoveryThrottle(ScopedRateThrottle):
@@ -26,7 +48,11 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
     pass. Here each request increments a counter with the cache's ``incr`` (atomic in Redis,
     Memcached and the local-memory cache), so N per period means N in total, whatever the
     number of processes. The window opens with the first request and lasts one period.
+    On Django's ``RedisCache`` that is one round trip per request (``_count_in_redis``).
     """
+
+    #: Seconds left in the window, when the count told it (Redis); else read from the cache.
+    remaining: float | None = None
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         self.scope = getattr(view, self.scope_attr, None)
@@ -38,7 +64,21 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if self.key is None or limit is None or period is None:
             return True
         self.now = self.timer()
-        return self._count(self.key, period) <= limit
+        redis = _redis_client(self.cache)
+        count = self._count_in_redis(redis, self.key, period) if redis else self._count(self.key, period)
+        return count <= limit
+
+    def _count_in_redis(self, redis: Any, key: str, period: int) -> int:
+        """``_count`` in one atomic round trip: open the window if none is, count, read its TTL."""
+        name = self.cache.make_and_validate_key(key)
+        with redis.pipeline(transaction=True) as pipeline:  # MULTI/EXEC: no other client between
+            pipeline.set(name, 0, ex=period, nx=True)
+            pipeline.incr(name)
+            pipeline.pttl(name)
+            _, count, ttl_ms = pipeline.execute()
+        self.remaining = max(0, ttl_ms) / 1000
+        result: int = count
+        return result
 
     def _count(self, key: str, period: int) -> int:
         """This request's number in the current window (opening a window if none is open)."""
@@ -61,5 +101,7 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         return app_settings.THROTTLE_RATES.get(str(self.scope))
 
     def wait(self) -> float:
+        if self.remaining is not None:
+            return self.remaining
         until = self.cache.get(f"{self.key}:until")
         return max(0.0, until - self.now) if until is not None else float(self.duration or 0)

@@ -309,7 +309,7 @@ class ListOrganizationsView(StytchDiscoveryView):
             "can_create_organization": credential.is_intermediate,
             "discovered_organizations": result.discovered_organizations,
         }
-        return Response(s.DiscoveredOrganizationsSerializer(data).data)
+        return Response(s.represent(s.DiscoveredOrganizationsSerializer, data))
 
 
 class MemberAuthenticationView(StytchDiscoveryView):
@@ -391,4 +391,4 @@ class CachedOrganizationsView(StytchDiscoveryView):
             "refreshed_at": max((row.refreshed_at for row in rows), default=None),
             "organizations": rows,
         }
-        return Response(s.CachedOrganizationsSerializer(data).data)
+        return Response(s.represent(s.CachedOrganizationsSerializer, data))
