@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
-from urllib.parse import unquote, urlsplit
+
+from tests.database_url import database_from_url as base_database_from_url
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "benchmarks-only-not-secret")
 DEBUG = False
@@ -47,36 +48,26 @@ MIDDLEWARE = [
 
 
 def database_from_url(url: str) -> dict[str, Any]:
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": unquote(parts.path),
+    """The shared parser's entry, tuned for gunicorn's long-lived worker threads."""
+    database = base_database_from_url(url)
+    if database["ENGINE"].endswith("sqlite3"):
+        database.update(
             # Persistent, like PostgreSQL below: reopening per request costs a WAL checkpoint
             # (the last connection to close checkpoints) and the connection set-up, ~1-2 ms.
-            "CONN_MAX_AGE": 600,
+            CONN_MAX_AGE=600,
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN, so two workers never deadlock upgrading a read lock; NORMAL sync is the
             # usual WAL pairing (durable at checkpoints, no fsync per commit).
-            "OPTIONS": {
+            OPTIONS={
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-        }
-    if parts.scheme in ("postgres", "postgresql"):
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")) or "postgres",
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            # Persistent connections: a gunicorn thread keeps its connection between requests.
-            "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ValueError(f"DATABASE_URL must be sqlite:// or postgres://, not {parts.scheme}://")
+        )
+    else:
+        # Persistent connections: a gunicorn thread keeps its connection between requests.
+        database.update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
+    return database
 
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:////tmp/stytch-bench.db"))}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import unquote, urlsplit
+
+from tests.database_url import database_from_url
 
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
@@ -50,21 +51,6 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "/static/"
-
-
-def database_from_url(url: str) -> dict[str, Any]:
-    """``postgres://user:password@host:port/name`` to a DATABASES entry (no extra dependency)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-    }
 
 
 DATABASES = {
