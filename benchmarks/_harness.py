@@ -260,10 +260,10 @@ def django_env(
     return env
 
 
-def manage(env: Mapping[str, str], *args: str) -> str:
-    """``django-admin`` under ``env``; returns its standard output."""
+def run_module(env: Mapping[str, str], module: str, *args: str) -> str:
+    """``python -m module args`` under ``env`` from the repository root; returns its standard output."""
     done = subprocess.run(
-        [PYTHON, "-m", "django", *args],
+        [PYTHON, "-m", module, *args],
         cwd=ROOT,
         env=python_env(env),
         capture_output=True,
@@ -272,24 +272,18 @@ def manage(env: Mapping[str, str], *args: str) -> str:
         check=False,
     )
     if done.returncode:
-        raise RuntimeError(f"django-admin {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"python -m {module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout
+
+
+def manage(env: Mapping[str, str], *args: str) -> str:
+    """``django-admin`` under ``env``; returns its standard output."""
+    return run_module(env, "django", *args)
 
 
 def signed_in_sessions(env: Mapping[str, str], emails: Sequence[str]) -> dict[str, str]:
     """A Django user and a signed-in session per email, via ``benchmarks.accounts``."""
-    done = subprocess.run(
-        [PYTHON, "-m", "benchmarks.accounts", *emails],
-        cwd=ROOT,
-        env=python_env(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"benchmarks.accounts failed:\n{done.stderr[-3000:]}")
-    sessions: dict[str, str] = json.loads(done.stdout)
+    sessions: dict[str, str] = json.loads(run_module(env, "benchmarks.accounts", *emails))
     return sessions
 
 
