@@ -3,11 +3,11 @@
 pick_python() {
   if [ -n "${PYTHON:-}" ]; then PY=$PYTHON; return; fi
   local candidate
-  for candidate in python3.13 python3.12 python3.11 python3.10 \
-      ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.13*/bin/python3 \
-      ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.12*/bin/python3 \
-      ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.11*/bin/python3 \
-      ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.10*/bin/python3 python3; do
+  local pyenv=${PYENV_ROOT:-$HOME/.pyenv}/versions
+  # Each minor version by name, then pyenv's own copy of it: pyenv's shim for a version that is
+  # not selected fails, and must not let an older selected one win.
+  for candidate in python3.13 "$pyenv"/3.13*/bin/python3 python3.12 "$pyenv"/3.12*/bin/python3 \
+      python3.11 "$pyenv"/3.11*/bin/python3 python3.10 "$pyenv"/3.10*/bin/python3 python3; do
     if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
       PY=$candidate; return
     fi
