@@ -9,11 +9,10 @@ number of queries, whatever the number of organizations:
    identity run one after the other (a row lock cannot cover an identity with no rows yet;
    SQLite's database-wide write lock serializes writers by itself);
 2. at most one query to resolve the Django user (``USER_RESOLVER``);
-3. one ``INSERT … ON CONFLICT DO UPDATE`` for every organization Stytch returned (Django
-   splits it only past the backend's parameter limit: never on PostgreSQL, past 2,520
-   organizations on SQLite with Django >= 6.0, past 76 with Django 5.2, which assumes
-   SQLite's old limit of 999 parameters);
-4. for a list, one ``DELETE`` of this identity's organizations Stytch no longer returned.
+3. one ``INSERT … ON CONFLICT DO UPDATE`` for every organization Stytch returned, its rows
+   sent as one JSON parameter (``upsert``), so it is never split whatever the count;
+4. for a list, the ``DELETE`` of this identity's organizations Stytch no longer returned:
+   part of that same statement on PostgreSQL, a second one on SQLite.
 
 The cache is secondary to the Stytch call that fed it: a database error while writing is
 logged and swallowed, because create and exchange have already consumed the intermediate
@@ -115,21 +114,17 @@ def _resolve_user(*, email_address: str, user: AnyUser) -> AbstractBaseUser | No
     return resolver(email_address=email_address, user=user)
 
 
-def _row(
-    *, email_address: str, organization: Organization, now: datetime, **fields: Any
-) -> CachedOrganization:
-    return CachedOrganization(
-        email_address=email_address,
-        organization_id=organization.organization_id,
-        organization_name=organization.organization_name,
-        organization_slug=organization.organization_slug,
-        organization_logo_url=organization.organization_logo_url,
+def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
+    """One organization's own columns (``upsert`` adds the identity, user and timestamps)."""
+    return {
+        "organization_id": organization.organization_id,
+        "organization_name": organization.organization_name,
+        "organization_slug": organization.organization_slug,
+        "organization_logo_url": organization.organization_logo_url,
         # types.Organization.raw never has tokens; filtering again costs nothing.
-        organization={k: v for k, v in organization.raw.items() if k not in TOKEN_FIELDS},
-        first_seen_at=now,
-        refreshed_at=now,
+        "organization": {k: v for k, v in organization.raw.items() if k not in TOKEN_FIELDS},
         **fields,
-    )
+    }
 
 
 def _lock_identity(email_address: str, using: str) -> None:
@@ -146,10 +141,10 @@ def _write(
     *,
     email_address: str,
     user: AnyUser,
-    build_rows: Callable[[datetime], Iterable[CachedOrganization]],
+    rows: Iterable[dict[str, Any]],
     replace: bool,
 ) -> AbstractBaseUser | None:
-    """Upsert ``build_rows``'s rows for one identity (and, if ``replace``, drop the others).
+    """Upsert ``rows`` for one identity (and, if ``replace``, drop the identity's other rows).
 
     Returns the linked user. Database errors are logged, not raised (see the module doc).
     """
@@ -162,23 +157,23 @@ def _write(
             now = timezone.now()
             # One row per organization (Stytch never repeats one, but ON CONFLICT would fail if
             # it did), sorted so concurrent writers lock rows in the same order.
-            by_id = {row.organization_id: row for row in build_rows(now)}
-            rows = [by_id[key] for key in sorted(by_id)]
-            update_fields = list(REFRESHED_FIELDS)
-            if linked is not None:
-                # An anonymous refresh must not unlink rows a signed-in refresh linked.
-                update_fields.append("user")
-                for row in rows:
-                    row.user_id = linked.pk
+            by_id = {row["organization_id"]: row for row in rows}
+            # An anonymous refresh must not unlink rows a signed-in refresh linked.
+            update_fields = [*REFRESHED_FIELDS, "user"] if linked is not None else REFRESHED_FIELDS
             upsert(
-                rows,
-                unique_fields=["email_address", "organization_id"],
+                CachedOrganization,
+                rows=[by_id[key] for key in sorted(by_id)],
+                shared={
+                    "email_address": email_address,
+                    "user_id": linked.pk if linked is not None else None,
+                    "first_seen_at": now,
+                    "refreshed_at": now,
+                },
+                unique_fields=("email_address", "organization_id"),
                 update_fields=update_fields,
+                replace=replace,
                 using=using,
             )
-            if replace:
-                identity_rows = CachedOrganization.objects.using(using).filter(email_address=email_address)
-                identity_rows.exclude(organization_id__in=list(by_id)).delete()
     except DatabaseError:
         logger.warning(
             "Could not update the Stytch organization cache; the Stytch call itself succeeded.",
@@ -191,12 +186,12 @@ def _store(
     *,
     email_address: str,
     user: AnyUser,
-    build_rows: Callable[[datetime], Iterable[CachedOrganization]],
+    rows: Iterable[dict[str, Any]],
     replace: bool,
 ) -> AbstractBaseUser | None:
     """``_write`` unless ``CACHE_ENABLED`` is off; returns the user the signals name."""
     if app_settings.CACHE_ENABLED:
-        return _write(email_address=email_address, user=user, build_rows=build_rows, replace=replace)
+        return _write(email_address=email_address, user=user, rows=rows, replace=replace)
     return user if _is_signed_in(user) else None  # type: ignore[return-value]
 
 
@@ -210,21 +205,18 @@ def record_discovery(
     """Replace ``email_address``'s rows with ``discovered``, atomically."""
     identity = normalize_email(email_address)
 
-    def build_rows(now: datetime) -> Iterable[CachedOrganization]:
-        for item in discovered:
-            if item.organization is None:
-                continue
-            yield _row(
-                email_address=identity,
-                organization=item.organization,
-                now=now,
-                membership_type=item.membership.type if item.membership else "",
-                member_authenticated=item.member_authenticated,
-                primary_required=item.primary_required,
-                mfa_required=item.mfa_required,
-            )
-
-    linked = _store(email_address=identity, user=user, build_rows=build_rows, replace=True)
+    rows = (
+        _row(
+            organization=item.organization,
+            membership_type=item.membership.type if item.membership else "",
+            member_authenticated=item.member_authenticated,
+            primary_required=item.primary_required,
+            mfa_required=item.mfa_required,
+        )
+        for item in discovered
+        if item.organization is not None
+    )
+    linked = _store(email_address=identity, user=user, rows=rows, replace=True)
     _send_on_commit(
         partial(
             organizations_discovered.send,
@@ -240,18 +232,14 @@ def record_membership(*, result: MemberAuthentication, user: AnyUser, created: b
     """Record the organization a create (``created``) or an exchange entered as active."""
     identity = normalize_email(result.member.email_address)
 
-    def build_rows(now: datetime) -> Iterable[CachedOrganization]:
-        yield _row(
-            email_address=identity,
-            organization=result.organization,
-            now=now,
-            membership_type=MembershipType.ACTIVE_MEMBER,
-            member_authenticated=result.member_authenticated,
-            primary_required=result.primary_required,
-            mfa_required=result.mfa_required,
-        )
-
-    linked = _store(email_address=identity, user=user, build_rows=build_rows, replace=False)
+    row = _row(
+        organization=result.organization,
+        membership_type=str(MembershipType.ACTIVE_MEMBER),
+        member_authenticated=result.member_authenticated,
+        primary_required=result.primary_required,
+        mfa_required=result.mfa_required,
+    )
+    linked = _store(email_address=identity, user=user, rows=[row], replace=False)
     if created:
         _send_on_commit(
             partial(

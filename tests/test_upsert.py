@@ -1,4 +1,4 @@
-"""``stytch_discovery.upsert``: the same rows ``bulk_create(update_conflicts=True)`` would write."""
+"""``stytch_discovery.upsert``: the rows ``bulk_create(update_conflicts=True)`` and a delete would leave."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from django.db import connection
 from pytest_django import DjangoAssertNumQueries
 
 from stytch_discovery.models import DiscoveredOrganization
@@ -14,25 +15,48 @@ from tests.testapp.models import User
 
 pytestmark = pytest.mark.django_db
 
-UNIQUE = ["email_address", "organization_id"]
-UPDATED = ["organization_name", "organization", "primary_required", "refreshed_at"]
+UNIQUE = ("email_address", "organization_id")
+UPDATED = ("organization_name", "organization", "primary_required", "refreshed_at")
 SEEN = datetime(2025, 6, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
 
 
-def row(email: str, number: int, **fields: Any) -> DiscoveredOrganization:
-    values: dict[str, Any] = {
-        "organization_name": f"Org {number} ünïcode",
+def row(number: int, **fields: Any) -> dict[str, Any]:
+    """One organization's own columns, as the cache builds them."""
+    return {
+        "organization_id": f"o-{number}",
+        "organization_name": f"Org {number} ünïcode \"quoted\" {{braces}} $.path",
         "organization_slug": f"org-{number}",
+        "organization_logo_url": "",
         "membership_type": "invited_member",
         "member_authenticated": number % 2 == 0,
         "primary_required": {"allowed_auth_methods": ["sso", "password"]} if number % 2 else None,
         "mfa_required": None,
         "organization": {"organization_id": f"o-{number}", "trusted_metadata": {"tier": 3, "ok": True}},
-        "first_seen_at": SEEN,
-        "refreshed_at": SEEN,
         **fields,
     }
-    return DiscoveredOrganization(email_address=email, organization_id=f"o-{number}", **values)
+
+
+def shared(email: str, *, user: User | None = None, at: datetime = SEEN) -> dict[str, Any]:
+    return {
+        "email_address": email,
+        "user_id": user.pk if user else None,
+        "first_seen_at": at,
+        "refreshed_at": at,
+    }
+
+
+def write(
+    email: str, rows: list[dict[str, Any]], *, replace: bool = False, at: datetime = SEEN, **options: Any
+) -> None:
+    upsert(
+        DiscoveredOrganization,
+        rows=rows,
+        shared=shared(email, at=at, **options),
+        unique_fields=UNIQUE,
+        update_fields=UPDATED,
+        replace=replace,
+        using="default",
+    )
 
 
 def stored(email: str) -> list[dict[str, Any]]:
@@ -45,44 +69,30 @@ def stored(email: str) -> list[dict[str, Any]]:
 
 def test_new_rows_read_back_exactly_as_bulk_create_writes_them() -> None:
     user = User.objects.create_user(username="ada", email="ada@acme.example")
-    DiscoveredOrganization.objects.bulk_create([row("twin@acme.example", n, user=user) for n in range(3)])
-
-    upsert(
-        [row("ada@acme.example", n, user=user) for n in range(3)],
-        unique_fields=UNIQUE,
-        update_fields=UPDATED,
-        using="default",
+    DiscoveredOrganization.objects.bulk_create(
+        [DiscoveredOrganization(**row(n), **shared("twin@acme.example", user=user)) for n in range(3)]
     )
 
+    write("ada@acme.example", [row(n) for n in range(3)], user=user)
+
     assert stored("ada@acme.example") == stored("twin@acme.example")
+    assert len(stored("ada@acme.example")) == 3
     assert stored("ada@acme.example")[1]["first_seen_at"] == SEEN  # microseconds and zone kept
-    assert stored("ada@acme.example")[0]["primary_required"] is None  # SQL NULL, not JSON null
+    assert stored("ada@acme.example")[1]["user_id"] == user.pk
+    assert stored("ada@acme.example")[0]["primary_required"] is None
+    # SQL NULL, as Django stores None in a nullable JSONField, not the JSON text "null".
+    assert DiscoveredOrganization.objects.filter(primary_required__isnull=True).count() == 4
 
 
 def test_a_conflict_overwrites_only_the_update_fields(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    upsert(
-        [row("ada@acme.example", n) for n in range(2)],
-        unique_fields=UNIQUE,
-        update_fields=UPDATED,
-        using="default",
-    )
+    write("ada@acme.example", [row(n) for n in range(2)])
     later = SEEN + timedelta(days=1)
-    changed = [
-        row(
-            "ada@acme.example",
-            n,
-            organization_name="Renamed",
-            membership_type="active_member",
-            first_seen_at=later,
-            refreshed_at=later,
-        )
-        for n in range(3)
-    ]
+    changed = [row(n, organization_name="Renamed", membership_type="active_member") for n in range(3)]
 
     with django_assert_num_queries(1):
-        upsert(changed, unique_fields=UNIQUE, update_fields=UPDATED, using="default")
+        write("ada@acme.example", changed, at=later)
 
     rows = stored("ada@acme.example")
     assert [r["organization_name"] for r in rows] == ["Renamed"] * 3
@@ -92,6 +102,43 @@ def test_a_conflict_overwrites_only_the_update_fields(
     assert [r["first_seen_at"] for r in rows] == [SEEN, SEEN, later]
 
 
+def test_replace_deletes_the_scopes_other_rows_and_no_one_elses(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    write("ada@acme.example", [row(n) for n in range(4)])
+    write("bob@acme.example", [row(n) for n in range(4)])
+
+    # PostgreSQL deletes inside the INSERT statement; SQLite needs a second one.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        write("ada@acme.example", [row(2), row(5)], replace=True)
+
+    assert [r["organization_id"] for r in stored("ada@acme.example")] == ["o-2", "o-5"]
+    assert [r["organization_id"] for r in stored("bob@acme.example")] == ["o-0", "o-1", "o-2", "o-3"]
+
+
+def test_replace_with_no_rows_empties_the_scope() -> None:
+    write("ada@acme.example", [row(n) for n in range(3)])
+    write("bob@acme.example", [row(1)])
+
+    write("ada@acme.example", [], replace=True)
+
+    assert stored("ada@acme.example") == []
+    assert len(stored("bob@acme.example")) == 1
+
+
 def test_no_rows_no_query(django_assert_num_queries: DjangoAssertNumQueries) -> None:
     with django_assert_num_queries(0):
-        upsert([], unique_fields=UNIQUE, update_fields=UPDATED, using="default")
+        write("ada@acme.example", [])
+
+
+def test_replace_needs_one_key_the_rows_carry() -> None:
+    with pytest.raises(ValueError, match="exactly one unique field"):
+        upsert(
+            DiscoveredOrganization,
+            rows=[row(1)],
+            shared=shared("ada@acme.example"),
+            unique_fields=("email_address",),
+            update_fields=UPDATED,
+            replace=True,
+            using="default",
+        )
