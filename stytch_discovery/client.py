@@ -1,5 +1,9 @@
 """HTTP transport to Stytch: pooled sessions, Basic auth, timeouts, safe retries, error mapping.
 
+Each call goes straight to the session's ``HTTPAdapter`` with a copy of a request prepared once
+per URL, skipping ``Session.request`` (cookies, hooks, redirects, environment merging): Stytch
+sets no cookies this client needs and never redirects, so a 3xx is not followed.
+
 The client knows HTTP and nothing about users, models or views. It never logs a body,
 and no exception it raises carries a token, a request body or the secret.
 """
@@ -20,7 +24,7 @@ from typing import Any
 
 import requests
 from django.views.decorators.debug import sensitive_variables
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from . import __version__
@@ -48,8 +52,26 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 _local = threading.local()
 
 
-def _thread_sessions() -> dict[tuple[str, str, str], requests.Session]:
-    sessions: dict[tuple[str, str, str], requests.Session] | None = getattr(_local, "sessions", None)
+class _PooledSession(requests.Session):
+    """A thread's keep-alive session plus, per URL, the prepared request ``post`` copies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.templates: dict[str, tuple[requests.PreparedRequest, BaseAdapter]] = {}
+
+    def template(self, url: str) -> tuple[requests.PreparedRequest, BaseAdapter]:
+        """Headers and Basic auth prepared once for ``url``, and the adapter mounted for it."""
+        found = self.templates.get(url)
+        if found is None:
+            prepared = self.prepare_request(
+                requests.Request("POST", url, headers={"Content-Type": "application/json"})
+            )
+            found = self.templates[url] = (prepared, self.get_adapter(url))
+        return found
+
+
+def _thread_sessions() -> dict[tuple[str, str, str], _PooledSession]:
+    sessions: dict[tuple[str, str, str], _PooledSession] | None = getattr(_local, "sessions", None)
     if sessions is None:
         sessions = _local.sessions = {}
     return sessions
@@ -135,7 +157,7 @@ class StytchClient:
             max_retry_after=app_settings.MAX_RETRY_AFTER,
         )
 
-    def session(self) -> requests.Session:
+    def session(self) -> _PooledSession:
         """This thread's keep-alive session for these credentials."""
         # Keyed on a digest so the secret itself is not a dict key that could be dumped.
         digest = hashlib.sha256(self.secret.encode()).hexdigest()
@@ -143,7 +165,7 @@ class StytchClient:
         sessions = _thread_sessions()
         session = sessions.get(key)
         if session is None:
-            session = requests.Session()
+            session = _PooledSession()
             session.auth = (self.project_id, self.secret)
             session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
             _read_environment_once(session, self.base_url)
@@ -154,7 +176,8 @@ class StytchClient:
             sessions[key] = session
         return session
 
-    @sensitive_variables("payload", "body")
+    # ``request`` holds the body and, like ``template``, the Authorization header.
+    @sensitive_variables("payload", "body", "request", "template")
     def post(self, path: str, payload: Mapping[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
         """POST JSON to ``path`` and return the decoded success body.
 
@@ -171,10 +194,24 @@ class StytchClient:
             started = time.monotonic()
             remaining = deadline - started
             timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+            session = self.session()
+            template, adapter = session.template(url)
+            request = template.copy()
+            request.body = body
+            request.headers["Content-Length"] = str(len(body))
             try:
-                response = self.session().post(
-                    url, data=body, headers={"Content-Type": "application/json"}, timeout=timeout
+                # What Session.post would pass, from the snapshot _read_environment_once took.
+                response = adapter.send(
+                    request,
+                    stream=False,
+                    timeout=timeout,
+                    verify=True if session.verify is None else session.verify,
+                    cert=session.cert,
+                    proxies=session.proxies,
                 )
+                # Read the body here, as Session.send does: a failure while reading maps like any
+                # transport error, and a fully read response hands its connection back to the pool.
+                response.content  # noqa: B018
             except requests.RequestException as error:
                 elapsed = (time.monotonic() - started) * 1000
                 # A read timeout is not retried even for the list call: the caller's deadline
@@ -218,6 +255,19 @@ class StytchClient:
                     attempt,
                 )
                 continue
+            if 300 <= status < 400:
+                # Stytch's API never redirects; following one would resend the Basic auth and the
+                # tokens in the body to wherever it points.
+                logger.warning(
+                    "Stytch POST %s answered %d after %.1f ms; redirects are not followed",
+                    path,
+                    status,
+                    elapsed,
+                )
+                raise StytchDiscoveryResponseError(
+                    f"Stytch answered POST {path} with {status} but not the documented JSON object.",
+                    status_code=status,
+                )
             data = self._decode(response, path)
             request_id = data.get("request_id", "") if isinstance(data, dict) else ""
             logger.info("Stytch POST %s -> %d request_id=%s %.1f ms", path, status, request_id, elapsed)

@@ -216,6 +216,31 @@ def test_non_json_body_chains_the_decode_error(mocked: responses.RequestsMock) -
     assert isinstance(caught.value.__cause__, ValueError)
 
 
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_and_is_a_response_error(
+    mocked: responses.RequestsMock,
+    sleeps: list[float],
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    # Stytch never redirects; following would resend the Basic auth and the IST to the target.
+    # The body would pass as a success if the status were ignored.
+    target = "https://elsewhere.invalid/collect"
+    mocked.post(LIST_URL, status=status, headers={"Location": target}, json=wire.list_body())
+
+    with pytest.raises(StytchDiscoveryResponseError, match="not the documented JSON object") as caught:
+        make_client().post(
+            client.LIST_ORGANIZATIONS, {"intermediate_session_token": wire.IST}, idempotent=True
+        )
+
+    assert caught.value.status_code == status
+    assert [call.request.url for call in mocked.calls] == [LIST_URL]
+    assert sleeps == []
+    assert f"answered {status}" in caplog.text
+    assert target not in caplog.text
+    assert wire.IST not in caplog.text
+
+
 @pytest.mark.parametrize(
     ("raised", "expected"),
     [

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from stytch_discovery import client, services
 from stytch_discovery.exceptions import (
@@ -608,13 +609,15 @@ def test_create_is_retried_when_the_connection_is_refused(
         "RETRY_BACKOFF": 0,
     }
     attempts: list[str] = []
-    real_post = requests.Session.post
+    real_send = HTTPAdapter.send
 
-    def counting_post(self: requests.Session, url: str, **kwargs: Any) -> requests.Response:
-        attempts.append(url)
-        return real_post(self, url, **kwargs)
+    def counting_send(
+        self: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        attempts.append(str(request.url))
+        return real_send(self, request, **kwargs)
 
-    monkeypatch.setattr(requests.Session, "post", counting_post)
+    monkeypatch.setattr(HTTPAdapter, "send", counting_send)
 
     with pytest.raises(StytchDiscoveryTransportError) as caught:
         services.create_organization(intermediate_session_token="ist", organization_slug="never")

@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import requests
 from django.test import Client
 from django.views.debug import ExceptionReporter
 from django.views.decorators.debug import sensitive_variables
+from requests.adapters import HTTPAdapter
 from rest_framework.test import APIClient
 
 from stytch_discovery import services
@@ -202,7 +202,7 @@ def test_error_report_from_deep_in_the_services_redacts_tokens(
     db: None, fake_stytch: FakeStytch, monkeypatch: pytest.MonkeyPatch, path: str, body: dict[str, Any]
 ) -> None:
     # Below StytchClient.post, so every frame of this app (view, service, client) is in the report.
-    monkeypatch.setattr(requests.Session, "post", _bug)
+    monkeypatch.setattr(HTTPAdapter, "send", _bug)
     client = Client(raise_request_exception=False)
     token = fake_stytch.mint_intermediate_session(EMAIL)
     response = client.post(
