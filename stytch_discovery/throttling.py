@@ -22,22 +22,31 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
-#: One redis-py client per Django Redis backend: Django builds a new one for every cache call,
-#: and building one (its table of response callbacks) cost more than the round trip itself.
-_redis_clients: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+#: ``_count`` on Redis: open the window if none is open, count, read the window's TTL. Redis runs
+#: a script with no other command in between, so it is as atomic as MULTI/EXEC, and it is one
+#: command each way: redis-py packs and parses MULTI/EXEC of the same three as five commands,
+#: which cost it almost as much as the round trip.
+_COUNT_SCRIPT = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return {redis.call('INCR', KEYS[1]), redis.call('PTTL', KEYS[1])}
+"""
+
+#: The script, registered on one redis-py client per Django Redis backend: Django builds a new
+#: client for every cache call, and building one (its table of response callbacks) cost more than
+#: the round trip itself. It runs by its SHA (EVALSHA); redis-py's ``Script`` loads it again when
+#: Redis answers NOSCRIPT (a restart, a failover, ``SCRIPT FLUSH``).
+_scripts: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
 
 
-def _redis_client(cache: BaseCache) -> Any | None:
-    """The redis-py client behind Django's ``RedisCache``, or None for any other cache."""
-    if cache is default_cache:  # DRF's default: a proxy to this thread's default cache
-        cache = caches[DEFAULT_CACHE_ALIAS]
+def _count_script(cache: BaseCache) -> Any | None:
+    """The counting script on the client behind Django's ``RedisCache``, or None for any other cache."""
     if not isinstance(cache, RedisCache):
         return None
     backend = cache._cache  # one per thread, like the RedisCache that holds it
-    client = _redis_clients.get(backend)
-    if client is None:
-        client = _redis_clients[backend] = backend.get_client(write=True)
-    return client
+    script = _scripts.get(backend)
+    if script is None:
+        script = _scripts[backend] = backend.get_client(write=True).register_script(_COUNT_SCRIPT)
+    return script
 
 
 class StytchDiscoveryThrottle(ScopedRateThrottle):
@@ -64,36 +73,36 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if self.key is None or limit is None or period is None:
             return True
         self.now = self.timer()
-        redis = _redis_client(self.cache)
-        count = self._count_in_redis(redis, self.key, period) if redis else self._count(self.key, period)
-        return count <= limit
+        # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
+        cache = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
+        script = _count_script(cache)
+        if script is not None:
+            # make_key, not make_and_validate_key: the validation only warns about keys memcached
+            # would refuse, char by char, for a key that goes to Redis.
+            return self._count_in_redis(script, cache.make_key(self.key), period) <= limit
+        return self._count(cache, self.key, period) <= limit
 
-    def _count_in_redis(self, redis: Any, key: str, period: int) -> int:
-        """``_count`` in one atomic round trip: open the window if none is, count, read its TTL."""
-        name = self.cache.make_and_validate_key(key)
-        with redis.pipeline(transaction=True) as pipeline:  # MULTI/EXEC: no other client between
-            pipeline.set(name, 0, ex=period, nx=True)
-            pipeline.incr(name)
-            pipeline.pttl(name)
-            _, count, ttl_ms = pipeline.execute()
+    def _count_in_redis(self, script: Any, name: str, period: int) -> int:
+        """``_count`` in one atomic round trip, which also tells the window's TTL."""
+        count, ttl_ms = script(keys=[name], args=[period])
         self.remaining = max(0, ttl_ms) / 1000
         result: int = count
         return result
 
-    def _count(self, key: str, period: int) -> int:
+    def _count(self, cache: BaseCache, key: str, period: int) -> int:
         """This request's number in the current window (opening a window if none is open)."""
         for _ in range(3):
             try:
                 # The common case first: a single cache call while a window is open.
-                count: int = self.cache.incr(key)
+                count: int = cache.incr(key)
             except ValueError:
                 # No open window: open one (``add`` is atomic, so only one request opens it).
-                if self.cache.add(key, 0, period):
-                    self.cache.set(f"{key}:until", self.now + period, period)
+                if cache.add(key, 0, period):
+                    cache.set(f"{key}:until", self.now + period, period)
                 continue
             if count == 1:
                 # Redis's incr recreates a key that expired under it without a timeout.
-                self.cache.touch(key, period)
+                cache.touch(key, period)
             return count
         return 1  # a cache that keeps losing the key cannot throttle: let the request through
 
