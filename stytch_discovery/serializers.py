@@ -8,6 +8,7 @@ request never costs a Stytch call. They are strict about JSON types (``"60"`` is
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import unicodedata
@@ -180,6 +181,10 @@ class CustomClaimsField(serializers.DictField):
         return kept
 
 
+def _has_children(field: serializers.Field[Any, Any, Any, Any]) -> bool:
+    return hasattr(field, "child") or isinstance(field, serializers.BaseSerializer)
+
+
 def _string_list(child: serializers.Field[Any, Any, Any, Any]) -> serializers.ListField:
     return serializers.ListField(child=child, required=False, max_length=MAX_LIST_ITEMS)
 
@@ -192,6 +197,16 @@ class RequestSerializer(serializers.Serializer[Any]):
 
     #: Fields Stytch knows but this API refuses, with the reason shown to the caller.
     refused_fields: Mapping[str, str] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # DRF deep-copies every declared field on every request, re-running each field's
+        # __init__ (half the cost of validating a list request). A leaf field holds nothing
+        # per request until it is bound, so a shallow copy is enough; fields with children
+        # (lists, dicts, nested serializers) bind those children too and keep the deep copy.
+        return {
+            name: copy.deepcopy(field) if _has_children(field) else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
     def to_internal_value(self, data: Any) -> Any:
         unknown = {

@@ -129,6 +129,24 @@ def test_list_takes_at_most_one_token() -> None:
     assert list(errors) == ["non_field_errors"]
 
 
+def test_each_request_binds_its_own_fields_and_leaves_the_declared_ones_untouched() -> None:
+    first = s.CreateOrganizationRequestSerializer(data={"organization_slug": "acme"})
+    second = s.CreateOrganizationRequestSerializer(data={"organization_slug": "!"})
+
+    assert first.is_valid()
+    assert not second.is_valid()
+    for name in ("organization_slug", "intermediate_session_token", "allowed_auth_methods"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first
+        assert second.fields[name].parent is second
+        assert s.CreateOrganizationRequestSerializer._declared_fields[name].parent is None
+    # A list field's child is bound under this request's list field, not a shared one.
+    auth_methods = first.fields["allowed_auth_methods"]
+    assert auth_methods.child.parent is auth_methods  # type: ignore[attr-defined]
+    assert first.validated_data == {"organization_slug": "acme"}
+    assert list(second.errors) == ["organization_slug"]
+
+
 def test_unknown_fields_are_reported_with_the_other_errors() -> None:
     errors = errors_of(s.CreateOrganizationRequestSerializer, {"organization_slug": "a", "colour": "red"})
     assert set(errors) == {"organization_slug", "colour"}
