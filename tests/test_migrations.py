@@ -35,5 +35,23 @@ def test_migrations_unapply_and_reapply() -> None:
     indexed = [c["columns"] for c in constraints.values() if c["index"] and not c["unique"]]
     assert ["email_address", "organization_id"] in unique
     assert ["organization_id"] in indexed
-    assert ["refreshed_at"] in indexed
+    assert ["refreshed_at"] not in indexed  # 0002: refreshes rewrite it, see models.py
     assert ["user_id"] in indexed
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+            assert cursor.fetchone() == (["fillfactor=50"],)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplying_0002_restores_the_index_and_full_pages() -> None:
+    call_command("migrate", "stytch_discovery", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, TABLE)
+            assert "stytch_disc_refreshed_idx" in constraints
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+                assert cursor.fetchone() == (None,)
+    finally:
+        call_command("migrate", "stytch_discovery", verbosity=0)
