@@ -121,10 +121,16 @@ def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
         "organization_name": organization.organization_name,
         "organization_slug": organization.organization_slug,
         "organization_logo_url": organization.organization_logo_url,
-        # types.Organization.raw never has tokens; filtering again costs nothing.
-        "organization": {k: v for k, v in organization.raw.items() if k not in TOKEN_FIELDS},
+        "organization": _without_tokens(organization.raw),
         **fields,
     }
+
+
+def _without_tokens(raw: dict[str, Any]) -> dict[str, Any]:
+    # types.Organization.raw never has tokens; this checks again, copying only if it must.
+    if TOKEN_FIELDS.isdisjoint(raw):
+        return raw
+    return {key: value for key, value in raw.items() if key not in TOKEN_FIELDS}
 
 
 def _lock_identity(email_address: str, using: str) -> None:

@@ -16,7 +16,7 @@ Like ``bulk_create``, these statements send no ``pre_save``/``post_save`` or
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -50,8 +50,14 @@ def upsert(
         _orm_upsert(model, rows, shared, unique_fields, update_fields, replace, using)
         return
     plan = _plan(model, using, tuple(shared), tuple(unique_fields), tuple(update_fields), replace)
+    if rows and not plan.row_names <= rows[0].keys():
+        raise ValueError(f"rows lack {sorted(plan.row_names - rows[0].keys())}")
+    # The rows go into the document as they are (keyed by attname) unless a value needs encoding.
+    converters = plan.converters
     document = json.dumps(
-        [{column: encode(row[name]) for name, column, encode in plan.row_fields} for row in rows],
+        [{**row, **{name: encode(row[name]) for name, encode in converters}} for row in rows]
+        if converters
+        else rows,
         separators=(",", ":"),
     )
     shared_values = [
@@ -71,8 +77,10 @@ def upsert(
 class _Plan:
     """The SQL of one write shape, and how to fill its parameters."""
 
-    #: (attname, column, encoder to its JSON form) of every field the rows carry.
-    row_fields: tuple[tuple[str, str, Any], ...]
+    #: The attnames every row carries (its keys in the document).
+    row_names: frozenset[str]
+    #: (attname, encoder) of the row values that need encoding for the document.
+    converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     #: The fields ``shared`` fills, in parameter order.
     shared_fields: tuple[models.Field[Any, Any], ...]
     #: Which shared values (by position) scope ``replace``'s delete.
@@ -112,8 +120,8 @@ def _plan(
     key = quote(_column(keys[0])) if replace else ""
     statements: list[tuple[str, tuple[str, ...]]] = []
     if connection.vendor == "postgresql":
-        shape = ", ".join(f"{quote(_column(field))} {field.db_type(connection)}" for field in row_fields)
-        picks = [quote(_column(field)) for field in row_fields]
+        shape = ", ".join(f"{quote(field.attname)} {field.db_type(connection)}" for field in row_fields)
+        picks = [quote(field.attname) for field in row_fields]
         picks += [_placeholder(field, connection) for field in shared_fields]
         ctes = [f"incoming AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r({shape}))"]
         parameters: tuple[str, ...] = ("document",)
@@ -122,7 +130,7 @@ def _plan(
             # touches, so one statement may do both.
             ctes.append(
                 f"gone AS (DELETE FROM {table} WHERE {scope_where}"
-                f" AND {key} NOT IN (SELECT {key} FROM incoming))"
+                f" AND {key} NOT IN (SELECT {quote(keys[0].attname)} FROM incoming))"
             )
             parameters += ("scope",)
         sql = (
@@ -131,7 +139,7 @@ def _plan(
         )
         statements.append((sql, (*parameters, "shared")))
     else:
-        picks = [f"json_extract(value, '$.{_column(field)}')" for field in row_fields]
+        picks = [f"json_extract(value, '$.{field.attname}')" for field in row_fields]
         picks += ["%s"] * len(shared_fields)
         # "WHERE true" keeps SQLite from reading ON CONFLICT as the ON of a join.
         insert = (
@@ -142,12 +150,15 @@ def _plan(
         if replace:
             delete = (
                 f"DELETE FROM {table} WHERE {scope_where} AND {key} NOT IN "
-                f"(SELECT json_extract(value, '$.{_column(keys[0])}') FROM json_each(%s))"
+                f"(SELECT json_extract(value, '$.{keys[0].attname}') FROM json_each(%s))"
             )
             statements.append((delete, ("scope", "document")))
     return _Plan(
-        row_fields=tuple(
-            (field.attname, _column(field), _encoder(field, connection)) for field in row_fields
+        row_names=frozenset(field.attname for field in row_fields),
+        converters=tuple(
+            (field.attname, encode)
+            for field in row_fields
+            if (encode := _encoder(field, connection)) is not None
         ),
         shared_fields=shared_fields,
         scope_indexes=tuple(shared_fields.index(field) for field in scope),
@@ -166,8 +177,8 @@ def _placeholder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper)
     return f"CAST(%s AS {field.db_type(connection)})" if connection.vendor == "postgresql" else "%s"
 
 
-def _encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Any:
-    """How a row's value goes into the document: as itself, except JSON on SQLite."""
+def _encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
+    """How a row's value goes into the document; None when as itself (all but JSON on SQLite)."""
     if isinstance(field, models.JSONField) and connection.vendor == "sqlite":
         # SQLite keeps JSON columns as text: store the text Django would, not a nested value;
         # None stays SQL NULL (as Django stores None in a nullable JSONField).
@@ -177,11 +188,7 @@ def _encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> 
             return None if value is None else json.dumps(value, cls=encoder)
 
         return encode
-    return _identity
-
-
-def _identity(value: Any) -> Any:
-    return value
+    return None
 
 
 def _orm_upsert(

@@ -24,7 +24,7 @@ def row(number: int, **fields: Any) -> dict[str, Any]:
     """One organization's own columns, as the cache builds them."""
     return {
         "organization_id": f"o-{number}",
-        "organization_name": f"Org {number} ünïcode \"quoted\" {{braces}} $.path",
+        "organization_name": f'Org {number} ünïcode "quoted" {{braces}} $.path',
         "organization_slug": f"org-{number}",
         "organization_logo_url": "",
         "membership_type": "invited_member",
@@ -142,3 +142,13 @@ def test_replace_needs_one_key_the_rows_carry() -> None:
             replace=True,
             using="default",
         )
+
+
+def test_a_row_missing_a_column_is_refused_before_any_query(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    incomplete = row(1)
+    del incomplete["organization_slug"]
+
+    with django_assert_num_queries(0), pytest.raises(ValueError, match="organization_slug"):
+        write("ada@acme.example", [incomplete])
