@@ -50,7 +50,8 @@ def _frozen(cls: type[Result], **values: Any) -> Result:
     frozen, and ``tests/test_types.py`` checks that every field is set.
     """
     instance = object.__new__(cls)
-    instance.__dict__.update(values)
+    # ``values`` is this call's own keyword dict: it becomes the instance's, without a copy.
+    object.__setattr__(instance, "__dict__", values)
     return instance
 
 
