@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
@@ -327,6 +328,22 @@ def test_anonymous_callers_see_nothing(user: AnonymousUser | None) -> None:
     cache.record_discovery(email_address=EMAIL, discovered=listing([1]), user=None)
 
     assert list(cache.organizations_for_user(user)) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot index a LIKE lookup")
+def test_the_email_index_in_the_readme_serves_the_default_resolvers_lookup(ada: User) -> None:
+    table = connection.ops.quote_name(User._meta.db_table)
+    with CaptureQueriesContext(connection) as captured:
+        assert cache.default_user_resolver(email_address=EMAIL.upper(), user=None) == ada
+    (lookup,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        # The README's index, rolled back with the test's transaction.
+        cursor.execute(f'CREATE INDEX readme_email_upper ON {table} (UPPER("email"))')
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the index if it can serve at all
+        cursor.execute(f"EXPLAIN {lookup['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "readme_email_upper" in plan
 
 
 def test_a_user_without_an_email_sees_only_linked_rows(bob: User) -> None:
