@@ -125,10 +125,11 @@ def _test_params() -> list[nox.param]:
 
 @nox.session(python=NEWEST_PYTHON, tags=["ci"])
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check."""
+    """ruff check, ruff format --check, and the import contracts (pyproject's [tool.importlinter])."""
     session.install(*_groups("lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
 
 
 @nox.session(python=NEWEST_PYTHON, tags=["ci"])

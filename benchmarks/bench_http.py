@@ -15,7 +15,7 @@ Each round the child calls, in rotating order:
 * ``cached``: ``GET discovery/organizations/cached`` through gunicorn, signed in;
 * ``sdk``: the official ``stytch`` SDK's ``discovery.organizations.list`` (if installed);
 
-then times ``cache.record_discovery`` alone and counts its queries. It prints medians, p99s
+then times ``org_cache.store.record_discovery`` alone and counts its queries. It prints medians, p99s
 and the ratios the targets are stated in, and exits non-zero if a target is missed.
 """
 
@@ -199,14 +199,14 @@ def list_calls(*, count: int, server: str, session_key: str) -> tuple[dict[str, 
 
 
 def time_refresh(result: Any, *, rounds: int) -> Json:
-    """``cache.record_discovery`` alone: median, p99 and its number of queries."""
+    """``org_cache.store.record_discovery`` alone: median, p99 and its number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from stytch_discovery import cache
+    from stytch_discovery.org_cache import store
 
     def refresh() -> None:
-        cache.record_discovery(
+        store.record_discovery(
             email_address=result.email_address, discovered=result.discovered_organizations, user=None
         )
 

@@ -53,7 +53,7 @@ from ._harness import (
     signed_in_sessions,
 )
 
-CACHE_TABLE = "stytch_discovery_discoveredorganization"
+CACHE_TABLE = "stytch_discovery_cachedorganization"
 SHARED_SLUG = "load-shared"
 OWN_ORGANIZATIONS = 4
 THROTTLE_WINDOW_S = 60.0

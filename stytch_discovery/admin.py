@@ -17,16 +17,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import DiscoveredOrganization
+from .models import CachedOrganization
 
 if TYPE_CHECKING:
-    ModelAdmin = admin.ModelAdmin[DiscoveredOrganization]
+    ModelAdmin = admin.ModelAdmin[CachedOrganization]
 else:  # ModelAdmin is generic only in django-stubs, not at runtime.
     ModelAdmin = admin.ModelAdmin
 
 
-@admin.register(DiscoveredOrganization)
-class DiscoveredOrganizationAdmin(ModelAdmin):
+@admin.register(CachedOrganization)
+class CachedOrganizationAdmin(ModelAdmin):
     list_display = (
         "organization_name",
         "organization_slug",
@@ -71,7 +71,7 @@ class DiscoveredOrganizationAdmin(ModelAdmin):
         )
 
     @admin.display(description=_("organization (raw JSON)"))
-    def organization_json(self, row: DiscoveredOrganization) -> SafeString:
+    def organization_json(self, row: CachedOrganization) -> SafeString:
         return format_html("<pre>{}</pre>", json.dumps(row.organization, indent=2, sort_keys=True))
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import numbers
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -14,6 +13,7 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, STYTCH_BASE_URLS, app_settings, infer_environment
+from .internal.net import is_loopback
 
 Check = Callable[[], Iterable[CheckMessage]]
 
@@ -27,16 +27,6 @@ _NUMBER_SETTINGS = {
 }
 _COOKIE_NAME_SETTINGS = ("IST_COOKIE_NAME", "SESSION_COOKIE_NAME", "SESSION_JWT_COOKIE_NAME")
 _BOOL_SETTINGS = ("CACHE_ENABLED", "ACCEPT_SDK_IST_COOKIE", "RETURN_TOKENS_IN_BODY")
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback IP (shared with the magic-link view's redirect check)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_shape() -> Iterable[CheckMessage]:
@@ -139,16 +129,27 @@ def _check_types() -> Iterable[CheckMessage]:
     for name in _BOOL_SETTINGS:
         if not isinstance(app_settings.get(name), bool):
             yield Error(f"STYTCH_DISCOVERY[{name!r}] must be True or False.", id="stytch_discovery.E010")
-    resolver = app_settings.get("USER_RESOLVER")
-    try:
-        if not callable(import_string(resolver)):
-            raise TypeError(resolver)
-    except (ImportError, TypeError, ValueError):
+    if not _importable_callable(app_settings.get("USER_RESOLVER")):
         yield Error(
-            f"STYTCH_DISCOVERY['USER_RESOLVER'] is not an importable callable: {resolver!r}.",
+            f"STYTCH_DISCOVERY['USER_RESOLVER'] is not an importable callable: "
+            f"{app_settings.get('USER_RESOLVER')!r}.",
             hint="Give a dotted path such as 'myproject.stytch.resolve_user'.",
             id="stytch_discovery.E011",
         )
+    factory = app_settings.get("SESSION_FACTORY")
+    if factory is not None and not _importable_callable(factory):
+        yield Error(
+            f"STYTCH_DISCOVERY['SESSION_FACTORY'] is not an importable callable: {factory!r}.",
+            hint="Give a dotted path to a function returning a requests.Session, or None.",
+            id="stytch_discovery.E017",
+        )
+
+
+def _importable_callable(path: object) -> bool:
+    try:
+        return callable(import_string(path))  # type: ignore[arg-type]  # a bad type is what we report
+    except (ImportError, TypeError, ValueError, AttributeError):
+        return False
 
 
 def _check_cookies() -> Iterable[CheckMessage]:

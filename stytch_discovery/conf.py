@@ -38,8 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_BACKOFF": 0.2,
     "RETRY_DEADLINE": 15.0,
     "MAX_RETRY_AFTER": 5.0,
+    "SESSION_FACTORY": None,
     "CACHE_ENABLED": True,
-    "USER_RESOLVER": "stytch_discovery.cache.default_user_resolver",
+    "USER_RESOLVER": "stytch_discovery.users.default_user_resolver",
     "PRUNE_AFTER": 30 * 24 * 60 * 60,
     "IST_COOKIE_NAME": "stytch_discovery_ist",
     "SESSION_COOKIE_NAME": "stytch_session",
@@ -74,10 +75,6 @@ class StytchDiscoverySettings:
 
     def get(self, name: str) -> Any:
         return self._raw().get(name, DEFAULTS[name])
-
-    @property
-    def user_keys(self) -> set[str]:
-        return set(self._raw())
 
     # -- credentials and where Stytch is --------------------------------------------------
 
@@ -130,6 +127,12 @@ class StytchDiscoverySettings:
     @property
     def MAX_RETRY_AFTER(self) -> float:
         return float(self.get("MAX_RETRY_AFTER"))
+
+    @property
+    def SESSION_FACTORY(self) -> str | None:
+        """Dotted path to a callable returning the ``requests.Session`` the client pools."""
+        value = self.get("SESSION_FACTORY")
+        return str(value) if value else None
 
     # -- cache -------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The discovered-organization cache: what Stytch last said an identity can enter.
 
-Rows are written only by ``stytch_discovery.cache``; the admin shows them read-only.
+Rows are written only by ``stytch_discovery.org_cache``; the admin shows them read-only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MembershipType(models.TextChoices):
-    """Stytch's ``membership.type`` values (``types.MEMBERSHIP_TYPES``)."""
+    """Stytch's ``membership.type`` values: the one list of them (serializers and schema read it)."""
 
     ACTIVE_MEMBER = "active_member", _("Active member")
     PENDING_MEMBER = "pending_member", _("Pending member")
@@ -21,10 +21,12 @@ class MembershipType(models.TextChoices):
     ELIGIBLE_BY_OAUTH_TENANT = "eligible_to_join_by_oauth_tenant", _("Eligible by OAuth tenant")
 
 
-class DiscoveredOrganization(models.Model):
+class CachedOrganization(models.Model):
     """One organization one identity (a lower-cased email address) can see at Stytch.
 
-    Never holds a token: ``organization`` is Stytch's organization object, which has none.
+    What discovery last said, kept so the SPA and staff can see it without asking Stytch
+    (``types.DiscoveredOrganization`` is Stytch's answer itself). Never holds a token:
+    ``organization`` is Stytch's organization object, which has none.
     """
 
     email_address = models.CharField(_("email address"), max_length=254, help_text=_("Lower-cased."))
@@ -73,3 +75,7 @@ class DiscoveredOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email_address} → {self.organization_name or self.organization_id}"
+
+
+#: The model's name before 0.1.0 was released; kept so code written against it keeps working.
+DiscoveredOrganization = CachedOrganization

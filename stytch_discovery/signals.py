@@ -8,7 +8,7 @@ Django user or None) and ``organizations`` (a tuple of ``types.DiscoveredOrganiz
 ``email_address``, ``user``, ``organization`` (``types.Organization``) and ``member``
 (``types.Member``).
 
-The sender is ``models.DiscoveredOrganization``. No argument carries a token.
+The sender is ``models.CachedOrganization``. No argument carries a token.
 """
 
 from __future__ import annotations

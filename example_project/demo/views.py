@@ -1,7 +1,7 @@
 """The SPA page and the two helper endpoints it uses besides the app's API.
 
-``me`` shows how a host project uses the session cookie the app sets: it asks Stytch
-whether the session is live (``sessions/authenticate``) before trusting it. ``dev_outbox``
+``me`` shows how a host project uses the session cookie the app sets: it asks Stytch whether
+the session is live (``services.authenticate_session``) before trusting it. ``dev_outbox``
 is the dev inbox: it exists only while the demo runs against the in-process fake Stytch.
 """
 
@@ -15,13 +15,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from stytch_discovery.client import StytchClient
+from stytch_discovery import services
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryError
 
 from . import fake
-
-AUTHENTICATE_SESSION = "/v1/b2b/sessions/authenticate"
 
 # Only these fields leave the server: Stytch's answer also carries the session token and JWT.
 ORGANIZATION_FIELDS = ("organization_id", "organization_name", "organization_slug", "mfa_policy")
@@ -78,9 +76,12 @@ def me(request: HttpRequest) -> JsonResponse:
     jwt = request.COOKIES.get(app_settings.SESSION_JWT_COOKIE_NAME)
     if not token and not jwt:
         return _error(401, "not_signed_in", "You are not signed in to an organization.")
-    payload = {"session_token": token} if token else {"session_jwt": jwt}
     try:
-        data = StytchClient.from_settings().post(AUTHENTICATE_SESSION, payload)
+        result = (
+            services.authenticate_session(session_token=token)
+            if token
+            else services.authenticate_session(session_jwt=jwt)
+        )
     except StytchDiscoveryAPIError as error:
         if error.status_code in (401, 404):
             return _error(401, "session_invalid", "Your session has ended; please sign in again.", error)
@@ -89,9 +90,9 @@ def me(request: HttpRequest) -> JsonResponse:
         return _error(502, "stytch_unavailable", "Stytch could not be reached to check your session.", error)
     return JsonResponse(
         {
-            "organization": _pick(data.get("organization"), ORGANIZATION_FIELDS),
-            "member": _pick(data.get("member"), MEMBER_FIELDS),
-            "member_session": _pick(data.get("member_session"), SESSION_FIELDS),
+            "organization": _pick(result.organization.raw, ORGANIZATION_FIELDS),
+            "member": _pick(result.member.raw, MEMBER_FIELDS),
+            "member_session": _pick(result.member_session.raw, SESSION_FIELDS),
         }
     )
 

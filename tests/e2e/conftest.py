@@ -9,23 +9,19 @@ or ``$CHROMIUM``) and skip, saying why, when it is absent.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+from tests.e2e.helpers import REPO, DemoServer, Screenshots, wait_for_banner
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "artifacts" / "screenshots"
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -36,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_SECONDS = 45
 
 
 def chromium_candidate() -> str:
@@ -57,13 +52,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if item.get_closest_marker("browser"):
                 item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@dataclass(frozen=True)
-class DemoServer:
-    url: str
-    fake_url: str
-    log: Path
 
 
 @pytest.fixture(scope="session")
@@ -95,21 +83,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             process.wait()
 
 
-def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> DemoServer:
-    """The URL line is printed only once the server listens."""
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        text = log.read_text(errors="replace")
-        ready = re.search(r"^Demo ready: (http://\S+)$", text, re.MULTILINE)
-        fake = re.search(r"in-process at (http://\S+?) ", text)
-        if ready and fake:
-            return DemoServer(url=ready.group(1), fake_url=fake.group(1), log=log)
-        if process.poll() is not None:
-            pytest.fail(f"the demo server exited with {process.returncode}:\n{text}")
-        time.sleep(0.1)
-    pytest.fail(f"the demo server printed no URL within {SERVER_START_SECONDS} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -117,22 +90,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class Screenshots:
-    """Numbered screenshots in run order: artifacts/screenshots/NN-step.png."""
-
-    def __init__(self) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SCREENSHOTS.glob("*.png"):
-            old.unlink()
-        self.taken = 0
-
-    def __call__(self, page: Page, step: str) -> Path:
-        self.taken += 1
-        path = SCREENSHOTS / f"{self.taken:02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
 
 @pytest.fixture(scope="session")

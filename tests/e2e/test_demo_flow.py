@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from stytch_discovery.conf import DEFAULTS
-
-from .conftest import DemoServer, Screenshots
+from tests.e2e.helpers import DemoServer, Screenshots
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page

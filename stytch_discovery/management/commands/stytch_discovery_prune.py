@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.models import DiscoveredOrganization
+from stytch_discovery.models import CachedOrganization
 
 _AGE = re.compile(r"(\d+(?:\.\d+)?)([smhdw]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60, "w": 7 * 24 * 60 * 60}
@@ -52,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         age: timedelta = options["older_than"] or app_settings.PRUNE_AFTER
         cutoff = timezone.now() - age
-        stale = DiscoveredOrganization.objects.filter(refreshed_at__lt=cutoff)
+        stale = CachedOrganization.objects.filter(refreshed_at__lt=cutoff)
         since = f"not refreshed since {cutoff.isoformat(timespec='seconds')} ({age} ago)"
         if options["dry_run"]:
             self.stdout.write(f"Would delete {stale.count()} cached organization row(s) {since}.")

@@ -1,0 +1,135 @@
+"""The base view of every endpoint: pinned DRF plumbing, request guards, one error path, logging.
+
+The host project's ``REST_FRAMEWORK`` settings do not apply (JSON only, the session user,
+CSRF for everyone, scoped throttles), and every failure becomes the documented error shape
+here, so the feature views only say what they do. Views log the endpoint and the outcome
+code, never a token (logger ``stytch_discovery.views``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
+
+from . import cookies, drf, guards, openapi, reporting
+from .errors import ErrorAnswer, answer_for
+from .fields import RequestSerializer
+from .throttling import StytchDiscoveryThrottle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+logger = logging.getLogger("stytch_discovery.views")
+
+
+class StytchDiscoveryView(APIView):
+    """Base of every view here; the host project's ``REST_FRAMEWORK`` settings do not apply."""
+
+    #: Marks the views the schema (``stytch_discovery.schema``) documents.
+    is_stytch_discovery_endpoint: ClassVar[bool] = True
+
+    parser_classes = [drf.StrictJSONParser]
+    renderer_classes = [drf.ASCIIJSONRenderer]
+    content_negotiation_class = drf.JSONOnlyNegotiation
+    authentication_classes = [drf.SessionUserAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [StytchDiscoveryThrottle]
+    metadata_class = None  # no OPTIONS self-description: the OpenAPI schema is the description
+    schema = openapi.view_schema()
+    throttle_scope: str | None = None
+    #: The token the request used, so a 401 can clear the cookie it came from.
+    credential: cookies.Credential | None = None
+    #: The error this request was answered with, once logged (so success is not logged too).
+    failure: ErrorAnswer | None = None
+
+    @method_decorator(sensitive_post_parameters())
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        reporting.protect(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def allowed_methods(self) -> list[str]:
+        # OPTIONS is answered 405 (metadata_class = None), so the Allow header must not offer it.
+        return [method for method in super().allowed_methods if method != "OPTIONS"]
+
+    @property
+    def django_request(self) -> HttpRequest:
+        """The Django request under DRF's wrapper (cookies, META, the session)."""
+        return self.request._request
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Before CSRF and throttling, so a wrong method is a 405 and not a 403.
+        if (request.method or "").upper() not in self.allowed_methods:
+            raise MethodNotAllowed(request.method or "")
+        guards.check_body_size(request._request)
+        super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            guards.check_json_body(request._request, self.get_parsers())
+            guards.enforce_csrf(request._request)
+            guards.check_no_token_in_query(request._request)
+
+    def service_user(self) -> AbstractBaseUser | None:
+        user = self.request.user
+        return user if user.is_authenticated else None
+
+    def validated(self, serializer_class: type[RequestSerializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def error_answer(self, exc: Exception) -> ErrorAnswer | None:
+        """The documented answer for ``exc`` (None: not an expected failure, let it raise).
+
+        Subclasses may map their own exceptions here before deferring to this.
+        """
+        return answer_for(exc)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        answer = self.error_answer(exc)
+        if answer is None:
+            raise exc
+        self.log_failure(answer, exc)
+        set_rollback()  # as DRF's own handler does under ATOMIC_REQUESTS
+        response = Response(answer.body(), status=answer.status)
+        if answer.retry_after is not None:
+            response["Retry-After"] = str(answer.retry_after)
+        if self.credential and self.credential.cookie and answer.status == 401:
+            # The cookie's token is dead: drop it so the next request does not resend it.
+            cookies.delete(response, self.credential.cookie)
+        return response
+
+    def log_failure(self, answer: ErrorAnswer, exc: Exception) -> None:
+        self.failure = answer
+        # Domain exceptions carry no token (exceptions.py), so their text is safe to log.
+        detail = f": {exc}" if answer.log_level > logging.INFO else ""
+        logger.log(
+            answer.log_level,
+            "stytch_discovery %s -> %d %s%s",
+            self.endpoint_name,
+            answer.status,
+            answer.code,
+            detail,
+        )
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Answers carry personal data and set credentials: no cache may keep them.
+        add_never_cache_headers(response)
+        if self.failure is None:
+            logger.info("stytch_discovery %s -> %d ok", self.endpoint_name, response.status_code)
+        return response
+
+    @property
+    def endpoint_name(self) -> str:
+        match = getattr(self.request, "resolver_match", None)
+        return (match.url_name if match else None) or type(self).__name__

@@ -1,0 +1,147 @@
+"""Token transport between the browser and the views: which token a request carries, and cookies.
+
+Tokens live in HttpOnly cookies so the SPA's JavaScript never holds one. Flags come from the
+``COOKIE_*`` settings; every cookie is set and deleted with the same path and domain, or the
+browser would keep a stale copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, cast
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.tokens import IST, SESSION_JWT, SESSION_TOKEN, is_token
+
+from .errors import Problem
+
+#: The cookie the Stytch frontend SDK stores the IST in (JS-readable, so read as a fallback).
+SDK_IST_COOKIE_NAME = "stytch_intermediate_session_token"
+#: Stytch's documented IST lifetime, used when an answer does not say when the IST expires.
+IST_MAX_AGE = 600
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One token and where it came from (``cookie`` is None for the JSON body)."""
+
+    kind: str
+    token: str = field(repr=False)
+    cookie: str | None = None
+
+    @property
+    def is_intermediate(self) -> bool:
+        return self.kind == IST
+
+    def token_if(self, kind: str) -> str | None:
+        """The token when it is of ``kind``: one keyword per kind for the service call."""
+        return self.token if self.kind == kind else None
+
+
+def _from_cookie(request: HttpRequest, name: str, kind: str) -> Credential | None:
+    value = request.COOKIES.get(name)
+    if not value:
+        return None
+    if not is_token(value, kind):
+        # A mangled cookie cannot be a token Stytch issued: refuse without asking Stytch.
+        raise Problem("intermediate_session_invalid" if kind == IST else "session_invalid")
+    return Credential(kind=kind, token=value, cookie=name)
+
+
+def intermediate_session_cookies() -> list[str]:
+    names = [app_settings.IST_COOKIE_NAME]
+    if app_settings.ACCEPT_SDK_IST_COOKIE:
+        names.append(SDK_IST_COOKIE_NAME)
+    return names
+
+
+def intermediate_session(request: HttpRequest, body: Mapping[str, Any]) -> Credential | None:
+    """The IST: from the body, else the app's cookie, else the Stytch SDK's cookie."""
+    if body.get(IST):
+        return Credential(kind=IST, token=body[IST])
+    for name in intermediate_session_cookies():
+        credential = _from_cookie(request, name, IST)
+        if credential is not None:
+            return credential
+    return None
+
+
+def any_session(request: HttpRequest, body: Mapping[str, Any]) -> Credential | None:
+    """For listing: a body token, else an IST cookie, else the member-session cookies."""
+    for kind in (IST, SESSION_TOKEN, SESSION_JWT):
+        if body.get(kind):
+            return Credential(kind=kind, token=body[kind])
+    return intermediate_session(request, {}) or member_session(request)
+
+
+def member_session(request: HttpRequest) -> Credential | None:
+    """The member session from its cookies: the session token, else the session JWT."""
+    for name, kind in (
+        (app_settings.SESSION_COOKIE_NAME, SESSION_TOKEN),
+        (app_settings.SESSION_JWT_COOKIE_NAME, SESSION_JWT),
+    ):
+        found = _from_cookie(request, name, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def _seconds_until(moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    return max(0, int((moment - timezone.now()).total_seconds()))
+
+
+def _set(response: HttpResponseBase, name: str, value: str, max_age: int | None) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=app_settings.COOKIE_PATH,
+        domain=app_settings.COOKIE_DOMAIN,
+        secure=app_settings.COOKIE_SECURE,
+        httponly=True,
+        # checks.py guarantees one of Django's accepted values.
+        samesite=cast(Literal["Lax", "Strict", "None"], app_settings.COOKIE_SAMESITE),
+    )
+
+
+def delete(response: HttpResponseBase, *names: str) -> None:
+    for name in names:
+        _set(response, name, "", 0)
+
+
+def set_intermediate_session(response: HttpResponseBase, token: str, expires_at: datetime | None) -> None:
+    max_age = _seconds_until(expires_at)
+    _set(response, app_settings.IST_COOKIE_NAME, token, IST_MAX_AGE if max_age is None else max_age)
+
+
+def set_member_session(
+    response: HttpResponseBase, *, session_token: str, session_jwt: str, expires_at: datetime | None
+) -> None:
+    """Both member-session cookies, living as long as the Stytch session (browser session if unknown)."""
+    max_age = _seconds_until(expires_at)
+    _set(response, app_settings.SESSION_COOKIE_NAME, session_token, max_age)
+    _set(response, app_settings.SESSION_JWT_COOKIE_NAME, session_jwt, max_age)
+
+
+def clear_intermediate_sessions(response: HttpResponseBase, request: HttpRequest) -> None:
+    """Delete the IST cookies ``request`` carried (a spent IST must not be sent again)."""
+    delete(response, *(name for name in intermediate_session_cookies() if name in request.COOKIES))
+
+
+def all_names(*, include_sdk_cookie: bool = False) -> list[str]:
+    """Every token cookie this app reads (and, if asked, the SDK's IST cookie even when not read)."""
+    names = [
+        *intermediate_session_cookies(),
+        app_settings.SESSION_COOKIE_NAME,
+        app_settings.SESSION_JWT_COOKIE_NAME,
+    ]
+    if include_sdk_cookie and SDK_IST_COOKIE_NAME not in names:
+        names.append(SDK_IST_COOKIE_NAME)
+    return names

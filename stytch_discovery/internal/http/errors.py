@@ -1,0 +1,259 @@
+"""The error contract of the views: every code, its status and message, and what maps to it.
+
+Every non-2xx answer has the shape
+``{"code", "message", "fields", "stytch_error_type", "stytch_request_id"}`` (README, "Errors").
+:data:`CODES` declares each code once with its HTTP status, so a raise site names only the code
+(``Problem("intermediate_session_required")``) and the OpenAPI schema derives its per-status
+descriptions from the same table. ``answer_for`` maps domain errors (``exceptions``), DRF's
+exceptions and ``Problem`` to an ``ErrorAnswer``; anything else is a bug and is left to propagate.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rest_framework import exceptions as drf
+from rest_framework.settings import api_settings
+
+from stytch_discovery.exceptions import (
+    StytchDiscoveryAPIError,
+    StytchDiscoveryConfigurationError,
+    StytchDiscoveryResponseError,
+    StytchDiscoveryTimeout,
+    StytchDiscoveryTransportError,
+)
+
+#: Every code an answer can carry: (HTTP status, message). A message may be refined per answer
+#: (DRF's parse error text, Stytch's own text for ``stytch_rejected``, the wait when throttled).
+CODES: dict[str, tuple[int, str]] = {
+    "validation_error": (400, "The request is not valid; see fields."),
+    "parse_error": (400, "The request body is not valid JSON."),
+    "stytch_rejected": (400, "Stytch refused the request."),
+    "intermediate_session_required": (
+        401,
+        "Sign in first: no intermediate session token was given in the body or a cookie.",
+    ),
+    "intermediate_session_invalid": (401, "The sign-in has expired or was already used; sign in again."),
+    "session_invalid": (401, "The session is invalid or has expired; sign in again."),
+    "magic_link_invalid": (401, "The magic link is invalid, expired or already used; request a new one."),
+    "csrf_failed": (403, "CSRF verification failed; fetch a token from the csrf endpoint first."),
+    "not_authenticated": (403, "Sign in to the site first."),
+    "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
+    "organization_not_found": (404, "No such organization."),
+    "method_not_allowed": (405, "This method is not allowed here."),
+    "organization_slug_taken": (409, "That organization slug is already taken."),
+    "organization_external_id_taken": (409, "That organization external id is already taken."),
+    "payload_too_large": (413, "The request body is too large."),
+    "unsupported_media_type": (415, "Send the request body as application/json."),
+    "throttled": (429, "Too many requests; try again later."),
+    "stytch_rate_limited": (429, "The sign-in service is busy; try again shortly."),
+    "stytch_misconfigured": (
+        502,
+        "Sign-in is misconfigured on the server; this is not your fault. Try again later.",
+    ),
+    "stytch_unavailable": (502, "The sign-in service is unavailable; try again shortly."),
+    "stytch_bad_response": (502, "The sign-in service answered unexpectedly; try again shortly."),
+    "stytch_not_configured": (503, "Sign-in is not configured on this server."),
+    "stytch_timeout": (504, "The sign-in service did not answer in time; try again."),
+}
+
+#: Stytch error types with a code of their own; others fall back on Stytch's HTTP status.
+STYTCH_ERROR_TYPES: dict[str, str] = {
+    "intermediate_session_not_found": "intermediate_session_invalid",
+    "session_not_found": "session_invalid",
+    "unable_to_parse_session_jwt": "session_invalid",
+    "invalid_session_token": "session_invalid",
+    "magic_link_not_found": "magic_link_invalid",
+    "unable_to_auth_magic_link": "magic_link_invalid",
+    "pkce_mismatch": "magic_link_invalid",
+    "pkce_expected_code_verifier": "magic_link_invalid",
+    "pkce_did_not_expect_code_verifier": "magic_link_invalid",
+    "organization_slug_already_used": "organization_slug_taken",
+    "organization_external_id_already_used": "organization_external_id_taken",
+    "organization_not_found": "organization_not_found",
+    "invalid_intermediate_session_token_for_organization": "organization_access_denied",
+    "email_jit_provisioning_not_allowed": "organization_access_denied",
+    "invalid_email_for_jit_provisioning": "organization_access_denied",
+    "oauth_tenant_jit_provisioning_not_allowed": "organization_access_denied",
+    # Stytch refusing *our* credentials or settings: never the user's fault.
+    "unauthorized_credentials": "stytch_misconfigured",
+    "unauthorized_project_id_test": "stytch_misconfigured",
+    "unauthorized_project_id_live": "stytch_misconfigured",
+    "test_id_used_in_live_environment": "stytch_misconfigured",
+    "live_id_used_in_test_environment": "stytch_misconfigured",
+    "project_not_found": "stytch_misconfigured",
+    "route_not_found": "stytch_misconfigured",
+    "method_not_allowed": "stytch_misconfigured",
+    "no_discovery_redirect_url_set": "stytch_misconfigured",
+    "no_default_discovery_redirect_url_set": "stytch_misconfigured",
+    "invalid_discovery_redirect_url": "stytch_misconfigured",
+    "too_many_requests": "stytch_rate_limited",
+}
+
+#: Field a Stytch conflict is about, so a form can show it next to the right input.
+_CONFLICT_FIELDS = {
+    "organization_slug_taken": "organization_slug",
+    "organization_external_id_taken": "organization_external_id",
+}
+
+#: Codes logged at ERROR: the server, not the caller, must be fixed.
+SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"})
+#: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
+UPSTREAM_FAULT_CODES = frozenset(
+    {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}
+)
+
+
+def status_of(code: str) -> int:
+    return CODES[code][0]
+
+
+def message_of(code: str) -> str:
+    return CODES[code][1]
+
+
+def codes_with_status(status: int) -> list[str]:
+    """The codes answered with ``status``, in declaration order (the schema lists them)."""
+    return [code for code, (code_status, _) in CODES.items() if code_status == status]
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    stytch_error_type: str | None = None
+    stytch_request_id: str | None = None
+    retry_after: int | None = None
+
+    @classmethod
+    def of(cls, code: str, message: str | None = None, **details: Any) -> ErrorAnswer:
+        """The answer for one of :data:`CODES`, with its status and (by default) its message."""
+        return cls(status_of(code), code, message or message_of(code), **details)
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "fields": self.fields,
+            "stytch_error_type": self.stytch_error_type,
+            "stytch_request_id": self.stytch_request_id,
+        }
+
+    @property
+    def log_level(self) -> int:
+        if self.code in SERVER_FAULT_CODES:
+            return logging.ERROR
+        if self.code in UPSTREAM_FAULT_CODES:
+            return logging.WARNING
+        return logging.INFO
+
+
+class Problem(drf.APIException):
+    """An error the views raise themselves, named by its code in :data:`CODES`."""
+
+    def __init__(
+        self, code: str, message: str | None = None, fields: dict[str, list[str]] | None = None
+    ) -> None:
+        self.status_code = status_of(code)
+        self.code = code
+        self.message = message or message_of(code)
+        self.fields = fields or {}
+        super().__init__(self.message, code)
+
+
+class CsrfFailed(drf.PermissionDenied):
+    """Django's CSRF check refused the request (``reason`` is one of Django's fixed texts)."""
+
+
+def flatten_detail(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"a.0.b": ["message"]}``, the documented ``fields``."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, (Mapping, list)):
+                    walk(item, f"{path}.{index}" if path else str(index))
+                else:
+                    walk(item, path)
+        else:
+            flat.setdefault(path or api_settings.NON_FIELD_ERRORS_KEY, []).append(str(value))
+
+    walk(detail, prefix)
+    return flat
+
+
+def _ceil_seconds(value: float | None) -> int:
+    return max(1, math.ceil(value or 1))
+
+
+def _stytch_code(error: StytchDiscoveryAPIError) -> str:
+    known = STYTCH_ERROR_TYPES.get(error.error_type)
+    if known is not None:
+        return known
+    status = error.status_code or 502
+    if status == 429:
+        return "stytch_rate_limited"
+    return "stytch_unavailable" if status >= 500 else "stytch_rejected"
+
+
+def _stytch_answer(error: StytchDiscoveryAPIError) -> ErrorAnswer:
+    code = _stytch_code(error)
+    conflict = _CONFLICT_FIELDS.get(code)
+    # Stytch's own text explains a rejection best; other codes have a fixed message.
+    message = (error.error_message or message_of(code)) if code == "stytch_rejected" else message_of(code)
+    return ErrorAnswer.of(
+        code,
+        message,
+        fields={conflict: [message_of(code)]} if conflict else {},
+        stytch_error_type=error.error_type,
+        stytch_request_id=error.request_id or None,
+        retry_after=_ceil_seconds(error.retry_after) if status_of(code) == 429 else None,
+    )
+
+
+def _drf_answer(error: drf.APIException) -> ErrorAnswer:
+    if isinstance(error, Problem):
+        return ErrorAnswer.of(error.code, error.message, fields=error.fields)
+    if isinstance(error, drf.ValidationError):
+        return ErrorAnswer.of("validation_error", fields=flatten_detail(error.detail))
+    if isinstance(error, CsrfFailed):
+        return ErrorAnswer.of("csrf_failed", f"{message_of('csrf_failed')} ({error.detail})")
+    if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        # 403, not 401: cookie sessions have no WWW-Authenticate scheme to announce.
+        return ErrorAnswer.of("not_authenticated")
+    if isinstance(error, drf.Throttled):
+        wait = _ceil_seconds(getattr(error, "wait", None))
+        return ErrorAnswer.of("throttled", f"Too many requests; try again in {wait} s.", retry_after=wait)
+    if isinstance(error, drf.MethodNotAllowed):
+        return ErrorAnswer.of("method_not_allowed")
+    # ParseError -> parse_error, UnsupportedMediaType -> unsupported_media_type (DRF's own texts),
+    # and whatever a subclass of these views raises, with its own status and code.
+    return ErrorAnswer(error.status_code, str(error.default_code), str(error.detail))
+
+
+def answer_for(error: Exception) -> ErrorAnswer | None:
+    """The documented answer for ``error``, or None when it is not an expected failure."""
+    if isinstance(error, drf.APIException):
+        return _drf_answer(error)
+    if isinstance(error, StytchDiscoveryConfigurationError):
+        return ErrorAnswer.of("stytch_not_configured")
+    if isinstance(error, StytchDiscoveryAPIError):
+        return _stytch_answer(error)
+    request_id = getattr(error, "request_id", "") or None
+    if isinstance(error, StytchDiscoveryTimeout):
+        return ErrorAnswer.of("stytch_timeout", stytch_request_id=request_id)
+    if isinstance(error, StytchDiscoveryTransportError):
+        return ErrorAnswer.of("stytch_unavailable")
+    if isinstance(error, StytchDiscoveryResponseError):
+        return ErrorAnswer.of("stytch_bad_response", stytch_request_id=request_id)
+    return None

@@ -1,0 +1,192 @@
+"""Strict JSON fields and the base request serializer every feature's serializers build on.
+
+Strict about JSON types (``"60"`` is not an integer, ``12`` is not a string), refusing unknown
+fields, and refusing what Stytch would refuse (``internal.rules``), so a bad request never costs
+a Stytch call. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import timezone
+from typing import Any
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from stytch_discovery.internal.rules import (
+    MAX_CUSTOM_CLAIMS_BYTES,
+    MAX_LIST_ITEMS,
+    RESERVED_CLAIMS,
+    STYTCH_CLAIM_PREFIX,
+)
+from stytch_discovery.internal.tokens import MAX_TOKEN_LENGTH, TOKEN_RE
+
+#: Bidirectional-override characters let a name display as something it is not.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def reject_control_characters(value: str) -> None:
+    """Refuse control characters and bidi overrides in display text (DRF refuses surrogates)."""
+    for char in value:
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            raise serializers.ValidationError(
+                f"Control or invisible formatting character U+{ord(char):04X} is not allowed."
+            )
+
+
+def _compact_utf8(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's ``CharField`` would quietly turn ``12`` into ``"12"``."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(StrictCharField):
+    """Human-readable text: no control characters, surrounding blanks trimmed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", []).append(reject_control_characters)
+        super().__init__(**kwargs)
+
+
+class PatternField(StrictCharField):
+    """An identifier matched as typed: no trimming, so ``" acme"`` is refused, not fixed."""
+
+    def __init__(self, *, pattern: re.Pattern[str], message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("validators", []).append(RegexValidator(pattern, message))
+        super().__init__(**kwargs)
+
+
+class TokenField(PatternField):
+    """A bearer token: never echoed back (``write_only``), never trimmed."""
+
+    def __init__(self, *, max_length: int = MAX_TOKEN_LENGTH, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(
+            pattern=TOKEN_RE,
+            message="Not a valid token.",
+            max_length=max_length,
+            write_only=True,
+            **kwargs,
+        )
+
+
+class StrictEmailField(StrictCharField, serializers.EmailField):
+    """An email address given as a JSON string."""
+
+
+class HttpUrlField(StrictCharField, serializers.URLField):
+    """An ``http(s)`` URL given as a JSON string (Django's validator also allows ftp)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for validator in self.validators:
+            if hasattr(validator, "schemes"):
+                validator.schemes = ["http", "https"]
+
+
+class EnumField(serializers.ChoiceField):
+    """One of fixed strings; the error lists them instead of echoing the input."""
+
+    default_error_messages = {"invalid_choice": "Must be one of: {choices}."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or data not in self.choices:
+            self.fail("invalid_choice", choices=", ".join(self.choices))
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: not ``true``, not ``"60"``, not ``60.5``."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return data
+
+
+class CustomClaimsField(serializers.DictField):
+    """``session_custom_claims``: a JSON object of at most 4 KB.
+
+    The reserved JWT claims are dropped, as Stytch documents it does silently; the
+    ``https://stytch.com/`` namespace belongs to Stytch and is refused.
+    """
+
+    default_error_messages = {
+        "too_large": f"Custom claims may not exceed {MAX_CUSTOM_CLAIMS_BYTES} bytes of JSON.",
+        "stytch_claim": f"Claims under {STYTCH_CLAIM_PREFIX} are reserved by Stytch.",
+        "not_representable": "Custom claims must be valid Unicode and nest at most a few hundred levels.",
+    }
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        claims = super().to_internal_value(data)
+        kept = {key: value for key, value in claims.items() if key not in RESERVED_CLAIMS}
+        if any(key.startswith(STYTCH_CLAIM_PREFIX) for key in kept):
+            self.fail("stytch_claim")
+        try:
+            size = len(_compact_utf8(kept))
+        except (UnicodeEncodeError, RecursionError):
+            self.fail("not_representable")
+        if size > MAX_CUSTOM_CLAIMS_BYTES:
+            self.fail("too_large")
+        return kept
+
+
+def string_list(child: serializers.Field[Any, Any, Any, Any]) -> serializers.ListField:
+    """An optional JSON array of at most ``MAX_LIST_ITEMS`` items."""
+    return serializers.ListField(child=child, required=False, max_length=MAX_LIST_ITEMS)
+
+
+def utc_datetime(**kwargs: Any) -> serializers.DateTimeField:
+    """Timestamps go out in UTC (``...Z``), whatever the project's TIME_ZONE."""
+    return serializers.DateTimeField(default_timezone=timezone.utc, **kwargs)
+
+
+def _has_children(field: serializers.Field[Any, Any, Any, Any]) -> bool:
+    return hasattr(field, "child") or isinstance(field, serializers.BaseSerializer)
+
+
+class RequestSerializer(serializers.Serializer[Any]):
+    """Base of request bodies: unknown fields are refused, so a typo is not silently ignored."""
+
+    #: Fields Stytch knows but this API refuses, with the reason shown to the caller.
+    refused_fields: Mapping[str, str] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # DRF deep-copies every declared field on every request, re-running each field's
+        # __init__ (half the cost of validating a list request). A leaf field holds nothing
+        # per request until it is bound, so a shallow copy is enough; fields with children
+        # (lists, dicts, nested serializers) bind those children too and keep the deep copy.
+        return {
+            name: copy.deepcopy(field) if _has_children(field) else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = {
+            key: [self.refused_fields.get(key, "Unknown field.")]
+            for key in (data if isinstance(data, Mapping) else ())
+            if key not in self.fields
+        }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # Report unknown fields together with the other field errors, not one round later.
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value

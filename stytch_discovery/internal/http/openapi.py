@@ -1,0 +1,114 @@
+"""OpenAPI descriptions of the views, through the optional ``drf-spectacular`` extra.
+
+Everything here degrades to a no-op without the extra, so the app runs without it. The views
+carry their own ``AutoSchema``, so the host project needs no ``DEFAULT_SCHEMA_CLASS`` change;
+``stytch_discovery.schema`` serves the schema. Nothing here imports a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from rest_framework import serializers
+
+from .errors import codes_with_status
+
+View = TypeVar("View")
+
+try:
+    import drf_spectacular  # noqa: F401  # only asks whether the extra is installed
+except ImportError:
+    AVAILABLE = False
+else:
+    AVAILABLE = True
+
+
+def describe_status(status: int) -> str:
+    """The codes an error status carries here, for the schema (from the one table of codes)."""
+    codes = codes_with_status(status)
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The one shape of every non-2xx answer of these views."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # Declared here because a class attribute named ``fields`` would shadow Serializer.fields.
+        return {
+            "code": serializers.CharField(),
+            "message": serializers.CharField(),
+            "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+            "stytch_error_type": serializers.CharField(allow_null=True),
+            "stytch_request_id": serializers.CharField(allow_null=True),
+        }
+
+
+#: Statuses any POST view can answer before it looks at its own body.
+COMMON_POST_ERRORS = (400, 403, 405, 413, 415, 429)
+#: Statuses of a view that calls Stytch.
+STYTCH_ERRORS = (429, 502, 503, 504)
+
+
+def view_schema() -> Any:
+    """The schema inspector for the views: spectacular's when installed, else DRF's default."""
+    if AVAILABLE:
+        from drf_spectacular.openapi import AutoSchema
+
+        return AutoSchema()
+    from rest_framework.schemas import DefaultSchema
+
+    return DefaultSchema()
+
+
+def document(
+    *,
+    summary: str,
+    responses: Mapping[int, Any],
+    errors: tuple[int, ...] = (),
+    request: Any = None,
+    parameters: list[Any] | None = None,
+) -> Callable[[View], View]:
+    """``extend_schema`` with the error statuses added, or nothing without the extra."""
+    if not AVAILABLE:
+        return lambda view: view
+    from drf_spectacular.openapi import AutoSchema
+    from drf_spectacular.utils import OpenApiResponse, extend_schema
+
+    documented: dict[int, Any] = {
+        status: OpenApiResponse(ErrorSerializer, description=describe_status(status)) for status in errors
+    }
+    documented.update(responses)
+    extend: Callable[[Any], Any] = extend_schema(
+        summary=summary, request=request, responses=documented, parameters=parameters or []
+    )
+
+    def decorate(view: View) -> View:
+        # extend_schema on a method would otherwise build on REST_FRAMEWORK's
+        # DEFAULT_SCHEMA_CLASS, which the host project need not have pointed at spectacular.
+        view.schema = AutoSchema  # type: ignore[attr-defined]
+        decorated: View = extend(view)
+        return decorated
+
+    return decorate
+
+
+def redirect_response(description: str) -> Any:
+    """A documented answer without a body (a redirect); None without the extra."""
+    if not AVAILABLE:
+        return None
+    from drf_spectacular.utils import OpenApiResponse
+
+    return OpenApiResponse(description=description)
+
+
+def query_parameters(*names: tuple[str, bool, str]) -> list[Any]:
+    """``(name, required, description)`` triples as string query parameters."""
+    if not AVAILABLE:
+        return []
+    from drf_spectacular.utils import OpenApiParameter
+
+    return [
+        OpenApiParameter(name, str, OpenApiParameter.QUERY, required=required, description=description)
+        for name, required, description in names
+    ]

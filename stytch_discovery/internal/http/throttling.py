@@ -1,0 +1,116 @@
+"""DRF scoped throttling whose rates come from ``STYTCH_DISCOVERY["THROTTLE_RATES"]``.
+
+Rates are read at request time (so ``override_settings`` works) and kept in Django's default
+cache, so a shared cache (Redis, Memcached) throttles across processes. The key is the Django
+user id when signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
+from django.core.cache.backends.redis import RedisCache
+from rest_framework.throttling import ScopedRateThrottle
+
+from stytch_discovery.conf import app_settings
+
+if TYPE_CHECKING:
+    from django.core.cache.backends.base import BaseCache
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+#: ``_count`` on Redis: open the window if none is open, count, read the window's TTL. Redis runs
+#: a script with no other command in between, so it is as atomic as MULTI/EXEC, and it is one
+#: command each way: redis-py packs and parses MULTI/EXEC of the same three as five commands,
+#: which cost it almost as much as the round trip.
+_COUNT_SCRIPT = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+return {redis.call('INCR', KEYS[1]), redis.call('PTTL', KEYS[1])}
+"""
+
+#: The script, registered on one redis-py client per Django Redis backend: Django builds a new
+#: client for every cache call, and building one (its table of response callbacks) cost more than
+#: the round trip itself. It runs by its SHA (EVALSHA); redis-py's ``Script`` loads it again when
+#: Redis answers NOSCRIPT (a restart, a failover, ``SCRIPT FLUSH``).
+_scripts: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _count_script(cache: BaseCache) -> Any | None:
+    """The counting script on the client behind Django's ``RedisCache``, or None for any other cache."""
+    if not isinstance(cache, RedisCache):
+        return None
+    backend = cache._cache  # one per thread, like the RedisCache that holds it
+    script = _scripts.get(backend)
+    if script is None:
+        script = _scripts[backend] = backend.get_client(write=True).register_script(_COUNT_SCRIPT)
+    return script
+
+
+class StytchDiscoveryThrottle(ScopedRateThrottle):
+    """``view.throttle_scope`` picks the rate; a scope set to ``None`` is not throttled.
+
+    DRF's own throttles read a history from the cache, check it and write it back, so two
+    processes that read at once both get through: under load a limit of N lets more than N
+    pass. Here each request increments a counter with the cache's ``incr`` (atomic in Redis,
+    Memcached and the local-memory cache), so N per period means N in total, whatever the
+    number of processes. The window opens with the first request and lasts one period.
+    On Django's ``RedisCache`` that is one round trip per request (``_count_in_redis``).
+    """
+
+    #: Seconds left in the window, when the count told it (Redis); else read from the cache.
+    remaining: float | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        self.scope = getattr(view, self.scope_attr, None)
+        self.rate = self.get_rate() if self.scope else None
+        if self.rate is None:
+            return True
+        limit, period = self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None or limit is None or period is None:
+            return True
+        self.now = self.timer()
+        # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
+        cache = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
+        script = _count_script(cache)
+        if script is not None:
+            # make_key, not make_and_validate_key: the validation only warns about keys memcached
+            # would refuse, char by char, for a key that goes to Redis.
+            return self._count_in_redis(script, cache.make_key(self.key), period) <= limit
+        return self._count(cache, self.key, period) <= limit
+
+    def _count_in_redis(self, script: Any, name: str, period: int) -> int:
+        """``_count`` in one atomic round trip, which also tells the window's TTL."""
+        count, ttl_ms = script(keys=[name], args=[period])
+        self.remaining = max(0, ttl_ms) / 1000
+        result: int = count
+        return result
+
+    def _count(self, cache: BaseCache, key: str, period: int) -> int:
+        """This request's number in the current window (opening a window if none is open)."""
+        for _ in range(3):
+            try:
+                # The common case first: a single cache call while a window is open.
+                count: int = cache.incr(key)
+            except ValueError:
+                # No open window: open one (``add`` is atomic, so only one request opens it).
+                if cache.add(key, 0, period):
+                    cache.set(f"{key}:until", self.now + period, period)
+                continue
+            if count == 1:
+                # Redis's incr recreates a key that expired under it without a timeout.
+                cache.touch(key, period)
+            return count
+        return 1  # a cache that keeps losing the key cannot throttle: let the request through
+
+    def get_rate(self) -> str | None:
+        return app_settings.THROTTLE_RATES.get(str(self.scope))
+
+    def wait(self) -> float:
+        if self.remaining is not None:
+            return self.remaining
+        until = self.cache.get(f"{self.key}:until")
+        return max(0.0, until - self.now) if until is not None else float(self.duration or 0)

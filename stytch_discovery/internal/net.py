@@ -1,0 +1,31 @@
+"""Small URL and host helpers shared by the checks and the views."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.http import HttpRequest
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` appended to its query string (its own parameters kept)."""
+    parts = urlsplit(url)
+    query = "&".join(filter(None, [parts.query, urlencode(params)]))
+    return urlunsplit(parts._replace(query=query))
+
+
+def namespaced(request: HttpRequest, name: str) -> str:
+    """``name`` in the URL namespace the request was routed through (the app's by default)."""
+    match = request.resolver_match
+    return f"{match.namespace if match and match.namespace else 'stytch_discovery'}:{name}"

@@ -1,0 +1,1 @@
+"""The discovery magic link: email it, and trade its token for an IST."""

@@ -1,0 +1,33 @@
+"""Requests and answers of the discovery magic-link endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from stytch_discovery.internal.http.fields import EnumField, RequestSerializer, StrictEmailField, TokenField
+from stytch_discovery.internal.rules import SEND_LOCALES
+
+
+class MagicLinkQuerySerializer(serializers.Serializer[Any]):
+    """The query string of Stytch's link; other parameters (``next``, yours) are left alone."""
+
+    token = TokenField(required=True)
+    stytch_token_type = EnumField(choices=("discovery",), required=False)
+
+
+class SendMagicLinkRequestSerializer(RequestSerializer):
+    """``POST discovery/magic-links/send``; the redirect URL is the server's, never the caller's."""
+
+    refused_fields = {
+        "discovery_redirect_url": "Set by the server (DISCOVERY_REDIRECT_URL), never by the caller.",
+    }
+
+    email_address = StrictEmailField(max_length=254)
+    locale = EnumField(choices=SEND_LOCALES, required=False)
+
+
+class MagicLinkSentSerializer(serializers.Serializer[Any]):
+    email_address = serializers.CharField()
+    sent = serializers.BooleanField()

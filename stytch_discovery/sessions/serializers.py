@@ -1,0 +1,116 @@
+"""Shapes of organizations, members and member sessions, and of the session-starting requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from stytch_discovery.internal.http.fields import (
+    CustomClaimsField,
+    RequestSerializer,
+    StrictCharField,
+    StrictIntegerField,
+    TokenField,
+    utc_datetime,
+)
+from stytch_discovery.internal.rules import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from stytch_discovery.internal.tokens import TOKEN_FIELDS
+
+from .types import MemberAuthentication
+
+
+class SessionOptionsSerializer(RequestSerializer):
+    """The fields of every request that may start a session: the IST (or a cookie) and its options."""
+
+    intermediate_session_token = TokenField()
+    session_duration_minutes = StrictIntegerField(
+        required=False, min_value=MIN_SESSION_MINUTES, max_value=MAX_SESSION_MINUTES
+    )
+    session_custom_claims = CustomClaimsField(required=False)
+    telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
+
+
+class OrganizationSerializer(serializers.Serializer[Any]):
+    organization_id = serializers.CharField()
+    organization_name = serializers.CharField()
+    organization_slug = serializers.CharField()
+    organization_logo_url = serializers.CharField()
+    mfa_policy = serializers.CharField(source="raw.mfa_policy", default="")
+    auth_methods = serializers.CharField(source="raw.auth_methods", default="")
+    allowed_auth_methods = serializers.ListField(
+        child=serializers.CharField(), source="raw.allowed_auth_methods", default=list
+    )
+
+
+class MemberSerializer(serializers.Serializer[Any]):
+    member_id = serializers.CharField()
+    email_address = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    is_admin = serializers.BooleanField()
+
+
+class PrimaryRequiredSerializer(serializers.Serializer[Any]):
+    """Which primary authentication the organization accepts before it lets the member in."""
+
+    allowed_auth_methods = serializers.ListField(child=serializers.CharField(), default=list)
+
+
+class MfaRequiredSerializer(serializers.Serializer[Any]):
+    """What MFA the member must complete; ``secondary_auth_initiated`` names a sent factor."""
+
+    member_options = serializers.JSONField(allow_null=True, default=None)
+    secondary_auth_initiated = serializers.CharField(allow_null=True, default=None)
+
+
+class MemberSessionSerializer(serializers.Serializer[Any]):
+    organization_id = serializers.CharField()
+    organization_slug = serializers.CharField()
+    started_at = utc_datetime(allow_null=True)
+    expires_at = utc_datetime(allow_null=True)
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+def next_step(result: MemberAuthentication) -> str | None:
+    """What the member must still do: primary authentication comes before MFA."""
+    if result.member_authenticated:
+        return None
+    return "mfa" if result.mfa_required and not result.primary_required else "primary_auth"
+
+
+class MemberAuthenticationSerializer(serializers.Serializer[Any]):
+    """Answer of every call that starts a session (create, exchange).
+
+    The three tokens appear only when the view passes ``context={"include_tokens": True}``
+    (the ``RETURN_TOKENS_IN_BODY`` setting); by default they travel in HttpOnly cookies.
+    """
+
+    member_authenticated = serializers.BooleanField()
+    next_step = serializers.SerializerMethodField()
+    organization = OrganizationSerializer()
+    member = MemberSerializer()
+    member_session = MemberSessionSerializer(allow_null=True)
+    mfa_required = MfaRequiredSerializer(allow_null=True)
+    primary_required = PrimaryRequiredSerializer(allow_null=True)
+    session_token = serializers.CharField(required=False)
+    session_jwt = serializers.CharField(required=False)
+    intermediate_session_token = serializers.CharField(required=False)
+
+    def get_next_step(self, obj: MemberAuthentication) -> str | None:
+        return next_step(obj)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not self.context.get("include_tokens"):
+            for name in TOKEN_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class CsrfTokenSerializer(serializers.Serializer[Any]):
+    csrf_token = serializers.CharField()
+
+
+class LogoutSerializer(serializers.Serializer[Any]):
+    logged_out = serializers.BooleanField()

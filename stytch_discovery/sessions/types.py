@@ -1,0 +1,162 @@
+"""Typed results about organizations, members and their sessions.
+
+Each object keeps the whole JSON Stytch sent in ``raw`` (fields this code does not know
+included), minus the bearer tokens, which live in their own fields with ``repr=False`` so a
+result can be logged or shown in a debugger without leaking a credential.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from stytch_discovery.internal.parsing import JSON, frozen, optional, parse_timestamp, without_tokens
+
+
+@dataclass(frozen=True)
+class Organization:
+    organization_id: str
+    organization_name: str
+    organization_slug: str
+    organization_logo_url: str
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Organization:
+        return frozen(
+            cls,
+            organization_id=data["organization_id"],
+            organization_name=data["organization_name"],
+            organization_slug=data["organization_slug"],
+            organization_logo_url=data.get("organization_logo_url") or "",
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    member_id: str
+    organization_id: str
+    email_address: str
+    status: str
+    name: str
+    is_admin: bool
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Member:
+        return frozen(
+            cls,
+            member_id=data["member_id"],
+            organization_id=data["organization_id"],
+            email_address=data["email_address"],
+            status=data["status"],
+            name=data.get("name") or "",
+            is_admin=bool(data.get("is_admin")),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class MemberSession:
+    member_session_id: str
+    member_id: str
+    organization_id: str
+    organization_slug: str
+    started_at: datetime | None
+    expires_at: datetime | None
+    roles: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_json(cls, data: JSON) -> MemberSession:
+        return frozen(
+            cls,
+            member_session_id=data["member_session_id"],
+            member_id=data["member_id"],
+            organization_id=data["organization_id"],
+            organization_slug=data.get("organization_slug") or "",
+            started_at=parse_timestamp(data.get("started_at")),
+            expires_at=parse_timestamp(data.get("expires_at")),
+            roles=tuple(data.get("roles") or ()),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class MemberAuthentication:
+    """Answer of ``create_organization`` and ``exchange_intermediate_session``.
+
+    When ``member_authenticated`` is False the member must finish another step
+    (``mfa_required`` or ``primary_required``) and ``intermediate_session_token`` is the
+    token for it; otherwise ``session_token`` and ``session_jwt`` hold the new session.
+    """
+
+    member_id: str
+    member_authenticated: bool
+    member: Member
+    organization: Organization
+    member_session: MemberSession | None
+    mfa_required: dict[str, Any] | None
+    primary_required: dict[str, Any] | None
+    intermediate_session_token_expires_at: datetime | None
+    request_id: str
+    raw: dict[str, Any] = field(repr=False)
+    session_token: str = field(default="", repr=False)
+    session_jwt: str = field(default="", repr=False)
+    intermediate_session_token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_json(cls, data: JSON) -> MemberAuthentication:
+        session = data.get("member_session")
+        return frozen(
+            cls,
+            member_id=data["member_id"],
+            member_authenticated=bool(data["member_authenticated"]),
+            member=Member.from_json(data["member"]),
+            organization=Organization.from_json(data["organization"]),
+            member_session=MemberSession.from_json(session) if session else None,
+            mfa_required=optional(data, "mfa_required"),
+            primary_required=optional(data, "primary_required"),
+            intermediate_session_token_expires_at=parse_timestamp(
+                data.get("intermediate_session_token_expires_at")
+            ),
+            request_id=data["request_id"],
+            raw=without_tokens(data),
+            session_token=data.get("session_token") or "",
+            session_jwt=data.get("session_jwt") or "",
+            intermediate_session_token=data.get("intermediate_session_token") or "",
+        )
+
+
+@dataclass(frozen=True)
+class SessionAuthentication:
+    """Answer of ``authenticate_session``: the live session, its member and organization.
+
+    ``session_jwt`` is a freshly minted JWT (and ``session_token`` the session's token): store
+    them, or the next request presents the old JWT again.
+    """
+
+    member_session: MemberSession
+    member: Member
+    organization: Organization
+    verdict: dict[str, Any] | None
+    request_id: str
+    raw: dict[str, Any] = field(repr=False)
+    session_token: str = field(default="", repr=False)
+    session_jwt: str = field(default="", repr=False)
+
+    @classmethod
+    def from_json(cls, data: JSON) -> SessionAuthentication:
+        return frozen(
+            cls,
+            member_session=MemberSession.from_json(data["member_session"]),
+            member=Member.from_json(data["member"]),
+            organization=Organization.from_json(data["organization"]),
+            verdict=optional(data, "verdict"),
+            request_id=data["request_id"],
+            raw=without_tokens(data),
+            session_token=data.get("session_token") or "",
+            session_jwt=data.get("session_jwt") or "",
+        )

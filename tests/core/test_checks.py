@@ -1,0 +1,191 @@
+"""Every system check id fires on a bad value and stays quiet on good ones."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from stytch_discovery import checks
+from stytch_discovery.checks import check_settings
+
+GOOD: dict[str, Any] = {
+    "PROJECT_ID": "project-test-00000000-0000-4000-8000-000000000000",
+    "SECRET": "secret-test-checks",
+    "BASE_URL": "http://127.0.0.1:8765",
+}
+LIVE_ID = "project-live-00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture(autouse=True)
+def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STYTCH_PROJECT_ID", raising=False)
+    monkeypatch.delenv("STYTCH_SECRET", raising=False)
+
+
+def ids_for(settings: Any, overrides: dict[str, Any], debug: bool = False) -> set[str]:
+    settings.DEBUG = debug
+    settings.STYTCH_DISCOVERY = {**GOOD, **overrides}
+    return {str(message.id) for message in check_settings()}
+
+
+#: (check id, STYTCH_DISCOVERY overrides, DEBUG) that must fire exactly that id.
+BAD: list[tuple[str, dict[str, Any], bool]] = [
+    ("E001", {"PROJECT_ID": None}, False),
+    ("E001", {"PROJECT_ID": 1234}, False),
+    ("E002", {"SECRET": ""}, False),
+    ("E002", {"SECRET": ["not", "a", "string"]}, False),
+    ("E003", {"ENVIRONMENT": "production"}, False),
+    ("E004", {"BASE_URL": "ftp://stytch.example"}, False),
+    ("E004", {"BASE_URL": "not a url"}, False),
+    ("E004", {"BASE_URL": 8765}, False),
+    ("E005", {"BASE_URL": "http://stytch.example"}, False),
+    ("E005", {"BASE_URL": "http://10.0.0.5:8765"}, False),
+    ("E006", {"CONNECT_TIMEOUT": 0}, False),
+    ("E006", {"READ_TIMEOUT": -1}, False),
+    ("E006", {"READ_TIMEOUT": "10"}, False),
+    ("E006", {"READ_TIMEOUT": True}, False),
+    ("E007", {"MAX_RETRIES": -1}, False),
+    ("E007", {"MAX_RETRIES": 1.5}, False),
+    ("E007", {"MAX_RETRIES": True}, False),
+    ("E008", {"RETRY_BACKOFF": -0.1}, False),
+    ("E008", {"RETRY_DEADLINE": 0}, False),
+    ("E008", {"MAX_RETRY_AFTER": -1}, False),
+    ("E010", {"CACHE_ENABLED": "yes"}, False),
+    ("E010", {"ACCEPT_SDK_IST_COOKIE": 1}, False),
+    ("E010", {"RETURN_TOKENS_IN_BODY": None}, False),
+    ("E011", {"USER_RESOLVER": "no_such_module.resolve"}, False),
+    ("E011", {"USER_RESOLVER": "stytch_discovery.conf.DEFAULTS"}, False),
+    ("E011", {"USER_RESOLVER": ""}, False),
+    ("E017", {"SESSION_FACTORY": "no_such_module.make_session"}, False),
+    ("E017", {"SESSION_FACTORY": "stytch_discovery.conf.DEFAULTS"}, False),
+    ("E017", {"SESSION_FACTORY": 7}, False),
+    ("E012", {"IST_COOKIE_NAME": ""}, False),
+    ("E012", {"SESSION_JWT_COOKIE_NAME": "line\nbreak"}, False),
+    ("E012", {"SESSION_COOKIE_NAME": "same", "SESSION_JWT_COOKIE_NAME": "same"}, False),
+    ("E013", {"COOKIE_SAMESITE": "lax"}, False),
+    ("E014", {"ALLOWED_REDIRECT_HOSTS": "app.example"}, False),
+    ("E014", {"ALLOWED_REDIRECT_HOSTS": ["app.example", 7]}, False),
+    ("E015", {"LOGIN_REDIRECT_URL": 5}, False),
+    ("E015", {"DISCOVERY_REDIRECT_URL": ["https://app.example"]}, False),
+    ("E016", {"THROTTLE_RATES": "10/min"}, False),
+    ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "fast"}}, False),
+    ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),
+    ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "10/century"}}, False),
+    ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": 10}}, False),
+    ("E040", {"PRUNE_AFTER": 0}, False),
+    ("E040", {"PRUNE_AFTER": "30 days"}, False),
+    ("E040", {"PRUNE_AFTER": True}, False),
+    ("E040", {"PRUNE_AFTER": timedelta(0)}, False),
+    ("W001", {"BASE_URL": None}, False),
+    ("W002", {"ENVIRONMENT": "live"}, False),
+    ("W002", {"PROJECT_ID": LIVE_ID, "ENVIRONMENT": "test"}, True),
+    ("W003", {"SECERT": "typo"}, False),
+    ("W004", {"COOKIE_SAMESITE": "None"}, True),
+    ("W005", {"COOKIE_SECURE": False}, False),
+    ("W006", {"RETURN_TOKENS_IN_BODY": True}, False),
+]
+
+
+@pytest.mark.parametrize(("expected", "overrides", "debug"), BAD)
+def test_bad_value_fires_exactly_its_check(
+    settings: Any, expected: str, overrides: dict[str, Any], debug: bool
+) -> None:
+    assert ids_for(settings, overrides, debug) == {f"stytch_discovery.{expected}"}
+
+
+def test_every_check_id_has_a_bad_value_here() -> None:
+    source = Path(checks.__file__).read_text()
+    declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
+
+    assert declared == {expected for expected, _, _ in BAD} | {"E009"}
+
+
+def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = [("PROJECT_ID", "x")]
+
+    assert [message.id for message in check_settings()] == ["stytch_discovery.E009"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "debug"),
+    [
+        pytest.param({}, False, id="baseline"),
+        pytest.param({"PROJECT_ID": LIVE_ID, "BASE_URL": None}, False, id="live-inferred"),
+        pytest.param(
+            {"PROJECT_ID": LIVE_ID, "ENVIRONMENT": "live", "BASE_URL": None}, False, id="live-explicit"
+        ),
+        pytest.param({"BASE_URL": None}, True, id="test-env-under-debug"),
+        pytest.param({"BASE_URL": "https://stytch.example.com/"}, False, id="https-base-url"),
+        pytest.param({"BASE_URL": "http://localhost:8765"}, False, id="localhost"),
+        pytest.param({"BASE_URL": "http://[::1]:8765"}, False, id="ipv6-loopback"),
+        pytest.param(
+            {"CONNECT_TIMEOUT": 1, "READ_TIMEOUT": 0.5, "RETRY_BACKOFF": 0, "MAX_RETRY_AFTER": 0},
+            False,
+            id="numbers",
+        ),
+        pytest.param({"MAX_RETRIES": 0, "RETRY_DEADLINE": 1}, False, id="no-retries"),
+        pytest.param({"CACHE_ENABLED": False, "ACCEPT_SDK_IST_COOKIE": False}, False, id="booleans"),
+        pytest.param({"USER_RESOLVER": "stytch_discovery.cache.default_user_resolver"}, False, id="resolver"),
+        pytest.param({"USER_RESOLVER": "stytch_discovery.users.default_user_resolver"}, False, id="users"),
+        pytest.param({"SESSION_FACTORY": "requests.Session"}, False, id="session-factory"),
+        pytest.param({"IST_COOKIE_NAME": "ist", "SESSION_COOKIE_NAME": "sess"}, False, id="cookie-names"),
+        pytest.param({"COOKIE_SAMESITE": "Strict"}, False, id="samesite-strict"),
+        pytest.param({"COOKIE_SAMESITE": "None", "COOKIE_SECURE": True}, False, id="samesite-none-secure"),
+        pytest.param({"COOKIE_SECURE": False}, True, id="insecure-cookies-under-debug"),
+        pytest.param({"RETURN_TOKENS_IN_BODY": True}, True, id="tokens-in-body-under-debug"),
+        pytest.param(
+            {
+                "ALLOWED_REDIRECT_HOSTS": ("app.example",),
+                "LOGIN_REDIRECT_URL": "/app/",
+                "DISCOVERY_REDIRECT_URL": "https://app.example/authenticate",
+            },
+            False,
+            id="redirects",
+        ),
+        pytest.param({"PRUNE_AFTER": timedelta(days=7)}, False, id="prune-timedelta"),
+        pytest.param({"PRUNE_AFTER": 3600.5}, False, id="prune-seconds"),
+        pytest.param(
+            {"THROTTLE_RATES": {"stytch_discovery.send": None, "stytch_discovery.list": "100/day"}},
+            False,
+            id="throttles",
+        ),
+    ],
+)
+def test_good_values_are_quiet(settings: Any, overrides: dict[str, Any], debug: bool) -> None:
+    assert ids_for(settings, overrides, debug) == set()
+
+
+def test_credentials_from_the_environment_are_enough(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STYTCH_PROJECT_ID", GOOD["PROJECT_ID"])
+    monkeypatch.setenv("STYTCH_SECRET", GOOD["SECRET"])
+    settings.DEBUG = False
+    settings.STYTCH_DISCOVERY = {"BASE_URL": GOOD["BASE_URL"]}
+
+    assert check_settings() == []
+
+
+def test_every_message_has_a_hint_or_a_clear_text(settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {"PROJECT_ID": None, "SECRET": None, "BASE_URL": "http://stytch.example"}
+
+    messages = check_settings()
+
+    assert {message.id for message in messages} == {
+        "stytch_discovery.E001",
+        "stytch_discovery.E002",
+        "stytch_discovery.E005",
+    }
+    assert all(message.hint for message in messages)
+
+
+@pytest.mark.django_db  # the model checks of JSONField ask the database about its features
+def test_checks_are_registered_with_django(settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {**GOOD, "COOKIE_SAMESITE": "sideways"}
+
+    with pytest.raises(SystemCheckError, match=r"stytch_discovery\.E013"):
+        call_command("check")

@@ -1,0 +1,88 @@
+"""The migrations match the models and can be unapplied and reapplied."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from stytch_discovery.models import CachedOrganization
+
+TABLE = CachedOrganization._meta.db_table
+#: The table's name before 0003 renamed the model.
+OLD_TABLE = "stytch_discovery_discoveredorganization"
+
+
+@pytest.mark.django_db
+def test_makemigrations_check_is_clean() -> None:
+    out = StringIO()
+
+    # Exits with status 1 (SystemExit) when a model change lacks a migration.
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_unapply_and_reapply() -> None:
+    call_command("migrate", "stytch_discovery", "zero", verbosity=0)
+    assert TABLE not in connection.introspection.table_names()
+
+    call_command("migrate", "stytch_discovery", verbosity=0)
+
+    assert TABLE in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    unique = [c["columns"] for c in constraints.values() if c["unique"] and not c["primary_key"]]
+    indexed = [c["columns"] for c in constraints.values() if c["index"] and not c["unique"]]
+    assert ["email_address", "organization_id"] in unique
+    assert ["organization_id"] in indexed
+    assert ["refreshed_at"] not in indexed  # 0002: refreshes rewrite it, see models.py
+    assert ["user_id"] in indexed
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+            assert cursor.fetchone() == (["fillfactor=50"],)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unapplying_0002_restores_the_index_and_full_pages() -> None:
+    call_command("migrate", "stytch_discovery", "0001", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, OLD_TABLE)
+            assert "stytch_disc_refreshed_idx" in constraints
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [OLD_TABLE])
+                assert cursor.fetchone() == (None,)
+    finally:
+        call_command("migrate", "stytch_discovery", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0003_renames_the_table_and_keeps_its_rows_and_storage() -> None:
+    call_command("migrate", "stytch_discovery", "0002", verbosity=0)
+    try:
+        assert OLD_TABLE in connection.introspection.table_names()
+        assert TABLE not in connection.introspection.table_names()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {OLD_TABLE} (email_address, organization_id, organization_name, "  # noqa: S608
+                "organization_slug, organization_logo_url, membership_type, member_authenticated, "
+                "organization, first_seen_at, refreshed_at) VALUES "
+                "('ada@acme.example', 'organization-test-1', 'Acme', 'acme', '', 'active_member', "
+                "%s, '{}', %s, %s)",
+                [True, "2025-06-01T12:00:00+00:00", "2025-06-01T12:00:00+00:00"],
+            )
+        call_command("migrate", "stytch_discovery", "0003", verbosity=0)
+        assert OLD_TABLE not in connection.introspection.table_names()
+        assert list(CachedOrganization.objects.values_list("organization_slug", flat=True)) == ["acme"]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+                assert cursor.fetchone() == (["fillfactor=50"],)
+    finally:
+        CachedOrganization.objects.all().delete()
+        call_command("migrate", "stytch_discovery", verbosity=0)

@@ -1,0 +1,118 @@
+"""``represent`` (the response fast path) gives exactly what the serializers give."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from rest_framework import serializers as drf
+
+from stytch_discovery.discovery.serializers import (
+    CachedOrganizationsSerializer,
+    DiscoveredOrganizationsSerializer,
+)
+from stytch_discovery.internal.http.represent import represent
+from stytch_discovery.models import CachedOrganization
+from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
+from stytch_discovery.types import DiscoveredOrganizations
+from tests.helpers import stytch_json as sj
+
+MEMBERSHIP_TYPES = (
+    "active_member",
+    "pending_member",
+    "invited_member",
+    "eligible_to_join_by_email_domain",
+    "eligible_to_join_by_oauth_tenant",
+)
+
+
+def realistic_listing(count: int) -> DiscoveredOrganizations:
+    """``count`` organizations covering every membership type and each optional part."""
+    items = []
+    for number in range(count):
+        membership_type = MEMBERSHIP_TYPES[number % len(MEMBERSHIP_TYPES)]
+        organization = sj.organization(
+            organization_id=f"organization-test-{number:04d}",
+            organization_name=f"Org {number} ünïcode",
+            organization_slug=f"org-{number}",
+            organization_logo_url=f"https://logo.example/{number}.png" if number % 2 else "",
+        )
+        if number % 3 == 0:  # Stytch sent all three: the serializer reads them from ``raw``
+            organization |= {"auth_methods": "RESTRICTED", "allowed_auth_methods": ["sso", "magic_link"]}
+        if number % 4 == 0:
+            del organization["mfa_policy"]  # absent: the serializer's default applies
+        items.append(
+            sj.discovered(
+                membership_type,
+                organization=organization,
+                primary_required={"allowed_auth_methods": ["sso"]} if number % 5 == 1 else None,
+                mfa_required=(
+                    {"member_options": {"mfa_phone_number": "+1555"}, "secondary_auth_initiated": None}
+                    if number % 7 == 2
+                    else None
+                ),
+            )
+        )
+    body = sj.list_body(discovered_organizations=items, organization_id_hint="organization-test-0003")
+    return DiscoveredOrganizations.from_json(body)
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=False)
+
+
+def test_list_answer_is_identical_to_the_serializer() -> None:
+    result = realistic_listing(40)
+    data = {
+        "email_address": result.email_address,
+        "organization_id_hint": result.organization_id_hint,
+        "can_create_organization": True,
+        "discovered_organizations": result.discovered_organizations,
+    }
+    expected = DiscoveredOrganizationsSerializer(data).data
+    assert as_json(represent(DiscoveredOrganizationsSerializer, data)) == as_json(expected)
+
+
+def test_cached_answer_is_identical_to_the_serializer() -> None:
+    moment = datetime(2025, 6, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
+    rows = [
+        CachedOrganization(
+            email_address=sj.EMAIL,
+            organization_id=f"organization-test-{number}",
+            organization_name=f"Org {number}",
+            organization_slug=f"org-{number}",
+            organization_logo_url="",
+            membership_type=MEMBERSHIP_TYPES[number % len(MEMBERSHIP_TYPES)],
+            member_authenticated=number % 2 == 0,
+            primary_required={"allowed_auth_methods": ["sso"]} if number == 1 else None,
+            mfa_required={"member_options": None, "secondary_auth_initiated": "sms_otp"}
+            if number == 2
+            else None,
+            first_seen_at=moment - timedelta(days=number),
+            refreshed_at=moment,
+        )
+        for number in range(6)
+    ]
+    answers: list[dict[str, Any]] = [
+        {"refreshed_at": moment, "organizations": rows},
+        {"refreshed_at": None, "organizations": []},
+    ]
+    for data in answers:
+        expected = CachedOrganizationsSerializer(data).data
+        assert as_json(represent(CachedOrganizationsSerializer, data)) == as_json(expected)
+
+
+class Optional(drf.Serializer[Any]):
+    shown = drf.CharField()
+    hidden = drf.CharField(required=False)
+
+
+def test_optional_fields_without_a_value_are_left_out_as_drf_does() -> None:
+    assert represent(Optional, {"shown": "x"}) == dict(Optional({"shown": "x"}).data) == {"shown": "x"}
+
+
+def test_a_serializer_that_shapes_its_own_output_is_refused() -> None:
+    with pytest.raises(TypeError, match="MemberAuthenticationSerializer"):
+        represent(MemberAuthenticationSerializer, None)

@@ -1,0 +1,67 @@
+"""The strict fields and the request base every serializer builds on, and the error shape."""
+
+from __future__ import annotations
+
+from stytch_discovery.discovery.serializers import (
+    CreateOrganizationRequestSerializer,
+    ExchangeRequestSerializer,
+)
+from stytch_discovery.internal.http.openapi import ErrorSerializer
+from tests.helpers.serializers import errors_of, valid
+
+# -- requests --------------------------------------------------------------------------------------
+
+
+def test_reserved_claims_are_dropped_silently() -> None:
+    claims = {"iss": "me", "sub": "x", "aud": "y", "exp": 1, "nbf": 1, "iat": 1, "jti": "j", "plan": "pro"}
+    data = valid(ExchangeRequestSerializer, {"organization_id": "acme", "session_custom_claims": claims})
+    assert data["session_custom_claims"] == {"plan": "pro"}
+
+
+def test_claims_size_counts_utf8_bytes_after_dropping_reserved_claims() -> None:
+    # 2 bytes per "é": under 4096 characters but over 4096 bytes.
+    over = {"n": "é" * 2100}
+    assert "session_custom_claims" in errors_of(
+        ExchangeRequestSerializer, {"organization_id": "acme", "session_custom_claims": over}
+    )
+    fits = {"n": "x" * 4000, "jti": "y" * 500}
+    assert valid(ExchangeRequestSerializer, {"organization_id": "acme", "session_custom_claims": fits})
+
+
+def test_each_request_binds_its_own_fields_and_leaves_the_declared_ones_untouched() -> None:
+    first = CreateOrganizationRequestSerializer(data={"organization_slug": "acme"})
+    second = CreateOrganizationRequestSerializer(data={"organization_slug": "!"})
+
+    assert first.is_valid()
+    assert not second.is_valid()
+    for name in ("organization_slug", "intermediate_session_token", "allowed_auth_methods"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first
+        assert second.fields[name].parent is second
+        assert CreateOrganizationRequestSerializer._declared_fields[name].parent is None
+    # A list field's child is bound under this request's list field, not a shared one.
+    auth_methods = first.fields["allowed_auth_methods"]
+    assert auth_methods.child.parent is auth_methods  # type: ignore[attr-defined]
+    assert first.validated_data == {"organization_slug": "acme"}
+    assert list(second.errors) == ["organization_slug"]
+
+
+def test_unknown_fields_are_reported_with_the_other_errors() -> None:
+    errors = errors_of(CreateOrganizationRequestSerializer, {"organization_slug": "a", "colour": "red"})
+    assert set(errors) == {"organization_slug", "colour"}
+
+
+# -- responses -------------------------------------------------------------------------------------
+
+
+def test_error_shape_declares_fields() -> None:
+    data = ErrorSerializer(
+        {
+            "code": "x",
+            "message": "y",
+            "fields": {"a": ["b"]},
+            "stytch_error_type": None,
+            "stytch_request_id": None,
+        }
+    ).data
+    assert data["fields"] == {"a": ["b"]}

@@ -1,0 +1,100 @@
+"""``manage.py stytch_discovery_prune`` and its ``PRUNE_AFTER`` setting (check E040)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from pytest_django import Settings
+
+from stytch_discovery.checks import check_settings
+from stytch_discovery.management.commands.stytch_discovery_prune import parse_age
+from stytch_discovery.models import CachedOrganization
+from stytch_discovery.org_cache import store
+from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aged() -> None:
+    """Organization n was last refreshed n days ago (n = 1, 10, 40, 100)."""
+    store.record_discovery(email_address=EMAIL, discovered=listing([1, 10, 40, 100]), user=None)
+    now = timezone.now()
+    for days in (1, 10, 40, 100):
+        CachedOrganization.objects.filter(organization_id=org_id(days)).update(
+            refreshed_at=now - timedelta(days=days)
+        )
+
+
+def prune(*args: str) -> str:
+    out = StringIO()
+    call_command("stytch_discovery_prune", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.usefixtures("aged")
+def test_the_default_age_is_thirty_days() -> None:
+    output = prune()
+
+    assert "Deleted 2 cached organization row(s)" in output
+    assert cached_ids() == [org_id(1), org_id(10)]
+
+
+@pytest.mark.usefixtures("aged")
+@pytest.mark.parametrize(("age", "kept"), [("5d", [1]), ("120h", [1]), ("2w", [1, 10]), ("432000", [1])])
+def test_older_than_takes_days_hours_weeks_or_seconds(age: str, kept: list[int]) -> None:
+    prune("--older-than", age)
+
+    assert cached_ids() == [org_id(days) for days in kept]
+
+
+@pytest.mark.usefixtures("aged")
+def test_dry_run_counts_and_deletes_nothing() -> None:
+    output = prune("--older-than", "5d", "--dry-run")
+
+    assert "Would delete 3 cached organization row(s)" in output
+    assert len(cached_ids()) == 4
+
+
+@pytest.mark.usefixtures("aged")
+def test_the_setting_changes_the_default(settings: Settings) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "PRUNE_AFTER": timedelta(days=5)}
+
+    output = prune("--dry-run")
+
+    assert "Would delete 3" in output
+
+
+@pytest.mark.parametrize("age", ["0", "-3d", "3y", "d", "soon"])
+def test_a_bad_age_is_refused(age: str) -> None:
+    with pytest.raises(CommandError, match="is not a positive age"):
+        prune(f"--older-than={age}")
+
+
+def test_parse_age_units() -> None:
+    assert parse_age("90m") == timedelta(minutes=90)
+    assert parse_age(" 45S ") == timedelta(seconds=45)
+    assert parse_age("1.5h") == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        (3600, True),
+        (timedelta(days=7), True),
+        (0, False),
+        (timedelta(0), False),
+        ("30d", False),
+        (True, False),
+    ],
+)
+def test_prune_after_is_checked(settings: Settings, value: object, valid: bool) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "PRUNE_AFTER": value}
+
+    ids = [message.id for message in check_settings()]
+
+    assert ("stytch_discovery.E040" not in ids) is valid
