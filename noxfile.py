@@ -177,7 +177,9 @@ def package(session: nox.Session) -> None:
             shutil.copytree(
                 ROOT / directory, workdir / directory, ignore=shutil.ignore_patterns("__pycache__")
             )
-        shutil.copy2(ROOT / "pyproject.toml", workdir / "pyproject.toml")
+        # The configuration, and the manual whose tables tests/core/test_public_api.py checks.
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(ROOT / name, workdir / name)
         session.chdir(workdir)
         session.run("pytest", *session.posargs, env={"STYTCH_DISCOVERY_TEST_INSTALLED": "1"})
 
