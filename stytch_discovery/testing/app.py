@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.message import Message
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from . import payloads, seeding, validation
-from .api import StytchApi
 from .errors import ApiError, default_error_type, invalid_argument
 from .faults import FaultPlan, FaultRule
 from .recording import Recorder
+from .routes import Project, Request, stytch_router
 from .state import FakeState
 
 Json = dict[str, Any]
@@ -64,7 +64,8 @@ class FakeApp:
         self.state = FakeState()
         self.faults = FaultPlan()
         self.recorder = Recorder()
-        self.api = StytchApi(self.state, project_id, default_discovery_redirect_url)
+        self.project = Project(project_id, self.state, default_discovery_redirect_url)
+        self.router = stytch_router()
         self._credentials = f"{project_id}:{secret}".encode()
         self._control: dict[str, tuple[str, Callable[[Json], Any]]] = {
             "/_fake/outbox": ("GET", lambda _: {"messages": self.outbox()}),
@@ -142,7 +143,7 @@ class FakeApp:
             time.sleep(draw.delay_seconds)
         if draw.rule is not None:
             return fault_reply(draw.rule)
-        return self._serve(lambda: self._api_call(method, path, headers, body), envelope=True)
+        return self._serve(lambda: self._api_call(method, target, headers, body), envelope=True)
 
     def _serve(self, call: Callable[[], Any], *, envelope: bool) -> Reply:
         request_id = new_request_id()
@@ -166,23 +167,18 @@ class FakeApp:
             raise ApiError(405, "method_not_allowed")
         return operation(json_object(body) if method == "POST" else {})
 
-    def _api_call(self, method: str, path: str, headers: Message, body: bytes) -> Json:
-        if path.startswith("/v1/b2b/sessions/jwks/"):
-            if method != "GET":
-                raise ApiError(405, "method_not_allowed")
-            if path != self.api.jwks_path:
-                raise ApiError(404, "project_not_found")
-            return self.api.jwks()
-        handler = self.api.routes.get(path)
-        if handler is None:
-            raise ApiError(404, "route_not_found")
-        if method != "POST":
-            raise ApiError(405, "method_not_allowed")
-        if not self._authorized(headers.get("Authorization", "")):
+    def _api_call(self, method: str, target: str, headers: Message, body: bytes) -> Json:
+        parts = urlsplit(target)
+        route, params = self.router.resolve(method, parts.path)
+        if route.needs_auth and not self._authorized(headers.get("Authorization", "")):
             raise ApiError(401, "unauthorized_credentials")
-        request = json_object(body)
+        request = Request(
+            body=json_object(body) if method == "POST" else {},
+            params=params,
+            query=dict(parse_qsl(parts.query)),
+        )
         with self.state.lock:
-            return handler(request)
+            return route.handler(self.project, request)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, encoded = header.partition(" ")

@@ -10,7 +10,7 @@ import requests
 
 from stytch_discovery.testing import FakeStytch
 
-from .conftest import CREATE, LIST, SESSIONS_AUTHENTICATE, SESSIONS_REVOKE, Call, assert_error
+from .helpers import CREATE, LIST, SESSIONS_AUTHENTICATE, SESSIONS_REVOKE, Call, assert_stytch_error
 from .shapes import MEMBER_SESSION, assert_envelope, assert_member, assert_organization, assert_required
 
 
@@ -44,7 +44,7 @@ def test_jwks_needs_no_auth_and_has_the_sdk_shape(fake: FakeStytch) -> None:
 
 def test_jwks_of_another_project_is_404(fake: FakeStytch) -> None:
     response = requests.get(f"{fake.base_url}/v1/b2b/sessions/jwks/project-test-x", timeout=5)
-    assert_error(response, 404, "project_not_found")
+    assert_stytch_error(response, 404, "project_not_found")
 
 
 def test_session_jwt_verifies_with_the_published_key(fake: FakeStytch, entered: dict[str, Any]) -> None:
@@ -77,7 +77,7 @@ def test_session_jwt_verifies_with_the_published_key(fake: FakeStytch, entered: 
 def test_a_tampered_jwt_is_rejected(call: Call, entered: dict[str, Any]) -> None:
     header, payload, signature = entered["session_jwt"].split(".")
     forged = f"{header}.{payload}.{signature[:-4]}AAAA"
-    assert_error(call(LIST, {"session_jwt": forged}), 400, "unable_to_parse_session_jwt")
+    assert_stytch_error(call(LIST, {"session_jwt": forged}), 400, "unable_to_parse_session_jwt")
 
 
 @pytest.mark.parametrize("credential", ["session_token", "session_jwt"])
@@ -106,7 +106,7 @@ def test_sessions_authenticate_extends_the_session(
     fake.advance_clock(50 * 60)  # past the original 60 minutes
     assert call(SESSIONS_AUTHENTICATE, {"session_token": token}).status_code == 200
     fake.advance_clock(11 * 60)
-    assert_error(call(SESSIONS_AUTHENTICATE, {"session_token": token}), 404, "session_not_found")
+    assert_stytch_error(call(SESSIONS_AUTHENTICATE, {"session_token": token}), 404, "session_not_found")
 
 
 def test_an_expired_jwt_still_authenticates_while_its_session_lives(
@@ -128,5 +128,5 @@ def test_sessions_revoke(call: Call, entered: dict[str, Any], credential: str) -
     assert response.status_code == 200
     assert set(response.json()) == {"status_code", "request_id"}
     gone = call(SESSIONS_AUTHENTICATE, {"session_token": entered["session_token"]})
-    assert_error(gone, 404, "session_not_found")
-    assert_error(call(SESSIONS_REVOKE, {credential: value}), 404, "session_not_found")
+    assert_stytch_error(gone, 404, "session_not_found")
+    assert_stytch_error(call(SESSIONS_REVOKE, {credential: value}), 404, "session_not_found")

@@ -1,0 +1,104 @@
+"""Answers that several features build: session fields, the "entered" answer, session lookup.
+
+The "entered" answer is what discovery Create, the IST exchange and the session exchange
+return (and what MFA completion will return): a session, or a fresh IST bound to the
+organization plus what is still needed (``primary_required`` / ``mfa_required``).
+
+Fake's choices: discovery ISTs and sessions prove the email by magic link. An organization
+whose ``auth_methods`` is RESTRICTED without ``magic_link`` therefore needs primary auth, and
+``mfa_policy: REQUIRED_FOR_ALL`` or an MFA-enrolled member needs MFA; ``member_authenticated``
+is true exactly when neither is needed, whatever the membership type. ``member_device`` is
+always null: the fake has no fingerprinting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stytch_discovery.testing import jwt, payloads, validation
+from stytch_discovery.testing.errors import ApiError
+from stytch_discovery.testing.state import IntermediateSession, Member, MemberSession, Organization
+
+from .registry import Project
+
+Json = dict[str, Any]
+
+SessionOptions = tuple[int | None, Json]  # session_duration_minutes, session_custom_claims
+
+
+def session_options(body: Json) -> SessionOptions:
+    validation.optional_str(body, "telemetry_id")
+    return validation.session_duration_minutes(body), validation.session_custom_claims(body)
+
+
+def ist_fields(ist: IntermediateSession) -> Json:
+    return {
+        "intermediate_session_token": ist.token,
+        "intermediate_session_token_expires_at": payloads.iso(ist.expires_at),
+    }
+
+
+def session_fields(project: Project, session: MemberSession, member: Member, org: Organization) -> Json:
+    """The session token, a freshly signed JWT and the MemberSession object."""
+    claims = payloads.session_claims(session, member, org, project.project_id, project.state.now())
+    return {
+        "session_token": session.token,
+        "session_jwt": jwt.encode(claims, jwt.signing_key()),
+        "member_session": payloads.member_session(session, member, org),
+    }
+
+
+def session_from(project: Project, token: str | None, session_jwt: str | None) -> MemberSession:
+    """The live session behind a token or a JWT signed by the fake (expired JWTs too)."""
+    if token is not None:
+        return project.state.live_session(token=token)
+    if session_jwt is None:
+        raise ApiError(400, "no_session_arguments")
+    claims = jwt.decode(session_jwt, jwt.signing_key())
+    session_claim = (claims or {}).get(payloads.SESSION_CLAIM)
+    if not isinstance(session_claim, dict) or not isinstance(session_claim.get("id"), str):
+        raise ApiError(400, "unable_to_parse_session_jwt")
+    return project.state.live_session(member_session_id=session_claim["id"])
+
+
+def discovered(project: Project, email: str, *, include_eligible: bool) -> list[Json]:
+    state = project.state
+    return [
+        payloads.discovered_organization(found, state.requirements(found.organization, found.member))
+        for found in state.discover(email, include_eligible=include_eligible)
+    ]
+
+
+def entered(
+    project: Project,
+    ist: IntermediateSession,
+    member: Member,
+    organization: Organization,
+    options: SessionOptions,
+) -> Json:
+    """The Create/Exchange answer: a session, or a fresh IST and what is still needed."""
+    state = project.state
+    requirements = state.requirements(organization, member)
+    common = {
+        "member_id": member.member_id,
+        "member": payloads.member(member, organization),
+        "organization": payloads.organization(organization),
+        "member_authenticated": requirements.satisfied,
+        "member_device": None,
+        **payloads.requirement_fields(requirements),
+    }
+    if requirements.satisfied:
+        session = state.start_session(member, *options)
+        return {
+            **common,
+            **session_fields(project, session, member, organization),
+            "intermediate_session_token": "",
+        }
+    fresh = state.mint_intermediate_session(ist.email_address, organization.organization_id)
+    return {
+        **common,
+        **ist_fields(fresh),
+        "session_token": "",
+        "session_jwt": "",
+        "member_session": None,
+    }
