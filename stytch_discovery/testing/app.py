@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import payloads, seeding, validation
 from .errors import ApiError, default_error_type, invalid_argument
 from .faults import FaultPlan, FaultRule
+from .keys import KeyRing
 from .recording import Recorder
 from .routes import Project, Request, stytch_router
 from .state import FakeState
@@ -64,7 +65,8 @@ class FakeApp:
         self.state = FakeState()
         self.faults = FaultPlan()
         self.recorder = Recorder()
-        self.project = Project(project_id, self.state, default_discovery_redirect_url)
+        self.keys = KeyRing()
+        self.project = Project(project_id, self.state, self.keys, default_discovery_redirect_url)
         self.router = stytch_router()
         self._credentials = f"{project_id}:{secret}".encode()
         self._control: dict[str, tuple[str, Callable[[Json], Any]]] = {
@@ -108,6 +110,7 @@ class FakeApp:
     def reset(self) -> Json:
         with self.state.lock:
             self.state.reset()
+        self.keys.reset()
         self.faults.clear()
         self.recorder.reset()
         return {}

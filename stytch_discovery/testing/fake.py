@@ -6,7 +6,6 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from . import jwt
 from .app import FakeApp
 from .server import FakeHTTPServer
 
@@ -58,8 +57,6 @@ class FakeStytch:
             daemon=True,
         )
         self._thread.start()
-        # Warm the process-wide RSA key off the request path (about 0.3-1 s, once).
-        threading.Thread(target=jwt.signing_key, name="fake-stytch-key", daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stytch_discovery.testing import jwt, payloads, validation
+from stytch_discovery.testing import payloads, validation
 from stytch_discovery.testing.errors import ApiError
 from stytch_discovery.testing.state import IntermediateSession, Member, MemberSession, Organization
 
@@ -43,18 +43,18 @@ def session_fields(project: Project, session: MemberSession, member: Member, org
     claims = payloads.session_claims(session, member, org, project.project_id, project.state.now())
     return {
         "session_token": session.token,
-        "session_jwt": jwt.encode(claims, jwt.signing_key()),
+        "session_jwt": project.keys.sign(claims),
         "member_session": payloads.member_session(session, member, org),
     }
 
 
 def session_from(project: Project, token: str | None, session_jwt: str | None) -> MemberSession:
-    """The live session behind a token or a JWT signed by the fake (expired JWTs too)."""
+    """The live session behind a token, or a JWT signed by a published key (expired JWTs too)."""
     if token is not None:
         return project.state.live_session(token=token)
     if session_jwt is None:
         raise ApiError(400, "no_session_arguments")
-    claims = jwt.decode(session_jwt, jwt.signing_key())
+    claims = project.keys.verify(session_jwt)
     session_claim = (claims or {}).get(payloads.SESSION_CLAIM)
     if not isinstance(session_claim, dict) or not isinstance(session_claim.get("id"), str):
         raise ApiError(400, "unable_to_parse_session_jwt")

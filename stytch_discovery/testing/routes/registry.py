@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stytch_discovery.testing.errors import ApiError
+from stytch_discovery.testing.keys import KeyRing
 from stytch_discovery.testing.state import FakeState
 
 Json = dict[str, Any]
@@ -23,10 +24,11 @@ PARAMETER_RE = re.compile(r"\{([a-z_]+)\}")
 
 @dataclass(frozen=True)
 class Project:
-    """The fake Stytch project a handler works on: its id, state and settings."""
+    """The fake Stytch project a handler works on: its id, state, signing keys, settings."""
 
     project_id: str
     state: FakeState
+    keys: KeyRing
     default_discovery_redirect_url: str | None = None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stytch_discovery.testing import jwt, payloads, validation
+from stytch_discovery.testing import payloads, validation
 from stytch_discovery.testing.errors import ApiError
 
 from .answers import session_fields, session_from
@@ -50,7 +50,7 @@ def revoke_session(project: Project, request: Request) -> Json:
 def jwks(project: Project, request: Request) -> Json:
     if request.params["project_id"] != project.project_id:
         raise ApiError(404, "project_not_found")
-    return {"keys": [jwt.signing_key().jwk()]}
+    return {"keys": [key.jwk for key in project.keys.published()]}
 
 
 ROUTES = (
