@@ -100,6 +100,8 @@ MESSAGES: dict[str, str] = {
     "duplicate_member_email": "A member with this email address already exists.",
     # Fake's choice, for a JWKS request naming another project.
     "project_not_found": "Project could not be found.",
+    # Fake's choice, for /_fake/keys/retire with a kid the fake never published.
+    "signing_key_not_found": "No published signing key has this kid.",
 }
 
 # The error_type a fault answers with when the rule names only a status.

@@ -132,10 +132,29 @@ def test_clock_over_http_expires_ists(control: Call, call: Call, ist: str) -> No
     response = control("clock", {"advance_seconds": 601})
     assert response.status_code == 200
     assert response.json()["now"].endswith("Z")
+    assert response.json()["offset_seconds"] == 601
     assert_stytch_error(
         call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
     )
-    assert_stytch_error(control("clock", {"advance_seconds": -1}), 400, "invalid_argument")
+    # Back in time: the IST (never consumed) is within its ten minutes again.
+    assert control("clock", {"advance_seconds": -601}).json()["offset_seconds"] == 0
+    assert call(LIST, {"intermediate_session_token": ist}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"advance_seconds": 1, "offset_seconds": 1}, {"advance_seconds": "soon"}, {"offset_seconds": True}],
+)
+def test_clock_needs_one_number(control: Call, body: dict[str, Any]) -> None:
+    assert_stytch_error(control("clock", body), 400, "invalid_argument")
+
+
+def test_clock_offset_sets_not_adds(fake: FakeStytch, control: Call) -> None:
+    fake.advance_clock(100)
+    assert control("clock", {"offset_seconds": -5}).json()["offset_seconds"] == -5
+    fake.set_clock_offset(30)
+    fake.advance_clock(-10)
+    assert fake.app.control.clock()["offset_seconds"] == 20
 
 
 def test_outbox_over_http_is_empty_at_first(control: Call) -> None:
