@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .state import Discovery, Member, MemberSession, Organization, Requirements
+from .models import Discovery, Member, MemberSession, Organization, Requirements
 from .validation import email_domain
 
 Json = dict[str, Any]

@@ -24,7 +24,8 @@ from typing import Any
 
 from . import payloads, validation
 from .errors import ApiError, invalid_argument
-from .state import MEMBER_STATUSES, FakeState, Organization
+from .models import Organization
+from .state import MEMBER_STATUSES, FakeState
 
 Json = dict[str, Any]
 

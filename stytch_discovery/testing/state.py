@@ -1,4 +1,4 @@
-"""The fake's domain state: organizations, members, identities, tokens, sessions, outbox.
+"""The fake's state: organizations, members, identities, tokens, sessions, outbox.
 
 Thread safety: every method expects the caller to hold :attr:`FakeState.lock` (the API and
 control layers take it once per request), so one request sees and leaves a consistent state.
@@ -22,13 +22,13 @@ from typing import Any
 
 from . import validation
 from .errors import ApiError
+from .models import IntermediateSession, MagicLink, Member, MemberSession, Organization
 
 Json = dict[str, Any]
 
 IST_LIFETIME = timedelta(minutes=10)
 DEFAULT_SESSION_MINUTES = 60
 MEMBER_STATUSES = ("active", "pending", "invited")
-MFA_REQUIRED = "REQUIRED_FOR_ALL"
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -43,83 +43,6 @@ def new_id(kind: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(33)
-
-
-@dataclass
-class Organization:
-    organization_id: str
-    settings: Json  # the normalized Create fields, name and slug filled in
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def slug(self) -> str:
-        return str(self.settings["organization_slug"])
-
-
-@dataclass
-class Member:
-    member_id: str
-    organization_id: str
-    email_address: str
-    status: str
-    name: str
-    direct_roles: list[str]
-    mfa_enrolled: bool
-    email_address_verified: bool
-    email_id: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass
-class MagicLink:
-    token: str
-    email_address: str
-    expires_at: datetime
-    pkce_code_challenge: str | None
-
-
-@dataclass
-class IntermediateSession:
-    token: str
-    email_address: str
-    expires_at: datetime
-    organization_id_hint: str | None
-
-
-@dataclass
-class MemberSession:
-    member_session_id: str
-    token: str
-    member_id: str
-    organization_id: str
-    started_at: datetime
-    last_accessed_at: datetime
-    expires_at: datetime
-    custom_claims: Json
-
-
-@dataclass
-class Discovery:
-    """One organization an identity can see, and how."""
-
-    organization: Organization
-    membership_type: str
-    member: Member | None
-    details: Json | None
-
-
-@dataclass
-class Requirements:
-    """What an identity still needs before entering an organization."""
-
-    primary_auth_methods: list[str] | None = None
-    mfa: bool = False
-
-    @property
-    def satisfied(self) -> bool:
-        return self.primary_auth_methods is None and not self.mfa
 
 
 @dataclass
@@ -297,58 +220,6 @@ class FakeState:
         if member.status != "active" or not member.email_address_verified:
             member.status, member.email_address_verified = "active", True
             member.updated_at = self.now()
-
-    # -- discovery ------------------------------------------------------------------------
-
-    def discover(self, email_address: str, *, include_eligible: bool) -> list[Discovery]:
-        found = []
-        for organization in self.organizations.values():
-            member = self.member_in(organization, email_address)
-            if member is not None and member.status in MEMBER_STATUSES:
-                found.append(Discovery(organization, f"{member.status}_member", member, None))
-            elif include_eligible:
-                eligible = self.eligibility(organization, email_address)
-                if eligible is not None:
-                    found.append(eligible)
-        return found
-
-    def eligibility(self, organization: Organization, email_address: str) -> Discovery | None:
-        settings = organization.settings
-        domain = validation.email_domain(email_address)
-        if (
-            settings["email_jit_provisioning"] == "RESTRICTED"
-            and domain in settings["email_allowed_domains"]
-            and self.has_verified_member_on(organization, domain)
-        ):
-            return Discovery(organization, "eligible_to_join_by_email_domain", None, {"domain": domain})
-        if settings["oauth_tenant_jit_provisioning"] == "RESTRICTED":
-            carried = self.identities.get(email_address.lower(), {})
-            for provider, tenant_ids in settings["allowed_oauth_tenants"].items():
-                for tenant_id in carried.get(provider, []):
-                    if tenant_id in tenant_ids:
-                        details = {"provider": provider, "tenant_id": tenant_id}
-                        return Discovery(organization, "eligible_to_join_by_oauth_tenant", None, details)
-        return None
-
-    def has_verified_member_on(self, organization: Organization, domain: str) -> bool:
-        """The anti-phishing rule: JIT by domain needs an active verified member on it."""
-        return any(
-            member.status == "active"
-            and member.email_address_verified
-            and validation.email_domain(member.email_address) == domain
-            for member in self.members_by_org[organization.organization_id].values()
-        )
-
-    @staticmethod
-    def requirements(organization: Organization, member: Member | None) -> Requirements:
-        """Discovery ISTs and sessions prove the email by magic link; what else is needed."""
-        settings = organization.settings
-        if settings["auth_methods"] == "RESTRICTED" and (
-            "magic_link" not in settings["allowed_auth_methods"]
-        ):
-            return Requirements(primary_auth_methods=list(settings["allowed_auth_methods"]))
-        mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
-        return Requirements(mfa=mfa)
 
     # -- member sessions ------------------------------------------------------------------
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stytch_discovery.testing import payloads, validation
+from stytch_discovery.testing import membership, payloads, validation
 from stytch_discovery.testing.errors import ApiError
-from stytch_discovery.testing.state import IntermediateSession, Member, MemberSession, Organization
+from stytch_discovery.testing.models import IntermediateSession, Member, MemberSession, Organization
 
 from .registry import Project
 
@@ -62,10 +62,9 @@ def session_from(project: Project, token: str | None, session_jwt: str | None) -
 
 
 def discovered(project: Project, email: str, *, include_eligible: bool) -> list[Json]:
-    state = project.state
     return [
-        payloads.discovered_organization(found, state.requirements(found.organization, found.member))
-        for found in state.discover(email, include_eligible=include_eligible)
+        payloads.discovered_organization(found, membership.requirements(found.organization, found.member))
+        for found in membership.discover(project.state, email, include_eligible=include_eligible)
     ]
 
 
@@ -78,7 +77,7 @@ def entered(
 ) -> Json:
     """The Create/Exchange answer: a session, or a fresh IST and what is still needed."""
     state = project.state
-    requirements = state.requirements(organization, member)
+    requirements = membership.requirements(organization, member)
     common = {
         "member_id": member.member_id,
         "member": payloads.member(member, organization),

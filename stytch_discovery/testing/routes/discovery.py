@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stytch_discovery.testing import validation
+from stytch_discovery.testing import membership, validation
 from stytch_discovery.testing.errors import ApiError
 
 from .answers import discovered, entered, session_from, session_options
@@ -65,7 +65,7 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
     ist = state.intermediate_session(token, consume=False)
     organization = state.find_organization(reference)
     member = state.member_in(organization, ist.email_address)
-    if member is None and state.eligibility(organization, ist.email_address) is None:
+    if member is None and membership.eligibility(state, organization, ist.email_address) is None:
         raise ApiError(400, "invalid_intermediate_session_token_for_organization")
     state.intermediate_session(token, consume=True)
     if member is None:
