@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from .policy import Role
 
 Json = dict[str, Any]
 
@@ -15,6 +17,8 @@ class Organization:
     settings: Json  # the normalized Create fields, name and slug filled in
     created_at: datetime
     updated_at: datetime
+    # Organization-scoped roles (Stytch's org policy, a private beta), by role_id.
+    custom_roles: dict[str, Role] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:

@@ -16,11 +16,12 @@ import re
 import secrets
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import validation
+from . import policy, validation
 from .errors import ApiError
 from .models import IntermediateSession, MagicLink, Member, MemberSession, Organization
 
@@ -39,6 +40,12 @@ def pkce_challenge(verifier: str) -> str:
 
 def new_id(kind: str) -> str:
     return f"{kind}-test-{uuid.uuid4()}"
+
+
+def direct_roles(*, admin: bool, roles: Sequence[str]) -> list[str]:
+    """Every member has stytch_member; an admin also stytch_admin; then any other roles given."""
+    reserved = [policy.MEMBER_ROLE, policy.ADMIN_ROLE] if admin else [policy.MEMBER_ROLE]
+    return list(dict.fromkeys([*reserved, *roles]))
 
 
 def new_token() -> str:
@@ -60,6 +67,9 @@ class FakeState:
     sessions: dict[str, MemberSession] = field(default_factory=dict)
     sessions_by_token: dict[str, MemberSession] = field(default_factory=dict)
     outbox: list[Json] = field(default_factory=list)
+    # The project's RBAC policy, by id: Stytch's reserved roles and resources plus seeded ones.
+    roles: dict[str, policy.Role] = field(default_factory=policy.default_roles)
+    resources: dict[str, policy.Resource] = field(default_factory=policy.default_resources)
 
     def reset(self) -> None:
         fresh = FakeState()
@@ -192,6 +202,7 @@ class FakeState:
         status: str = "active",
         name: str = "",
         admin: bool = False,
+        roles: Sequence[str] = (),
         mfa_enrolled: bool = False,
         email_address_verified: bool = True,
     ) -> Member:
@@ -204,7 +215,7 @@ class FakeState:
             email_address=email_address,
             status=status,
             name=name,
-            direct_roles=["stytch_member", "stytch_admin"] if admin else ["stytch_member"],
+            direct_roles=direct_roles(admin=admin, roles=roles),
             mfa_enrolled=mfa_enrolled,
             email_address_verified=email_address_verified,
             email_id=new_id("member-email"),

@@ -10,7 +10,7 @@ import requests
 
 from stytch_discovery.testing import FakeStytch
 
-from .helpers import Call
+from .helpers import Call, Get
 
 
 @pytest.fixture
@@ -33,6 +33,17 @@ def call(fake: FakeStytch, http: requests.Session) -> Call:
         return http.post(fake.base_url + path, json=body or {}, auth=credentials, timeout=10)
 
     return post
+
+
+@pytest.fixture
+def get(fake: FakeStytch, http: requests.Session) -> Get:
+    """GET a Stytch API path with the fake's credentials (or ``auth=`` others)."""
+
+    def send(path: str, *, auth: Any = "default") -> requests.Response:
+        credentials = (fake.project_id, fake.secret) if auth == "default" else auth
+        return http.get(fake.base_url + path, auth=credentials, timeout=10)
+
+    return send
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 
 Call = Callable[..., requests.Response]
+Get = Callable[..., requests.Response]  # get(path, *, auth=...) with the fake's credentials
 
 LIST = "/v1/b2b/discovery/organizations"
 CREATE = "/v1/b2b/discovery/organizations/create"
@@ -16,6 +17,8 @@ SEND = "/v1/b2b/magic_links/email/discovery/send"
 AUTHENTICATE = "/v1/b2b/magic_links/discovery/authenticate"
 SESSIONS_AUTHENTICATE = "/v1/b2b/sessions/authenticate"
 SESSIONS_REVOKE = "/v1/b2b/sessions/revoke"
+SESSIONS_EXCHANGE = "/v1/b2b/sessions/exchange"
+POLICY = "/v1/b2b/rbac/policy"
 
 
 def assert_stytch_error(response: requests.Response, status: int, error_type: str) -> dict[str, Any]:

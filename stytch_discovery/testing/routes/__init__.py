@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import discovery, magic_links, sessions
+from . import discovery, magic_links, rbac, sessions
 from .registry import Handler, Project, Request, Route, Router
 
 __all__ = ["Handler", "Project", "Request", "Route", "Router", "stytch_router"]
 
 
 def stytch_router() -> Router:
-    return Router((*discovery.ROUTES, *magic_links.ROUTES, *sessions.ROUTES))
+    return Router((*discovery.ROUTES, *magic_links.ROUTES, *sessions.ROUTES, *rbac.ROUTES))
