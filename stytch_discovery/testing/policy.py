@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import validation
-from .errors import invalid_argument
+from .errors import ApiError, invalid_argument
 
 Json = dict[str, Any]
 
@@ -84,7 +84,8 @@ class Role:
 
     def grants(self, resource_id: str, action: str) -> bool:
         return any(
-            permission.resource_id == resource_id and action in (*permission.actions, EVERY_ACTION)
+            permission.resource_id == resource_id
+            and (action in permission.actions or EVERY_ACTION in permission.actions)
             for permission in self.permissions
         )
 
@@ -145,6 +146,28 @@ def granting_roles(
     """The member's roles that grant ``action`` on ``resource_id``, in the member's order."""
     granting = {role.role_id for role in roles if role.grants(resource_id, action)}
     return [role_id for role_id in role_ids if role_id in granting]
+
+
+def authorization_verdict(
+    check: Json, organization_ids: tuple[str, ...], role_ids: list[str], roles: Iterable[Role]
+) -> Json:
+    """sessions/authenticate's ``authorization_check``: a verdict, or a 403 as Stytch answers.
+
+    ``organization_ids`` are the ids the session's organization answers to (id, slug).
+    """
+    if check["organization_id"] not in organization_ids:
+        raise ApiError(403, "session_authorization_tenancy_error")
+    granting = granting_roles(role_ids, roles, check["resource_id"], check["action"])
+    if not granting:
+        raise ApiError(403, "session_authorization_error")
+    return {"authorized": True, "granting_roles": granting}
+
+
+def parse_authorization_check(body: Json) -> Json | None:
+    check = validation.optional_object(body, "authorization_check")
+    if check is None:
+        return None
+    return {key: validation.required_str(check, key) for key in ("organization_id", "resource_id", "action")}
 
 
 # -- seeding --------------------------------------------------------------------------------

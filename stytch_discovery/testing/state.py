@@ -261,16 +261,22 @@ class FakeState:
 
     def touch_session(self, session: MemberSession, duration_minutes: int | None, claims: Json) -> None:
         """sessions/authenticate: extend the session, merge claims (null deletes a key)."""
+        merged = {
+            key: value for key, value in {**session.custom_claims, **claims}.items() if value is not None
+        }
+        if len(validation.compact_json(merged).encode()) > validation.MAX_CUSTOM_CLAIMS_BYTES:
+            raise ApiError(400, "custom_claims_too_large")
         now = self.now()
         session.last_accessed_at = now
         if duration_minutes is not None:
             session.expires_at = now + timedelta(minutes=duration_minutes)
-        for key, value in claims.items():
-            if value is None:
-                session.custom_claims.pop(key, None)
-            else:
-                session.custom_claims[key] = value
+        session.custom_claims = merged
 
     def revoke(self, session: MemberSession) -> None:
         del self.sessions[session.member_session_id]
         del self.sessions_by_token[session.token]
+
+    def revoke_member_sessions(self, member_id: str) -> None:
+        """Every session of the member, live or not (sessions/revoke with member_id)."""
+        for session in [s for s in self.sessions.values() if s.member_id == member_id]:
+            self.revoke(session)

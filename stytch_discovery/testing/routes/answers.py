@@ -48,6 +48,26 @@ def session_fields(project: Project, session: MemberSession, member: Member, org
     }
 
 
+def exactly_one(body: Json, keys: tuple[str, ...]) -> tuple[str, str]:
+    """The one credential given among ``keys``, as (key, value); 400 for none or several."""
+    given = [(key, value) for key in keys if (value := validation.optional_str(body, key)) is not None]
+    if not given:
+        raise ApiError(400, "no_session_arguments", f"One of {', '.join(keys)} must be provided.")
+    if len(given) > 1:
+        raise ApiError(400, "too_many_session_arguments", f"Give only one of {', '.join(keys)}.")
+    return given[0]
+
+
+def session_credentials(body: Json) -> tuple[str | None, str | None]:
+    """Exactly one of session_token and session_jwt (sessions authenticate and exchange)."""
+    return credential_pair(*exactly_one(body, ("session_token", "session_jwt")))
+
+
+def credential_pair(key: str, value: str) -> tuple[str | None, str | None]:
+    """(session_token, session_jwt) for :func:`session_from`, from the one credential given."""
+    return (value, None) if key == "session_token" else (None, value)
+
+
 def session_from(project: Project, token: str | None, session_jwt: str | None) -> MemberSession:
     """The live session behind a token, or a JWT signed by a published key (expired JWTs too)."""
     if token is not None:
@@ -70,12 +90,16 @@ def discovered(project: Project, email: str, *, include_eligible: bool) -> list[
 
 def entered(
     project: Project,
-    ist: IntermediateSession,
+    email_address: str,
     member: Member,
     organization: Organization,
     options: SessionOptions,
 ) -> Json:
-    """The Create/Exchange answer: a session, or a fresh IST and what is still needed."""
+    """The Create/Exchange answer: a session, or a fresh IST and what is still needed.
+
+    The fresh IST carries the email (the magic-link factor every fake session has) and is
+    bound to the organization; session options are ignored when one is returned.
+    """
     state = project.state
     requirements = membership.requirements(organization, member)
     common = {
@@ -93,7 +117,7 @@ def entered(
             **session_fields(project, session, member, organization),
             "intermediate_session_token": "",
         }
-    fresh = state.mint_intermediate_session(ist.email_address, organization.organization_id)
+    fresh = state.mint_intermediate_session(email_address, organization.organization_id)
     return {
         **common,
         **ist_fields(fresh),

@@ -13,7 +13,7 @@ from typing import Any
 from stytch_discovery.testing import membership, validation
 from stytch_discovery.testing.errors import ApiError
 
-from .answers import discovered, entered, session_from, session_options
+from .answers import credential_pair, discovered, entered, exactly_one, session_from, session_options
 from .registry import Project, Request, Route
 
 Json = dict[str, Any]
@@ -22,18 +22,12 @@ SESSION_ARGUMENTS = ("intermediate_session_token", "session_token", "session_jwt
 
 
 def list_organizations(project: Project, request: Request) -> Json:
-    given = {key: validation.optional_str(request.body, key) for key in SESSION_ARGUMENTS}
-    given = {key: value for key, value in given.items() if value is not None}
-    if not given:
-        raise ApiError(400, "no_session_arguments")
-    if len(given) > 1:
-        raise ApiError(400, "too_many_session_arguments")
-    ist_token = given.get("intermediate_session_token")
-    if ist_token is not None:
-        ist = project.state.intermediate_session(ist_token, consume=False)
+    key, value = exactly_one(request.body, SESSION_ARGUMENTS)
+    if key == "intermediate_session_token":
+        ist = project.state.intermediate_session(value, consume=False)
         email, hint, include_eligible = ist.email_address, ist.organization_id_hint, True
     else:
-        session = session_from(project, given.get("session_token"), given.get("session_jwt"))
+        session = session_from(project, *credential_pair(key, value))
         email = project.state.members[session.member_id].email_address
         hint, include_eligible = None, False
     return {
@@ -53,7 +47,7 @@ def create_organization(project: Project, request: Request) -> Json:
     organization = state.add_organization(settings)
     state.intermediate_session(token, consume=True)
     member = state.add_member(organization, ist.email_address, admin=True)
-    return entered(project, ist, member, organization, options)
+    return entered(project, ist.email_address, member, organization, options)
 
 
 def exchange_intermediate_session(project: Project, request: Request) -> Json:
@@ -72,7 +66,7 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
         member = state.add_member(organization, ist.email_address)
     else:
         state.activate(member)
-    return entered(project, ist, member, organization, options)
+    return entered(project, ist.email_address, member, organization, options)
 
 
 ROUTES = (
