@@ -1,4 +1,4 @@
-"""A fake Stytch B2B discovery server for tests, demos and load tests (standard library only).
+"""A fake Stytch B2B server for tests, demos and load tests (no Django needed).
 
 Start it in Python (``with FakeStytch() as fake``), from the shell
 (``python -m stytch_discovery.testing --port 8765``) or through the ``fake_stytch`` pytest

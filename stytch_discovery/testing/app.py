@@ -1,8 +1,8 @@
 """Request dispatch: control endpoints, recording, faults, routing, auth and envelopes.
 
 Transport-free: :meth:`FakeApp.handle` maps (method, target, headers, body) to a
-:class:`Reply`, which the HTTP layer writes. The control operations are public methods, so
-:class:`~stytch_discovery.testing.FakeStytch` and ``/_fake/...`` share one implementation.
+:class:`Reply`, which the HTTP layer writes. The control operations live in
+:mod:`~stytch_discovery.testing.control`, shared by ``/_fake/...`` and ``FakeStytch``.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from email.message import Message
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from . import payloads, seeding, validation
-from .api import StytchApi
-from .errors import ApiError, default_error_type, invalid_argument
+from .control import Controls
+from .errors import ApiError, default_error_type
 from .faults import FaultPlan, FaultRule
+from .keys import KeyRing
 from .recording import Recorder
+from .routes import Project, Request, stytch_router
 from .state import FakeState
 
 Json = dict[str, Any]
@@ -64,71 +64,11 @@ class FakeApp:
         self.state = FakeState()
         self.faults = FaultPlan()
         self.recorder = Recorder()
-        self.api = StytchApi(self.state, project_id, default_discovery_redirect_url)
+        self.keys = KeyRing()
+        self.project = Project(project_id, self.state, self.keys, default_discovery_redirect_url)
+        self.router = stytch_router()
         self._credentials = f"{project_id}:{secret}".encode()
-        self._control: dict[str, tuple[str, Callable[[Json], Any]]] = {
-            "/_fake/outbox": ("GET", lambda _: {"messages": self.outbox()}),
-            "/_fake/seed": ("POST", self.seed),
-            "/_fake/intermediate_sessions": ("POST", self._mint_from_json),
-            "/_fake/faults": ("POST", self._add_fault_from_json),
-            "/_fake/stats": ("GET", lambda _: self.stats()),
-            "/_fake/requests": ("GET", lambda _: self.requests()),
-            "/_fake/reset": ("POST", lambda _: self.reset()),
-            "/_fake/clock": ("POST", self._advance_clock_from_json),
-        }
-
-    # -- control operations ---------------------------------------------------------------
-
-    def seed(self, data: Json) -> Json:
-        with self.state.lock:
-            return seeding.seed(self.state, data)
-
-    def outbox(self) -> list[Json]:
-        with self.state.lock:
-            return [dict(message) for message in self.state.outbox]
-
-    def mint_intermediate_session(self, email_address: str) -> Json:
-        email = validation.email_address({"email_address": email_address})
-        with self.state.lock:
-            ist = self.state.mint_intermediate_session(email)
-        return {"intermediate_session_token": ist.token, "expires_at": payloads.iso(ist.expires_at)}
-
-    def add_fault(self, rule: Json) -> Json:
-        fault = FaultRule.from_json(rule)
-        self.faults.add(fault)
-        return fault.to_json()
-
-    def stats(self) -> Json:
-        return self.recorder.stats()
-
-    def requests(self) -> list[Json]:
-        return self.recorder.requests()
-
-    def reset(self) -> Json:
-        with self.state.lock:
-            self.state.reset()
-        self.faults.clear()
-        self.recorder.reset()
-        return {}
-
-    def advance_clock(self, seconds: float) -> Json:
-        if seconds < 0:
-            raise invalid_argument("advance_seconds must be a non-negative number.")
-        with self.state.lock:
-            self.state.clock_offset += timedelta(seconds=seconds)
-            return {"now": payloads.iso(self.state.now())}
-
-    def _mint_from_json(self, body: Json) -> Json:
-        return self.mint_intermediate_session(validation.required_str(body, "email_address"))
-
-    def _add_fault_from_json(self, body: Json) -> Json:
-        return self.add_fault(body)
-
-    def _advance_clock_from_json(self, body: Json) -> Json:
-        seconds = body.get("advance_seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise invalid_argument("advance_seconds must be a number.")
-        return self.advance_clock(seconds)
+        self.control = Controls(self.project, self.faults, self.recorder)
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -142,7 +82,7 @@ class FakeApp:
             time.sleep(draw.delay_seconds)
         if draw.rule is not None:
             return fault_reply(draw.rule)
-        return self._serve(lambda: self._api_call(method, path, headers, body), envelope=True)
+        return self._serve(lambda: self._api_call(method, target, headers, body), envelope=True)
 
     def _serve(self, call: Callable[[], Any], *, envelope: bool) -> Reply:
         request_id = new_request_id()
@@ -159,30 +99,25 @@ class FakeApp:
         return json_reply(200, result)
 
     def _control_call(self, method: str, path: str, body: bytes) -> Any:
-        if path not in self._control:
+        if path not in self.control.endpoints:
             raise ApiError(404, "route_not_found")
-        allowed, operation = self._control[path]
+        allowed, operation = self.control.endpoints[path]
         if method != allowed:
             raise ApiError(405, "method_not_allowed")
         return operation(json_object(body) if method == "POST" else {})
 
-    def _api_call(self, method: str, path: str, headers: Message, body: bytes) -> Json:
-        if path.startswith("/v1/b2b/sessions/jwks/"):
-            if method != "GET":
-                raise ApiError(405, "method_not_allowed")
-            if path != self.api.jwks_path:
-                raise ApiError(404, "project_not_found")
-            return self.api.jwks()
-        handler = self.api.routes.get(path)
-        if handler is None:
-            raise ApiError(404, "route_not_found")
-        if method != "POST":
-            raise ApiError(405, "method_not_allowed")
-        if not self._authorized(headers.get("Authorization", "")):
+    def _api_call(self, method: str, target: str, headers: Message, body: bytes) -> Json:
+        parts = urlsplit(target)
+        route, params = self.router.resolve(method, parts.path)
+        if route.needs_auth and not self._authorized(headers.get("Authorization", "")):
             raise ApiError(401, "unauthorized_credentials")
-        request = json_object(body)
+        request = Request(
+            body=json_object(body) if method == "POST" else {},
+            params=params,
+            query=dict(parse_qsl(parts.query)),
+        )
         with self.state.lock:
-            return handler(request)
+            return route.handler(self.project, request)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, encoded = header.partition(" ")

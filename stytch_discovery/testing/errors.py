@@ -28,6 +28,17 @@ MESSAGES: dict[str, str] = {
     "server_unavailable": "The server is temporarily unavailable.",
     "intermediate_session_not_found": "Intermediate session could not be found.",
     "session_not_found": "Session could not be found.",
+    "member_not_found": "Member could not be found.",
+    "session_authorization_error": (
+        "The Member is not authorized to perform the requested action on that resource."
+    ),
+    "session_authorization_tenancy_error": (
+        "The authorization check names an organization other than the session's."
+    ),
+    "insufficient_factors_for_session_exchange": (
+        "The session's factors cannot join this organization: only an existing membership "
+        "(active, pending or invited) can be entered by session exchange."
+    ),
     "unable_to_parse_session_jwt": "The session JWT could not be parsed or verified.",
     "no_session_arguments": (
         "One of intermediate_session_token, session_token or session_jwt must be provided."
@@ -100,6 +111,8 @@ MESSAGES: dict[str, str] = {
     "duplicate_member_email": "A member with this email address already exists.",
     # Fake's choice, for a JWKS request naming another project.
     "project_not_found": "Project could not be found.",
+    # Fake's choice, for /_fake/keys/retire with a kid the fake never published.
+    "signing_key_not_found": "No published signing key has this kid.",
 }
 
 # The error_type a fault answers with when the rule names only a status.

@@ -6,7 +6,6 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from . import jwt
 from .app import FakeApp
 from .server import FakeHTTPServer
 
@@ -58,8 +57,6 @@ class FakeStytch:
             daemon=True,
         )
         self._thread.start()
-        # Warm the process-wide RSA key off the request path (about 0.3-1 s, once).
-        threading.Thread(target=jwt.signing_key, name="fake-stytch-key", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -98,16 +95,17 @@ class FakeStytch:
     # -- control operations (also served under /_fake/) -----------------------------------
 
     def seed(self, data: Json) -> Json:
-        """Add organizations, members and identities; see ``seeding`` for the format."""
-        return self.app.seed(data)
+        """Add organizations, members, identities and RBAC roles; see ``seeding`` for the format."""
+        return self.app.control.seed(data)
 
     def outbox(self) -> list[Json]:
         """The discovery magic links "sent": ``email_address``, ``url``, ``token``, ``sent_at``."""
-        return self.app.outbox()
+        return self.app.control.outbox()
 
     def mint_intermediate_session(self, email_address: str) -> str:
         """A fresh discovery IST for the email, as if its magic link had been clicked."""
-        return str(self.app.mint_intermediate_session(email_address)["intermediate_session_token"])
+        minted = self.app.control.mint_intermediate_session(email_address)
+        return str(minted["intermediate_session_token"])
 
     def add_fault(
         self,
@@ -123,7 +121,7 @@ class FakeStytch:
         drop: bool = False,
     ) -> Json:
         """Make calls to ``path`` misbehave; see ``faults`` for how rules compose."""
-        return self.app.add_fault(
+        return self.app.control.add_fault(
             {
                 "path": path,
                 "count": count,
@@ -138,13 +136,31 @@ class FakeStytch:
         )
 
     def stats(self) -> Json:
-        return self.app.stats()
+        return self.app.control.stats()
 
     def requests(self) -> list[Json]:
-        return self.app.requests()
+        return self.app.control.requests()
 
     def reset(self) -> None:
-        self.app.reset()
+        """Back to a freshly started fake; the initial signing key stays (JWKS caches stay valid)."""
+        self.app.control.reset()
 
     def advance_clock(self, seconds: float) -> None:
-        self.app.advance_clock(seconds)
+        """Move the fake's clock forward, or back with a negative ``seconds``."""
+        self.app.control.advance_clock(seconds)
+
+    def set_clock_offset(self, seconds: float) -> None:
+        """Run the fake's clock ``seconds`` ahead of real time (behind when negative)."""
+        self.app.control.set_clock_offset(seconds)
+
+    def rotate_signing_key(self) -> str:
+        """Sign new JWTs with a new key (its kid is returned); the old key stays in the JWKS."""
+        return str(self.app.control.rotate_signing_key()["signing_kid"])
+
+    def retire_signing_key(self, kid: str) -> None:
+        """Drop an old key from the JWKS: JWTs it signed are refused from now on."""
+        self.app.control.retire_signing_key(kid)
+
+    def signing_keys(self) -> Json:
+        """``{"signing_kid": kid, "published_kids": [newest first]}``."""
+        return self.app.control.signing_keys()

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .state import Discovery, Member, MemberSession, Organization, Requirements
+from .models import Discovery, Member, MemberSession, Organization, Requirements
+from .policy import ADMIN_ROLE
 from .validation import email_domain
 
 Json = dict[str, Any]
@@ -34,7 +35,7 @@ def organization(org: Organization) -> Json:
         "sso_default_connection_id": None,
         "scim_active_connection": None,
         "claimed_email_domains": [],
-        "custom_roles": [],
+        "custom_roles": [role.to_json() for role in org.custom_roles.values()],
         "created_at": iso(org.created_at),
         "updated_at": iso(org.updated_at),
     }
@@ -68,7 +69,7 @@ def member(member: Member, org: Organization) -> Json:
         "oauth_registrations": [],
         "retired_email_addresses": [],
         "is_breakglass": False,
-        "is_admin": "stytch_admin" in member.direct_roles,
+        "is_admin": ADMIN_ROLE in member.direct_roles,
         "is_locked": False,
         "email_address_verified": member.email_address_verified,
         "mfa_enrolled": member.mfa_enrolled,

@@ -1,37 +1,55 @@
-"""Seeding: organizations, members and identities in one atomic call.
+"""Seeding: RBAC resources and roles, organizations, members and identities in one atomic call.
 
 Format (every list optional)::
 
     {
+      "resources": [{"resource_id": "document", "description": "",
+                     "actions": ["read", "write"]}],
+      "roles": [{"role_id": "editor", "description": "",
+                 "permissions": [{"resource_id": "document", "actions": ["read", "write"]}]}],
       "organizations": [{"organization_slug": "acme", "organization_name": "Acme",
-                         "organization_id": "optional fixed id", ...any Create field}],
+                         "organization_id": "optional fixed id",
+                         "custom_roles": [...same shape as roles...],
+                         ...any Create field}],
       "members": [{"organization_slug": "acme",  # or "organization_id"
                    "email_address": "ada@acme.example",
                    "status": "active" | "invited" | "pending",  # default active
                    "name": "", "mfa_enrolled": false, "is_admin": false,
+                   "roles": ["editor"],  # besides stytch_member (and stytch_admin for is_admin)
                    "email_address_verified": true}],
       "identities": [{"email_address": "bo@acme.example",
                       "oauth_tenants": {"slack": ["T123"]}}]
     }
 
-Organizations are validated with the Create rules (the slug is required, the name defaults to
-the slug). On any error nothing is stored and the error is raised (400 over HTTP).
+Resources, then roles, organizations, members and identities are added in that order, so a
+role names resources of the same call and a member roles of it. A role named
+``stytch_member`` or ``stytch_admin`` adds its permissions to that reserved role; other ids
+starting with ``stytch_`` are refused, and so are roles or resources already in the policy,
+organization roles reusing a project role id, and member roles that neither the project nor
+the member's organization defines. Organizations are validated with the Create rules (the slug
+is required, the name defaults to the slug). On any error nothing is stored and the error is
+raised (400 over HTTP).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import payloads, validation
+from . import payloads, policy, validation
 from .errors import ApiError, invalid_argument
-from .state import MEMBER_STATUSES, FakeState, Organization
+from .models import Organization
+from .state import MEMBER_STATUSES, FakeState
 
 Json = dict[str, Any]
+
+RESERVED_ROLES = (policy.MEMBER_ROLE, policy.ADMIN_ROLE)
 
 
 def seed(state: FakeState, data: Json) -> Json:
     """Caller holds ``state.lock``. Seeding only adds, so a rollback restores copies."""
     saved = (
+        dict(state.resources),
+        dict(state.roles),
         dict(state.organizations),
         dict(state.members),
         {org_id: dict(members) for org_id, members in state.members_by_org.items()},
@@ -39,6 +57,8 @@ def seed(state: FakeState, data: Json) -> Json:
     )
     try:
         return {
+            "resources": [seed_resource(state, entry).to_json() for entry in objects(data, "resources")],
+            "roles": [seed_role(state, entry).to_json() for entry in objects(data, "roles")],
             "organizations": [
                 payloads.organization(seed_organization(state, entry))
                 for entry in objects(data, "organizations")
@@ -47,7 +67,14 @@ def seed(state: FakeState, data: Json) -> Json:
             "identities": [seed_identity(state, entry) for entry in objects(data, "identities")],
         }
     except ApiError:
-        state.organizations, state.members, state.members_by_org, state.identities = saved
+        (
+            state.resources,
+            state.roles,
+            state.organizations,
+            state.members,
+            state.members_by_org,
+            state.identities,
+        ) = saved
         raise
 
 
@@ -58,11 +85,37 @@ def objects(data: Json, key: str) -> list[Json]:
     return items
 
 
+def seed_resource(state: FakeState, entry: Json) -> policy.Resource:
+    resource = policy.parse_resource(entry)
+    if resource.resource_id in state.resources:
+        raise invalid_argument(f"The policy already has the resource {resource.resource_id}.")
+    state.resources[resource.resource_id] = resource
+    return resource
+
+
+def seed_role(state: FakeState, entry: Json) -> policy.Role:
+    role = policy.parse_role(entry, state.resources)
+    if role.role_id in RESERVED_ROLES:
+        role = policy.with_permissions_of(state.roles[role.role_id], role)
+    elif role.role_id.startswith("stytch_") or role.role_id in state.roles:
+        raise invalid_argument(f"The role_id {role.role_id} is reserved or already in the policy.")
+    state.roles[role.role_id] = role
+    return role
+
+
 def seed_organization(state: FakeState, entry: Json) -> Organization:
     settings = validation.organization_fields(entry)
     slug = validation.required_str(entry, "organization_slug")
     settings["organization_name"] = settings["organization_name"] or slug
-    return state.add_organization(settings, validation.optional_str(entry, "organization_id"))
+    organization = state.add_organization(settings, validation.optional_str(entry, "organization_id"))
+    for role_entry in objects(entry, "custom_roles"):
+        role = policy.parse_role(role_entry, state.resources)
+        if role.role_id.startswith("stytch_") or role.role_id in state.roles:
+            raise invalid_argument(
+                f"The organization role {role.role_id} reuses a reserved or project role_id."
+            )
+        organization.custom_roles[role.role_id] = role
+    return organization
 
 
 def seed_member(state: FakeState, entry: Json) -> Json:
@@ -72,12 +125,21 @@ def seed_member(state: FakeState, entry: Json) -> Json:
     organization = state.find_organization(reference)
     status = validation.one_of(entry, "status", MEMBER_STATUSES, "invalid_argument") or "active"
     verified = validation.optional_bool(entry, "email_address_verified")
+    roles = validation.str_list(entry, "roles")
+    unknown = [
+        role_id
+        for role_id in roles
+        if role_id not in state.roles and role_id not in organization.custom_roles
+    ]
+    if unknown:
+        raise invalid_argument(f"Unknown roles for a member of {organization.slug}: {', '.join(unknown)}.")
     member = state.add_member(
         organization,
         validation.email_address(entry),
         status=status,
         name=validation.optional_str(entry, "name") or "",
         admin=bool(validation.optional_bool(entry, "is_admin")),
+        roles=roles,
         mfa_enrolled=bool(validation.optional_bool(entry, "mfa_enrolled")),
         email_address_verified=verified is not False,
     )

@@ -1,4 +1,4 @@
-"""The fake's domain state: organizations, members, identities, tokens, sessions, outbox.
+"""The fake's state: organizations, members, identities, tokens, sessions, outbox.
 
 Thread safety: every method expects the caller to hold :attr:`FakeState.lock` (the API and
 control layers take it once per request), so one request sees and leaves a consistent state.
@@ -16,19 +16,20 @@ import re
 import secrets
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import validation
+from . import policy, validation
 from .errors import ApiError
+from .models import IntermediateSession, MagicLink, Member, MemberSession, Organization
 
 Json = dict[str, Any]
 
 IST_LIFETIME = timedelta(minutes=10)
 DEFAULT_SESSION_MINUTES = 60
 MEMBER_STATUSES = ("active", "pending", "invited")
-MFA_REQUIRED = "REQUIRED_FOR_ALL"
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -41,85 +42,14 @@ def new_id(kind: str) -> str:
     return f"{kind}-test-{uuid.uuid4()}"
 
 
+def direct_roles(*, admin: bool, roles: Sequence[str]) -> list[str]:
+    """Every member has stytch_member; an admin also stytch_admin; then any other roles given."""
+    reserved = [policy.MEMBER_ROLE, policy.ADMIN_ROLE] if admin else [policy.MEMBER_ROLE]
+    return list(dict.fromkeys([*reserved, *roles]))
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(33)
-
-
-@dataclass
-class Organization:
-    organization_id: str
-    settings: Json  # the normalized Create fields, name and slug filled in
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def slug(self) -> str:
-        return str(self.settings["organization_slug"])
-
-
-@dataclass
-class Member:
-    member_id: str
-    organization_id: str
-    email_address: str
-    status: str
-    name: str
-    direct_roles: list[str]
-    mfa_enrolled: bool
-    email_address_verified: bool
-    email_id: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass
-class MagicLink:
-    token: str
-    email_address: str
-    expires_at: datetime
-    pkce_code_challenge: str | None
-
-
-@dataclass
-class IntermediateSession:
-    token: str
-    email_address: str
-    expires_at: datetime
-    organization_id_hint: str | None
-
-
-@dataclass
-class MemberSession:
-    member_session_id: str
-    token: str
-    member_id: str
-    organization_id: str
-    started_at: datetime
-    last_accessed_at: datetime
-    expires_at: datetime
-    custom_claims: Json
-
-
-@dataclass
-class Discovery:
-    """One organization an identity can see, and how."""
-
-    organization: Organization
-    membership_type: str
-    member: Member | None
-    details: Json | None
-
-
-@dataclass
-class Requirements:
-    """What an identity still needs before entering an organization."""
-
-    primary_auth_methods: list[str] | None = None
-    mfa: bool = False
-
-    @property
-    def satisfied(self) -> bool:
-        return self.primary_auth_methods is None and not self.mfa
 
 
 @dataclass
@@ -137,6 +67,9 @@ class FakeState:
     sessions: dict[str, MemberSession] = field(default_factory=dict)
     sessions_by_token: dict[str, MemberSession] = field(default_factory=dict)
     outbox: list[Json] = field(default_factory=list)
+    # The project's RBAC policy, by id: Stytch's reserved roles and resources plus seeded ones.
+    roles: dict[str, policy.Role] = field(default_factory=policy.default_roles)
+    resources: dict[str, policy.Resource] = field(default_factory=policy.default_resources)
 
     def reset(self) -> None:
         fresh = FakeState()
@@ -269,6 +202,7 @@ class FakeState:
         status: str = "active",
         name: str = "",
         admin: bool = False,
+        roles: Sequence[str] = (),
         mfa_enrolled: bool = False,
         email_address_verified: bool = True,
     ) -> Member:
@@ -281,7 +215,7 @@ class FakeState:
             email_address=email_address,
             status=status,
             name=name,
-            direct_roles=["stytch_member", "stytch_admin"] if admin else ["stytch_member"],
+            direct_roles=direct_roles(admin=admin, roles=roles),
             mfa_enrolled=mfa_enrolled,
             email_address_verified=email_address_verified,
             email_id=new_id("member-email"),
@@ -297,58 +231,6 @@ class FakeState:
         if member.status != "active" or not member.email_address_verified:
             member.status, member.email_address_verified = "active", True
             member.updated_at = self.now()
-
-    # -- discovery ------------------------------------------------------------------------
-
-    def discover(self, email_address: str, *, include_eligible: bool) -> list[Discovery]:
-        found = []
-        for organization in self.organizations.values():
-            member = self.member_in(organization, email_address)
-            if member is not None and member.status in MEMBER_STATUSES:
-                found.append(Discovery(organization, f"{member.status}_member", member, None))
-            elif include_eligible:
-                eligible = self.eligibility(organization, email_address)
-                if eligible is not None:
-                    found.append(eligible)
-        return found
-
-    def eligibility(self, organization: Organization, email_address: str) -> Discovery | None:
-        settings = organization.settings
-        domain = validation.email_domain(email_address)
-        if (
-            settings["email_jit_provisioning"] == "RESTRICTED"
-            and domain in settings["email_allowed_domains"]
-            and self.has_verified_member_on(organization, domain)
-        ):
-            return Discovery(organization, "eligible_to_join_by_email_domain", None, {"domain": domain})
-        if settings["oauth_tenant_jit_provisioning"] == "RESTRICTED":
-            carried = self.identities.get(email_address.lower(), {})
-            for provider, tenant_ids in settings["allowed_oauth_tenants"].items():
-                for tenant_id in carried.get(provider, []):
-                    if tenant_id in tenant_ids:
-                        details = {"provider": provider, "tenant_id": tenant_id}
-                        return Discovery(organization, "eligible_to_join_by_oauth_tenant", None, details)
-        return None
-
-    def has_verified_member_on(self, organization: Organization, domain: str) -> bool:
-        """The anti-phishing rule: JIT by domain needs an active verified member on it."""
-        return any(
-            member.status == "active"
-            and member.email_address_verified
-            and validation.email_domain(member.email_address) == domain
-            for member in self.members_by_org[organization.organization_id].values()
-        )
-
-    @staticmethod
-    def requirements(organization: Organization, member: Member | None) -> Requirements:
-        """Discovery ISTs and sessions prove the email by magic link; what else is needed."""
-        settings = organization.settings
-        if settings["auth_methods"] == "RESTRICTED" and (
-            "magic_link" not in settings["allowed_auth_methods"]
-        ):
-            return Requirements(primary_auth_methods=list(settings["allowed_auth_methods"]))
-        mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
-        return Requirements(mfa=mfa)
 
     # -- member sessions ------------------------------------------------------------------
 
@@ -379,16 +261,22 @@ class FakeState:
 
     def touch_session(self, session: MemberSession, duration_minutes: int | None, claims: Json) -> None:
         """sessions/authenticate: extend the session, merge claims (null deletes a key)."""
+        merged = {
+            key: value for key, value in {**session.custom_claims, **claims}.items() if value is not None
+        }
+        if len(validation.compact_json(merged).encode()) > validation.MAX_CUSTOM_CLAIMS_BYTES:
+            raise ApiError(400, "custom_claims_too_large")
         now = self.now()
         session.last_accessed_at = now
         if duration_minutes is not None:
             session.expires_at = now + timedelta(minutes=duration_minutes)
-        for key, value in claims.items():
-            if value is None:
-                session.custom_claims.pop(key, None)
-            else:
-                session.custom_claims[key] = value
+        session.custom_claims = merged
 
     def revoke(self, session: MemberSession) -> None:
         del self.sessions[session.member_session_id]
         del self.sessions_by_token[session.token]
+
+    def revoke_member_sessions(self, member_id: str) -> None:
+        """Every session of the member, live or not (sessions/revoke with member_id)."""
+        for session in [s for s in self.sessions.values() if s.member_id == member_id]:
+            self.revoke(session)

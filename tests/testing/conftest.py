@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,15 +10,7 @@ import requests
 
 from stytch_discovery.testing import FakeStytch
 
-Call = Callable[..., requests.Response]
-
-LIST = "/v1/b2b/discovery/organizations"
-CREATE = "/v1/b2b/discovery/organizations/create"
-EXCHANGE = "/v1/b2b/discovery/intermediate_sessions/exchange"
-SEND = "/v1/b2b/magic_links/email/discovery/send"
-AUTHENTICATE = "/v1/b2b/magic_links/discovery/authenticate"
-SESSIONS_AUTHENTICATE = "/v1/b2b/sessions/authenticate"
-SESSIONS_REVOKE = "/v1/b2b/sessions/revoke"
+from .helpers import Call, Get
 
 
 @pytest.fixture
@@ -44,6 +36,17 @@ def call(fake: FakeStytch, http: requests.Session) -> Call:
 
 
 @pytest.fixture
+def get(fake: FakeStytch, http: requests.Session) -> Get:
+    """GET a Stytch API path with the fake's credentials (or ``auth=`` others)."""
+
+    def send(path: str, *, auth: Any = "default") -> requests.Response:
+        credentials = (fake.project_id, fake.secret) if auth == "default" else auth
+        return http.get(fake.base_url + path, auth=credentials, timeout=10)
+
+    return send
+
+
+@pytest.fixture
 def control(fake: FakeStytch, http: requests.Session) -> Call:
     """Call a /_fake/ control endpoint: GET without a body, POST with one."""
 
@@ -59,13 +62,3 @@ def control(fake: FakeStytch, http: requests.Session) -> Call:
 @pytest.fixture
 def ist(fake: FakeStytch) -> str:
     return fake.mint_intermediate_session("ada@acme.example")
-
-
-def assert_error(response: requests.Response, status: int, error_type: str) -> dict[str, Any]:
-    body: dict[str, Any] = response.json()
-    assert (response.status_code, body["error_type"]) == (status, error_type), body
-    assert body["status_code"] == status
-    assert body["request_id"].startswith("request-id-test-")
-    assert body["error_message"]
-    assert body["error_url"].startswith("https://stytch.com/docs/")
-    return body

@@ -8,7 +8,7 @@ import pytest
 
 from stytch_discovery.testing import ApiError, FakeStytch
 
-from .conftest import LIST, Call, assert_error
+from .helpers import LIST, Call, assert_stytch_error
 from .shapes import assert_member, assert_organization
 
 
@@ -105,7 +105,9 @@ def test_seed_over_http_returns_the_created_objects(control: Call) -> None:
 def test_bad_seed_is_400_and_stores_nothing(
     fake: FakeStytch, control: Call, data: dict[str, Any], error_type: str
 ) -> None:
-    assert_error(control("seed", data), 400 if error_type != "organization_not_found" else 404, error_type)
+    assert_stytch_error(
+        control("seed", data), 400 if error_type != "organization_not_found" else 404, error_type
+    )
     # Nothing was kept: the same slug can be seeded now.
     fake.seed({"organizations": [{"organization_slug": "ok"}]})
     assert len(fake.app.state.organizations) == 1
@@ -123,15 +125,36 @@ def test_mint_intermediate_session_over_http(control: Call, call: Call) -> None:
     assert set(body) == {"intermediate_session_token", "expires_at"}
     listed = call(LIST, {"intermediate_session_token": body["intermediate_session_token"]})
     assert listed.json()["email_address"] == "ada@acme.example"
-    assert_error(control("intermediate_sessions", {"email_address": "nope"}), 400, "invalid_email")
+    assert_stytch_error(control("intermediate_sessions", {"email_address": "nope"}), 400, "invalid_email")
 
 
 def test_clock_over_http_expires_ists(control: Call, call: Call, ist: str) -> None:
     response = control("clock", {"advance_seconds": 601})
     assert response.status_code == 200
     assert response.json()["now"].endswith("Z")
-    assert_error(call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found")
-    assert_error(control("clock", {"advance_seconds": -1}), 400, "invalid_argument")
+    assert response.json()["offset_seconds"] == 601
+    assert_stytch_error(
+        call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
+    )
+    # Back in time: the IST (never consumed) is within its ten minutes again.
+    assert control("clock", {"advance_seconds": -601}).json()["offset_seconds"] == 0
+    assert call(LIST, {"intermediate_session_token": ist}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"advance_seconds": 1, "offset_seconds": 1}, {"advance_seconds": "soon"}, {"offset_seconds": True}],
+)
+def test_clock_needs_one_number(control: Call, body: dict[str, Any]) -> None:
+    assert_stytch_error(control("clock", body), 400, "invalid_argument")
+
+
+def test_clock_offset_sets_not_adds(fake: FakeStytch, control: Call) -> None:
+    fake.advance_clock(100)
+    assert control("clock", {"offset_seconds": -5}).json()["offset_seconds"] == -5
+    fake.set_clock_offset(30)
+    fake.advance_clock(-10)
+    assert fake.app.control.clock()["offset_seconds"] == 20
 
 
 def test_outbox_over_http_is_empty_at_first(control: Call) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CREATE, Call, assert_error
+from .helpers import CREATE, Call, assert_stytch_error
 
 SLUG_MESSAGE = (
     "The organization_slug must be at least 2 characters long and may only contain "
@@ -68,7 +68,7 @@ INVALID: list[tuple[dict[str, Any], str]] = [
 @pytest.mark.parametrize(("fields", "error_type"), INVALID, ids=[e for _, e in INVALID])
 def test_invalid_create_fields_are_400(call: Call, ist: str, fields: dict[str, Any], error_type: str) -> None:
     response = call(CREATE, {"intermediate_session_token": ist, **fields})
-    body = assert_error(response, 400, error_type)
+    body = assert_stytch_error(response, 400, error_type)
     if error_type == "invalid_organization_slug":
         assert body["error_message"] == SLUG_MESSAGE
 
@@ -89,13 +89,13 @@ def test_external_id_must_be_unique(call: Call, ist: str, fake: Any) -> None:
             "organization_external_id": "e|1",
         },
     )
-    assert_error(response, 400, "organization_external_id_already_used")
+    assert_stytch_error(response, 400, "organization_external_id_already_used")
 
 
 def test_missing_ist_is_400_and_unknown_ist_is_404(call: Call) -> None:
-    assert_error(call(CREATE, {"organization_slug": "acme"}), 400, "bad_request")
+    assert_stytch_error(call(CREATE, {"organization_slug": "acme"}), 400, "bad_request")
     unknown = call(CREATE, {"intermediate_session_token": "nope", "organization_slug": "acme"})
-    assert_error(unknown, 404, "intermediate_session_not_found")
+    assert_stytch_error(unknown, 404, "intermediate_session_not_found")
 
 
 def test_empty_strings_count_as_not_given(call: Call, ist: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from stytch_discovery.testing import FakeStytch
 from stytch_discovery.types import parse_timestamp
 
-from .conftest import CREATE, EXCHANGE, LIST, Call, assert_error
+from .helpers import CREATE, EXCHANGE, LIST, Call, assert_stytch_error
 from .shapes import assert_entered, assert_envelope, assert_member, assert_organization
 
 ADA = "ada@acme.example"
@@ -50,9 +50,9 @@ def test_list_with_an_ist_shape(call: Call, ist: str) -> None:
 
 
 def test_list_needs_exactly_one_credential(call: Call, ist: str) -> None:
-    assert_error(call(LIST, {}), 400, "no_session_arguments")
+    assert_stytch_error(call(LIST, {}), 400, "no_session_arguments")
     both = {"intermediate_session_token": ist, "session_token": "x"}
-    assert_error(call(LIST, both), 400, "too_many_session_arguments")
+    assert_stytch_error(call(LIST, both), 400, "too_many_session_arguments")
 
 
 def test_list_does_not_consume_the_ist(call: Call, ist: str) -> None:
@@ -62,7 +62,7 @@ def test_list_does_not_consume_the_ist(call: Call, ist: str) -> None:
 
 def test_unknown_ist_is_404(call: Call) -> None:
     response = call(LIST, {"intermediate_session_token": "unknown"})
-    body = assert_error(response, 404, "intermediate_session_not_found")
+    body = assert_stytch_error(response, 404, "intermediate_session_not_found")
     assert body["error_message"] == "Intermediate session could not be found."
 
 
@@ -71,15 +71,15 @@ def test_ist_lives_ten_minutes(fake: FakeStytch, call: Call, ist: str) -> None:
     listed(call, intermediate_session_token=ist)
     fake.advance_clock(2)
     response = call(LIST, {"intermediate_session_token": ist})
-    assert_error(response, 404, "intermediate_session_not_found")
+    assert_stytch_error(response, 404, "intermediate_session_not_found")
 
 
 def test_unknown_session_token_is_404(call: Call) -> None:
-    assert_error(call(LIST, {"session_token": "nope"}), 404, "session_not_found")
+    assert_stytch_error(call(LIST, {"session_token": "nope"}), 404, "session_not_found")
 
 
 def test_garbage_session_jwt_is_400(call: Call) -> None:
-    assert_error(call(LIST, {"session_jwt": "a.b.c"}), 400, "unable_to_parse_session_jwt")
+    assert_stytch_error(call(LIST, {"session_jwt": "a.b.c"}), 400, "unable_to_parse_session_jwt")
 
 
 # -- create -------------------------------------------------------------------------------
@@ -106,13 +106,13 @@ def test_create_makes_the_creator_an_admin_with_a_session(call: Call, ist: str) 
 def test_create_consumes_the_ist(call: Call, ist: str) -> None:
     create(call, ist, organization_slug="acme")
     again = call(CREATE, {"intermediate_session_token": ist, "organization_slug": "other"})
-    assert_error(again, 404, "intermediate_session_not_found")
+    assert_stytch_error(again, 404, "intermediate_session_not_found")
 
 
 def test_failed_create_does_not_consume_the_ist(fake: FakeStytch, call: Call, ist: str) -> None:
     fake.seed({"organizations": [{"organization_slug": "acme"}]})
     taken = call(CREATE, {"intermediate_session_token": ist, "organization_slug": "acme"})
-    body = assert_error(taken, 400, "organization_slug_already_used")
+    body = assert_stytch_error(taken, 400, "organization_slug_already_used")
     assert body["error_message"] == (
         "The provided organization_slug is already used in another organization."
     )
@@ -213,7 +213,9 @@ def test_create_with_mfa_required_returns_a_fresh_ist(call: Call, ist: str) -> N
     fresh = body["intermediate_session_token"]
     assert fresh != ist
     assert body["intermediate_session_token_expires_at"].endswith("Z")
-    assert_error(call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found")
+    assert_stytch_error(
+        call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
+    )
     # The fresh IST is bound to the new organization.
     hinted = listed(call, intermediate_session_token=fresh)
     assert hinted["organization_id_hint"] == body["organization"]["organization_id"]
@@ -409,16 +411,16 @@ def test_exchange_accepts_id_slug_and_external_id(fake: FakeStytch, call: Call) 
 def test_exchange_consumes_the_ist(seeded: dict[str, Any], call: Call, ist: str) -> None:
     exchange(call, ist, "active-org")
     again = call(EXCHANGE, {"intermediate_session_token": ist, "organization_id": "active-org"})
-    assert_error(again, 404, "intermediate_session_not_found")
+    assert_stytch_error(again, 404, "intermediate_session_not_found")
 
 
 def test_exchange_errors(seeded: dict[str, Any], call: Call, ist: str) -> None:
     unknown = call(EXCHANGE, {"intermediate_session_token": ist, "organization_id": "nope"})
-    assert_error(unknown, 404, "organization_not_found")
+    assert_stytch_error(unknown, 404, "organization_not_found")
     stranger = call(EXCHANGE, {"intermediate_session_token": ist, "organization_id": "stranger-org"})
-    assert_error(stranger, 400, "invalid_intermediate_session_token_for_organization")
+    assert_stytch_error(stranger, 400, "invalid_intermediate_session_token_for_organization")
     bad_locale = {"intermediate_session_token": ist, "organization_id": "active-org", "locale": "xx"}
-    assert_error(call(EXCHANGE, bad_locale), 400, "invalid_argument")
+    assert_stytch_error(call(EXCHANGE, bad_locale), 400, "invalid_argument")
     # None of the failures consumed the IST.
     exchange(call, ist, "active-org", locale="zh-Hans")
 

@@ -9,7 +9,7 @@ import requests
 
 from stytch_discovery.testing import FakeStytch
 
-from .conftest import LIST, Call, assert_error
+from .helpers import LIST, Call, assert_stytch_error
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def test_status_fault_with_default_and_given_error_type(
 ) -> None:
     assert control("faults", {"path": LIST, "status": 503}).status_code == 200
     fake.add_fault(LIST, status=400, error_type="invalid_argument")
-    assert_error(list_call(), 503, "server_unavailable")
-    assert_error(list_call(), 400, "invalid_argument")
+    assert_stytch_error(list_call(), 503, "server_unavailable")
+    assert_stytch_error(list_call(), 400, "invalid_argument")
     assert list_call().status_code == 200
 
 
@@ -63,7 +63,7 @@ def test_retry_after_is_a_429_with_the_header(fake: FakeStytch, list_call: Call)
     fake.add_fault(LIST, retry_after=7)
     response = list_call()
     assert response.headers["Retry-After"] == "7"
-    body = assert_error(response, 429, "too_many_requests")
+    body = assert_stytch_error(response, 429, "too_many_requests")
     assert body["error_message"] == "Too many requests have been made."
 
 

@@ -11,7 +11,7 @@ import requests
 
 from stytch_discovery.testing import FakeStytch
 
-from .conftest import AUTHENTICATE, SEND, Call, assert_error
+from .helpers import AUTHENTICATE, SEND, Call, assert_stytch_error
 from .shapes import assert_envelope, assert_organization
 
 REDIRECT = "http://localhost:3000/auth/callback"
@@ -64,7 +64,7 @@ def test_default_redirect_url_is_used_when_none_is_given() -> None:
 
 def test_no_redirect_url_and_no_default_is_400(call: Call) -> None:
     response = call(SEND, {"email_address": "ada@acme.example"})
-    assert_error(response, 400, "no_discovery_redirect_url_set")
+    assert_stytch_error(response, 400, "no_discovery_redirect_url_set")
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_no_redirect_url_and_no_default_is_400(call: Call) -> None:
 )
 def test_send_validation(call: Call, fields: dict[str, object], error_type: str) -> None:
     body = {"email_address": "ada@acme.example", "discovery_redirect_url": REDIRECT, **fields}
-    assert_error(call(SEND, body), 400, error_type)
+    assert_stytch_error(call(SEND, body), 400, error_type)
 
 
 @pytest.mark.parametrize("locale", ["en", "es", "pt-br", "fr"])
@@ -117,12 +117,12 @@ def test_magic_link_is_single_use(fake: FakeStytch, call: Call) -> None:
     token = fake.outbox()[0]["token"]
     assert call(AUTHENTICATE, {"discovery_magic_links_token": token}).status_code == 200
     again = call(AUTHENTICATE, {"discovery_magic_links_token": token})
-    assert_error(again, 404, "magic_link_not_found")
+    assert_stytch_error(again, 404, "magic_link_not_found")
 
 
 def test_unknown_magic_link_is_404(call: Call) -> None:
     response = call(AUTHENTICATE, {"discovery_magic_links_token": "nope"})
-    assert_error(response, 404, "magic_link_not_found")
+    assert_stytch_error(response, 404, "magic_link_not_found")
 
 
 def test_magic_link_expires_after_60_minutes(fake: FakeStytch, call: Call) -> None:
@@ -133,14 +133,16 @@ def test_magic_link_expires_after_60_minutes(fake: FakeStytch, call: Call) -> No
     assert call(AUTHENTICATE, {"discovery_magic_links_token": first}).status_code == 200
     fake.advance_clock(61)
     response = call(AUTHENTICATE, {"discovery_magic_links_token": second})
-    assert_error(response, 404, "magic_link_not_found")
+    assert_stytch_error(response, 404, "magic_link_not_found")
 
 
 def test_discovery_expiration_minutes_sets_the_lifetime(fake: FakeStytch, call: Call) -> None:
     send(call, discovery_expiration_minutes=5)
     fake.advance_clock(5 * 60 + 1)
     token = fake.outbox()[0]["token"]
-    assert_error(call(AUTHENTICATE, {"discovery_magic_links_token": token}), 404, "magic_link_not_found")
+    assert_stytch_error(
+        call(AUTHENTICATE, {"discovery_magic_links_token": token}), 404, "magic_link_not_found"
+    )
 
 
 def challenge_for(verifier: str) -> str:
@@ -152,11 +154,11 @@ def test_pkce_round_trip_and_failures(fake: FakeStytch, call: Call) -> None:
     verifier = "v" * 43
     send(call, pkce_code_challenge=challenge_for(verifier))
     token = fake.outbox()[0]["token"]
-    assert_error(
+    assert_stytch_error(
         call(AUTHENTICATE, {"discovery_magic_links_token": token}), 400, "pkce_expected_code_verifier"
     )
     wrong = {"discovery_magic_links_token": token, "pkce_code_verifier": "w" * 43}
-    assert_error(call(AUTHENTICATE, wrong), 400, "pkce_mismatch")
+    assert_stytch_error(call(AUTHENTICATE, wrong), 400, "pkce_mismatch")
     right = {"discovery_magic_links_token": token, "pkce_code_verifier": verifier}
     assert call(AUTHENTICATE, right).status_code == 200  # failures did not use the link up
 
@@ -164,8 +166,8 @@ def test_pkce_round_trip_and_failures(fake: FakeStytch, call: Call) -> None:
 def test_verifier_without_challenge_is_400(fake: FakeStytch, call: Call) -> None:
     send(call)
     body = {"discovery_magic_links_token": fake.outbox()[0]["token"], "pkce_code_verifier": "x"}
-    assert_error(call(AUTHENTICATE, body), 400, "pkce_did_not_expect_code_verifier")
+    assert_stytch_error(call(AUTHENTICATE, body), 400, "pkce_did_not_expect_code_verifier")
 
 
 def test_authenticate_requires_the_token(call: Call) -> None:
-    assert_error(call(AUTHENTICATE, {}), 400, "bad_request")
+    assert_stytch_error(call(AUTHENTICATE, {}), 400, "bad_request")

@@ -1,12 +1,15 @@
-"""The official ``stytch`` 15.3.0 SDK parses every answer of the fake."""
+"""The official ``stytch`` 15.3.0 SDK parses every answer of the fake and verifies its JWTs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import pytest
 from stytch import B2BClient
+from stytch.b2b.models.sessions import AuthorizationCheck
 from stytch.core.response_base import StytchError
+from stytch.shared.rbac_local import RBACPermissionError, TenancyError
 
 from stytch_discovery.testing import FakeStytch
 
@@ -124,3 +127,152 @@ def test_sdk_sees_an_unknown_error_for_a_malformed_body(fake: FakeStytch, client
         client.discovery.organizations.list(intermediate_session_token=fake.mint_intermediate_session(ADA))
     assert raised.value.details.status_code == 502
     assert raised.value.details.error_type is None
+
+
+# -- member sessions, key rotation, organization switching and RBAC through the SDK -----------
+
+RBAC_SEED: dict[str, Any] = {
+    "resources": [{"resource_id": "document", "actions": ["read", "write"]}],
+    "roles": [
+        {"role_id": "editor", "permissions": [{"resource_id": "document", "actions": ["read", "write"]}]}
+    ],
+    "organizations": [
+        {
+            "organization_slug": "acme",
+            "custom_roles": [
+                {"role_id": "reader", "permissions": [{"resource_id": "document", "actions": ["read"]}]}
+            ],
+        },
+        {"organization_slug": "globex"},
+        {"organization_slug": "strict", "mfa_policy": "REQUIRED_FOR_ALL"},
+    ],
+    "members": [
+        {"organization_slug": "acme", "email_address": ADA, "roles": ["reader"]},
+        {"organization_slug": "globex", "email_address": ADA, "roles": ["editor"]},
+        {"organization_slug": "strict", "email_address": ADA},
+    ],
+}
+
+
+@pytest.fixture
+def signed_in(fake: FakeStytch, client: B2BClient) -> Any:
+    """Ada, a reader of acme, signed in through the SDK."""
+    fake.seed(RBAC_SEED)
+    exchanged = client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=fake.mint_intermediate_session(ADA), organization_id="acme"
+    )
+    assert exchanged.member_authenticated is True
+    return exchanged
+
+
+def test_authenticate_jwt_verifies_locally_with_the_jwks(
+    fake: FakeStytch, client: B2BClient, signed_in: Any
+) -> None:
+    for _ in range(3):
+        local = client.sessions.authenticate_jwt(session_jwt=signed_in.session_jwt)
+        assert local.member_session.member_id == signed_in.member_id
+        assert local.member_session.roles == ["stytch_member", "reader"]
+        assert local.request_id == ""  # the SDK's mark of a local answer
+    requests_seen = fake.stats()["requests"]
+    assert requests_seen[f"/v1/b2b/sessions/jwks/{fake.project_id}"] == 1
+    assert "/v1/b2b/sessions/authenticate" not in requests_seen
+
+
+def test_authenticate_jwt_local_finds_a_rotated_key_after_refetching(
+    fake: FakeStytch, client: B2BClient, signed_in: Any
+) -> None:
+    assert client.sessions.authenticate_jwt_local(session_jwt=signed_in.session_jwt) is not None
+    new_kid = fake.rotate_signing_key()
+    renewed = client.sessions.authenticate(session_token=signed_in.session_token).session_jwt
+    assert jwt.get_unverified_header(renewed)["kid"] == new_kid
+    # PyJWKClient refetches for an unknown kid at most once per 30 s after its last fetch,
+    # and the SDK lets that error escape (contract A.3): a caller must catch PyJWTError.
+    with pytest.raises(jwt.PyJWKClientError):
+        client.sessions.authenticate_jwt_local(session_jwt=renewed)
+    jwks_client = client.sessions.jwks_client
+    assert jwks_client._last_successful_fetch is not None
+    jwks_client._last_successful_fetch -= 31  # as if 31 s had passed
+    local = client.sessions.authenticate_jwt_local(session_jwt=renewed)
+    assert local is not None
+    assert local.member_id == signed_in.member_id
+    assert fake.stats()["requests"][f"/v1/b2b/sessions/jwks/{fake.project_id}"] == 2
+    # The JWT of the old key still verifies: both keys are published.
+    assert client.sessions.authenticate_jwt_local(session_jwt=signed_in.session_jwt) is not None
+
+
+def test_sessions_exchange_through_the_sdk(client: B2BClient, signed_in: Any) -> None:
+    switched = client.sessions.exchange(organization_id="globex", session_token=signed_in.session_token)
+    assert switched.member_authenticated is True
+    assert switched.organization.organization_slug == "globex"
+    assert switched.member_session is not None
+    assert switched.member_session.roles == ["stytch_member", "editor"]
+    stepped_up = client.sessions.exchange(
+        organization_id="strict", session_jwt=signed_in.session_jwt, locale="en"
+    )
+    assert stepped_up.member_authenticated is False
+    assert stepped_up.mfa_required is not None
+    assert stepped_up.intermediate_session_token
+    with pytest.raises(StytchError) as raised:
+        client.sessions.exchange(organization_id="nope", session_token=signed_in.session_token)
+    assert raised.value.details.error_type == "organization_not_found"
+
+
+def test_rbac_policy_and_local_authorization_checks(
+    fake: FakeStytch, client: B2BClient, signed_in: Any
+) -> None:
+    policy = client.rbac.policy().policy
+    assert policy is not None
+    assert {role.role_id for role in policy.roles} == {"stytch_member", "stytch_admin", "editor"}
+    assert policy.scopes == []
+    org_id = signed_in.organization.organization_id
+    org_policy = client.rbac.organizations.get_org_policy(organization_id=org_id).org_policy
+    assert [role.role_id for role in org_policy.roles] == ["reader"]
+
+    def check(action: str, organization_id: str = org_id) -> AuthorizationCheck:
+        return AuthorizationCheck(organization_id=organization_id, resource_id="document", action=action)
+
+    allowed = client.sessions.authenticate_jwt(
+        session_jwt=signed_in.session_jwt, authorization_check=check("read")
+    )
+    assert allowed.member_session.member_id == signed_in.member_id
+    with pytest.raises(RBACPermissionError):
+        client.sessions.authenticate_jwt(
+            session_jwt=signed_in.session_jwt, authorization_check=check("write")
+        )
+    with pytest.raises(TenancyError):
+        client.sessions.authenticate_jwt(
+            session_jwt=signed_in.session_jwt, authorization_check=check("read", "other")
+        )
+    seen = fake.stats()["requests"]
+    assert seen["/v1/b2b/rbac/policy"] == 2  # once above, once for the SDK's policy cache
+    assert seen[f"/v1/b2b/rbac/organizations/{org_id}"] == 2
+
+
+def test_remote_authorization_check_answers_a_verdict(client: B2BClient, signed_in: Any) -> None:
+    org_id = signed_in.organization.organization_id
+    allowed = client.sessions.authenticate(
+        session_token=signed_in.session_token,
+        # A dict, as the SDK also accepts (its model's .dict() warns under pydantic 2).
+        authorization_check={"organization_id": org_id, "resource_id": "document", "action": "read"},
+    )
+    assert allowed.verdict is not None
+    assert allowed.verdict.authorized is True
+    assert allowed.verdict.granting_roles == ["reader"]
+    with pytest.raises(StytchError) as raised:
+        client.sessions.authenticate(
+            session_token=signed_in.session_token,
+            authorization_check=AuthorizationCheck(
+                organization_id=org_id, resource_id="document", action="write"
+            ),
+        )
+    assert (raised.value.details.status_code, raised.value.details.error_type) == (
+        403,
+        "session_authorization_error",
+    )
+
+
+def test_revoke_every_session_of_a_member_through_the_sdk(client: B2BClient, signed_in: Any) -> None:
+    assert client.sessions.revoke(member_id=signed_in.member_id).status_code == 200
+    with pytest.raises(StytchError) as raised:
+        client.sessions.authenticate(session_token=signed_in.session_token)
+    assert (raised.value.details.status_code, raised.value.details.error_type) == (404, "session_not_found")

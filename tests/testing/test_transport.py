@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from stytch_discovery.testing import DEFAULT_PROJECT_ID, DEFAULT_SECRET, FakeStytch
+from stytch_discovery.testing.routes import Project, Request, Route
 
-from .conftest import CREATE, LIST, Call, assert_error
+from .helpers import CREATE, LIST, Call, assert_stytch_error
 
 
 @pytest.mark.parametrize(
@@ -25,7 +26,7 @@ from .conftest import CREATE, LIST, Call, assert_error
 )
 def test_wrong_or_missing_basic_auth_is_401(call: Call, ist: str, auth: object) -> None:
     response = call(LIST, {"intermediate_session_token": ist}, auth=auth)
-    body = assert_error(response, 401, "unauthorized_credentials")
+    body = assert_stytch_error(response, 401, "unauthorized_credentials")
     assert body["error_message"] == "Unauthorized credentials."
 
 
@@ -36,18 +37,18 @@ def test_defaults_are_documented_values(fake: FakeStytch) -> None:
 
 
 def test_unknown_route_is_404(call: Call) -> None:
-    assert_error(call("/v1/b2b/discovery/nothing"), 404, "route_not_found")
+    assert_stytch_error(call("/v1/b2b/discovery/nothing"), 404, "route_not_found")
 
 
 def test_wrong_method_is_405(fake: FakeStytch, http: requests.Session) -> None:
     response = http.get(fake.base_url + LIST, auth=(fake.project_id, fake.secret), timeout=5)
-    assert_error(response, 405, "method_not_allowed")
+    assert_stytch_error(response, 405, "method_not_allowed")
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'"text"'])
 def test_body_that_is_not_a_json_object_is_400(fake: FakeStytch, http: requests.Session, raw: bytes) -> None:
     response = http.post(fake.base_url + LIST, data=raw, auth=(fake.project_id, fake.secret), timeout=5)
-    assert_error(response, 400, "bad_request")
+    assert_stytch_error(response, 400, "bad_request")
 
 
 def test_status_code_in_body_always_equals_http_status(call: Call, ist: str) -> None:
@@ -143,7 +144,9 @@ def test_reset_clears_everything(fake: FakeStytch, call: Call, control: Call) ->
     assert fake.requests() == []
     assert fake.app.faults.rules() == []
     assert fake.app.state.clock_offset.total_seconds() == 0
-    assert_error(call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found")
+    assert_stytch_error(
+        call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
+    )
     # The slug is free again.
     fake.seed({"organizations": [{"organization_slug": "acme"}]})
 
@@ -159,9 +162,9 @@ def test_stop_closes_kept_alive_connections() -> None:
 
 
 def test_control_endpoints_answer_errors_in_the_envelope(control: Call) -> None:
-    assert_error(control("nothing"), 404, "route_not_found")
-    assert_error(control("seed"), 405, "method_not_allowed")
-    assert_error(control("clock", {"advance_seconds": "soon"}), 400, "invalid_argument")
+    assert_stytch_error(control("nothing"), 404, "route_not_found")
+    assert_stytch_error(control("seed"), 405, "method_not_allowed")
+    assert_stytch_error(control("clock", {"advance_seconds": "soon"}), 400, "invalid_argument")
 
 
 def test_sixteen_concurrent_keep_alive_clients(fake: FakeStytch) -> None:
@@ -192,11 +195,11 @@ def test_sixteen_concurrent_keep_alive_clients(fake: FakeStytch) -> None:
 def test_a_bug_in_the_fake_is_a_500_envelope(
     fake: FakeStytch, call: Call, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(body: object) -> dict[str, object]:
+    def broken(project: Project, request: Request) -> dict[str, object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(fake.app.api.routes, LIST, broken)
-    body = assert_error(call(LIST, {}), 500, "internal_server_error")
+    monkeypatch.setitem(fake.app.router.routes, ("POST", LIST), Route("POST", LIST, broken))
+    body = assert_stytch_error(call(LIST, {}), 500, "internal_server_error")
     assert "boom" in body["error_message"]
 
 

@@ -1,0 +1,64 @@
+"""Who can enter which organization: the five membership types and what entering still needs.
+
+Pure rules over :class:`~stytch_discovery.testing.state.FakeState` (caller holds its lock).
+"""
+
+from __future__ import annotations
+
+from . import validation
+from .models import Discovery, Member, Organization, Requirements
+from .state import MEMBER_STATUSES, FakeState
+
+MFA_REQUIRED = "REQUIRED_FOR_ALL"
+
+
+def discover(state: FakeState, email_address: str, *, include_eligible: bool) -> list[Discovery]:
+    found = []
+    for organization in state.organizations.values():
+        member = state.member_in(organization, email_address)
+        if member is not None and member.status in MEMBER_STATUSES:
+            found.append(Discovery(organization, f"{member.status}_member", member, None))
+        elif include_eligible:
+            eligible = eligibility(state, organization, email_address)
+            if eligible is not None:
+                found.append(eligible)
+    return found
+
+
+def eligibility(state: FakeState, organization: Organization, email_address: str) -> Discovery | None:
+    """How an identity without a member may join: by email domain or OAuth tenant (JIT)."""
+    settings = organization.settings
+    domain = validation.email_domain(email_address)
+    if (
+        settings["email_jit_provisioning"] == "RESTRICTED"
+        and domain in settings["email_allowed_domains"]
+        and has_verified_member_on(state, organization, domain)
+    ):
+        return Discovery(organization, "eligible_to_join_by_email_domain", None, {"domain": domain})
+    if settings["oauth_tenant_jit_provisioning"] == "RESTRICTED":
+        carried = state.identities.get(email_address.lower(), {})
+        for provider, tenant_ids in settings["allowed_oauth_tenants"].items():
+            for tenant_id in carried.get(provider, []):
+                if tenant_id in tenant_ids:
+                    details = {"provider": provider, "tenant_id": tenant_id}
+                    return Discovery(organization, "eligible_to_join_by_oauth_tenant", None, details)
+    return None
+
+
+def has_verified_member_on(state: FakeState, organization: Organization, domain: str) -> bool:
+    """The anti-phishing rule: JIT by domain needs an active verified member on it."""
+    return any(
+        member.status == "active"
+        and member.email_address_verified
+        and validation.email_domain(member.email_address) == domain
+        for member in state.members_by_org[organization.organization_id].values()
+    )
+
+
+def requirements(organization: Organization, member: Member | None) -> Requirements:
+    """Discovery ISTs and sessions prove the email by magic link; what else is needed."""
+    settings = organization.settings
+    if settings["auth_methods"] == "RESTRICTED" and ("magic_link" not in settings["allowed_auth_methods"]):
+        return Requirements(primary_auth_methods=list(settings["allowed_auth_methods"]))
+    mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
+    return Requirements(mfa=mfa)

@@ -1,0 +1,76 @@
+"""Discovery: list the organizations an identity can enter, create one, exchange the IST.
+
+Fake's choices: validation runs before the IST is looked up, and a failed Create or Exchange
+does not consume the IST. When Create or Exchange cannot finish (primary auth or MFA needed)
+the member is still provisioned or activated, the old IST is consumed and a fresh IST bound
+to the organization (its ``organization_id_hint``) is returned (see ``answers.entered``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stytch_discovery.testing import membership, validation
+from stytch_discovery.testing.errors import ApiError
+
+from .answers import credential_pair, discovered, entered, exactly_one, session_from, session_options
+from .registry import Project, Request, Route
+
+Json = dict[str, Any]
+
+SESSION_ARGUMENTS = ("intermediate_session_token", "session_token", "session_jwt")
+
+
+def list_organizations(project: Project, request: Request) -> Json:
+    key, value = exactly_one(request.body, SESSION_ARGUMENTS)
+    if key == "intermediate_session_token":
+        ist = project.state.intermediate_session(value, consume=False)
+        email, hint, include_eligible = ist.email_address, ist.organization_id_hint, True
+    else:
+        session = session_from(project, *credential_pair(key, value))
+        email = project.state.members[session.member_id].email_address
+        hint, include_eligible = None, False
+    return {
+        "email_address": email,
+        "organization_id_hint": hint,
+        "discovered_organizations": discovered(project, email, include_eligible=include_eligible),
+    }
+
+
+def create_organization(project: Project, request: Request) -> Json:
+    body, state = request.body, project.state
+    token = validation.required_str(body, "intermediate_session_token")
+    settings = validation.organization_fields(body)
+    options = session_options(body)
+    ist = state.intermediate_session(token, consume=False)
+    settings = state.derive_name_and_slug(settings, ist.email_address)
+    organization = state.add_organization(settings)
+    state.intermediate_session(token, consume=True)
+    member = state.add_member(organization, ist.email_address, admin=True)
+    return entered(project, ist.email_address, member, organization, options)
+
+
+def exchange_intermediate_session(project: Project, request: Request) -> Json:
+    body, state = request.body, project.state
+    token = validation.required_str(body, "intermediate_session_token")
+    reference = validation.required_str(body, "organization_id")
+    options = session_options(body)
+    validation.one_of(body, "locale", validation.EXCHANGE_LOCALES, "invalid_argument")
+    ist = state.intermediate_session(token, consume=False)
+    organization = state.find_organization(reference)
+    member = state.member_in(organization, ist.email_address)
+    if member is None and membership.eligibility(state, organization, ist.email_address) is None:
+        raise ApiError(400, "invalid_intermediate_session_token_for_organization")
+    state.intermediate_session(token, consume=True)
+    if member is None:
+        member = state.add_member(organization, ist.email_address)
+    else:
+        state.activate(member)
+    return entered(project, ist.email_address, member, organization, options)
+
+
+ROUTES = (
+    Route("POST", "/v1/b2b/discovery/organizations", list_organizations),
+    Route("POST", "/v1/b2b/discovery/organizations/create", create_organization),
+    Route("POST", "/v1/b2b/discovery/intermediate_sessions/exchange", exchange_intermediate_session),
+)

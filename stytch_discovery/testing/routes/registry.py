@@ -1,0 +1,93 @@
+"""The route registry: which handler serves a method and path, path parameters included.
+
+A route is a method, a path pattern such as ``/v1/b2b/sessions/jwks/{project_id}`` and a
+handler. Handlers are plain functions of the :class:`Project` they work on and the parsed
+:class:`Request`; they return the response fields (the app adds ``status_code`` and
+``request_id``) or raise :class:`~stytch_discovery.testing.errors.ApiError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from stytch_discovery.testing.errors import ApiError
+from stytch_discovery.testing.keys import KeyRing
+from stytch_discovery.testing.state import FakeState
+
+Json = dict[str, Any]
+
+PARAMETER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The fake Stytch project a handler works on: its id, state, signing keys, settings."""
+
+    project_id: str
+    state: FakeState
+    keys: KeyRing
+    default_discovery_redirect_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One API call: the JSON body (``{}`` for GET), path parameters and query parameters."""
+
+    body: Json
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Project, Request], Json]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str
+    handler: Handler
+    # Every Stytch endpoint needs Basic auth except the JWKS (PyJWKClient sends none).
+    needs_auth: bool = True
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = PARAMETER_RE.split(pattern)
+    # split() alternates literal text and parameter names.
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]+)" for index, part in enumerate(parts)
+    )
+    return re.compile(regex)
+
+
+class Router:
+    """Resolves (method, path) to a route: 404 ``route_not_found``, 405 ``method_not_allowed``."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        # Keyed by (method, pattern); looked up at resolve time, so a test may replace one.
+        self.routes: dict[tuple[str, str], Route] = {}
+        for route in routes:
+            if (route.method, route.pattern) in self.routes:
+                raise ValueError(f"Two routes for {route.method} {route.pattern}.")
+            self.routes[route.method, route.pattern] = route
+        patterns = {route.pattern for route in self.routes.values()}
+        self._static = {pattern for pattern in patterns if "{" not in pattern}
+        self._parameterized = [(pattern, pattern_regex(pattern)) for pattern in patterns if "{" in pattern]
+
+    def resolve(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        pattern, params = self._match(path)
+        route = self.routes.get((method, pattern))
+        if route is None:
+            raise ApiError(405, "method_not_allowed")
+        return route, params
+
+    def _match(self, path: str) -> tuple[str, dict[str, str]]:
+        if path in self._static:
+            return path, {}
+        for pattern, regex in self._parameterized:
+            match = regex.fullmatch(path)
+            if match is not None:
+                return pattern, match.groupdict()
+        raise ApiError(404, "route_not_found")
