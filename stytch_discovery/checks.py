@@ -24,9 +24,26 @@ _NUMBER_SETTINGS = {
     "RETRY_BACKOFF": ("stytch_discovery.E008", 0.0, False),
     "RETRY_DEADLINE": ("stytch_discovery.E008", 0.0, True),
     "MAX_RETRY_AFTER": ("stytch_discovery.E008", 0.0, False),
+    "SESSION_JWT_LEEWAY": ("stytch_discovery.E018", 0.0, False),
+    "JWKS_CACHE_SECONDS": ("stytch_discovery.E019", 0.0, True),
+    "JWKS_REFETCH_COOLDOWN": ("stytch_discovery.E019", 0.0, False),
+    "RBAC_POLICY_CACHE_SECONDS": ("stytch_discovery.E021", 0.0, False),
 }
-_COOKIE_NAME_SETTINGS = ("IST_COOKIE_NAME", "SESSION_COOKIE_NAME", "SESSION_JWT_COOKIE_NAME")
-_BOOL_SETTINGS = ("CACHE_ENABLED", "ACCEPT_SDK_IST_COOKIE", "RETURN_TOKENS_IN_BODY")
+#: Stytch's RBAC guide: refresh the policy every five minutes (JWTs, with their roles, live as long).
+MAX_RBAC_POLICY_SECONDS = 300
+_COOKIE_NAME_SETTINGS = (
+    "IST_COOKIE_NAME",
+    "SESSION_COOKIE_NAME",
+    "SESSION_JWT_COOKIE_NAME",
+    "PENDING_COOKIE_NAME",
+)
+_BOOL_SETTINGS = (
+    "CACHE_ENABLED",
+    "ACCEPT_SDK_IST_COOKIE",
+    "RETURN_TOKENS_IN_BODY",
+    "CREATE_USERS",
+    "DJANGO_SESSION_LOGIN",
+)
 
 
 def _check_shape() -> Iterable[CheckMessage]:
@@ -110,19 +127,43 @@ def _check_base_url() -> Iterable[CheckMessage]:
 def _check_numbers() -> Iterable[CheckMessage]:
     for name, (check_id, floor, strict) in _NUMBER_SETTINGS.items():
         value = app_settings.get(name)
-        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not is_number or (value <= floor if strict else value < floor):
+        if not _is_number(value) or (value <= floor if strict else value < floor):
             bound = "a positive" if strict else "a non-negative"
             yield Error(
                 f"STYTCH_DISCOVERY[{name!r}] must be {bound} number of seconds, not {value!r}.",
                 id=check_id,
             )
+    max_age = app_settings.get("SESSION_JWT_MAX_AGE")
+    if max_age is not None and not (_is_number(max_age) and max_age > 0):
+        yield Error(
+            f"STYTCH_DISCOVERY['SESSION_JWT_MAX_AGE'] must be None or a positive number of seconds, "
+            f"not {max_age!r}.",
+            id="stytch_discovery.E018",
+        )
+    size = app_settings.get("VERIFIED_JWT_CACHE_SIZE")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        yield Error(
+            f"STYTCH_DISCOVERY['VERIFIED_JWT_CACHE_SIZE'] must be a non-negative integer, not {size!r}.",
+            hint="0 turns the table of verified JWTs off.",
+            id="stytch_discovery.E020",
+        )
+    policy_seconds = app_settings.get("RBAC_POLICY_CACHE_SECONDS")
+    if _is_number(policy_seconds) and policy_seconds > MAX_RBAC_POLICY_SECONDS:
+        yield Error(
+            f"STYTCH_DISCOVERY['RBAC_POLICY_CACHE_SECONDS'] may be at most {MAX_RBAC_POLICY_SECONDS}.",
+            hint="Role changes must reach the checks within five minutes, as Stytch's JWTs do.",
+            id="stytch_discovery.E021",
+        )
     retries = app_settings.get("MAX_RETRIES")
     if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
         yield Error(
             f"STYTCH_DISCOVERY['MAX_RETRIES'] must be a non-negative integer, not {retries!r}.",
             id="stytch_discovery.E007",
         )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _check_types() -> Iterable[CheckMessage]:
@@ -135,6 +176,13 @@ def _check_types() -> Iterable[CheckMessage]:
             f"{app_settings.get('USER_RESOLVER')!r}.",
             hint="Give a dotted path such as 'myproject.stytch.resolve_user'.",
             id="stytch_discovery.E011",
+        )
+    if not _importable_callable(app_settings.get("MEMBER_RESOLVER")):
+        yield Error(
+            f"STYTCH_DISCOVERY['MEMBER_RESOLVER'] is not an importable callable: "
+            f"{app_settings.get('MEMBER_RESOLVER')!r}.",
+            hint="Give a dotted path such as 'myproject.stytch.user_for_member'.",
+            id="stytch_discovery.E022",
         )
     factory = app_settings.get("SESSION_FACTORY")
     if factory is not None and not _importable_callable(factory):
@@ -158,7 +206,8 @@ def _check_cookies() -> Iterable[CheckMessage]:
         yield Error("Cookie names must be non-empty strings.", id="stytch_discovery.E012")
     elif len(set(names)) != len(names):
         yield Error(
-            "IST_COOKIE_NAME, SESSION_COOKIE_NAME and SESSION_JWT_COOKIE_NAME must differ.",
+            "IST_COOKIE_NAME, SESSION_COOKIE_NAME, SESSION_JWT_COOKIE_NAME and PENDING_COOKIE_NAME "
+            "must differ.",
             id="stytch_discovery.E012",
         )
     samesite = app_settings.get("COOKIE_SAMESITE")

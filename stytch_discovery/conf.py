@@ -24,6 +24,8 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.create": "10/hour",
     "stytch_discovery.exchange": "30/min",
     "stytch_discovery.cached": "120/min",
+    "stytch_discovery.session": "120/min",
+    "stytch_discovery.session_exchange": "30/min",
 }
 
 #: Every key this app reads, with its default. ``checks.py`` warns about any other key.
@@ -45,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "IST_COOKIE_NAME": "stytch_discovery_ist",
     "SESSION_COOKIE_NAME": "stytch_session",
     "SESSION_JWT_COOKIE_NAME": "stytch_session_jwt",
+    "PENDING_COOKIE_NAME": "stytch_discovery_pending",
     "ACCEPT_SDK_IST_COOKIE": True,
     "COOKIE_DOMAIN": None,
     "COOKIE_PATH": "/",
@@ -55,6 +58,15 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_REDIRECT_URL": "/",
     "ALLOWED_REDIRECT_HOSTS": [],
     "THROTTLE_RATES": {},
+    "SESSION_JWT_LEEWAY": 5.0,
+    "SESSION_JWT_MAX_AGE": None,
+    "JWKS_CACHE_SECONDS": 3600.0,
+    "JWKS_REFETCH_COOLDOWN": 30.0,
+    "VERIFIED_JWT_CACHE_SIZE": 10000,
+    "MEMBER_RESOLVER": "stytch_discovery.users.default_member_resolver",
+    "CREATE_USERS": True,
+    "DJANGO_SESSION_LOGIN": False,
+    "RBAC_POLICY_CACHE_SECONDS": 300.0,
 }
 
 
@@ -165,6 +177,11 @@ class StytchDiscoverySettings:
         return str(self.get("SESSION_JWT_COOKIE_NAME"))
 
     @property
+    def PENDING_COOKIE_NAME(self) -> str:
+        """Signed cookie holding the step Stytch asked for (no token in it)."""
+        return str(self.get("PENDING_COOKIE_NAME"))
+
+    @property
     def ACCEPT_SDK_IST_COOKIE(self) -> bool:
         return bool(self.get("ACCEPT_SDK_IST_COOKIE"))
 
@@ -205,6 +222,47 @@ class StytchDiscoverySettings:
     @property
     def ALLOWED_REDIRECT_HOSTS(self) -> list[str]:
         return [str(host) for host in self.get("ALLOWED_REDIRECT_HOSTS")]
+
+    # -- member sessions ---------------------------------------------------------------------
+
+    @property
+    def SESSION_JWT_LEEWAY(self) -> float:
+        """Seconds of clock difference with Stytch tolerated on ``exp``/``iat``/``nbf``."""
+        return float(self.get("SESSION_JWT_LEEWAY"))
+
+    @property
+    def SESSION_JWT_MAX_AGE(self) -> float | None:
+        """A JWT issued longer ago than this (seconds) is checked with Stytch; None: no limit."""
+        value = self.get("SESSION_JWT_MAX_AGE")
+        return None if value is None else float(value)
+
+    @property
+    def JWKS_CACHE_SECONDS(self) -> float:
+        return float(self.get("JWKS_CACHE_SECONDS"))
+
+    @property
+    def JWKS_REFETCH_COOLDOWN(self) -> float:
+        return float(self.get("JWKS_REFETCH_COOLDOWN"))
+
+    @property
+    def VERIFIED_JWT_CACHE_SIZE(self) -> int:
+        return int(self.get("VERIFIED_JWT_CACHE_SIZE"))
+
+    @property
+    def MEMBER_RESOLVER(self) -> str:
+        return str(self.get("MEMBER_RESOLVER"))
+
+    @property
+    def CREATE_USERS(self) -> bool:
+        return bool(self.get("CREATE_USERS"))
+
+    @property
+    def DJANGO_SESSION_LOGIN(self) -> bool:
+        return bool(self.get("DJANGO_SESSION_LOGIN"))
+
+    @property
+    def RBAC_POLICY_CACHE_SECONDS(self) -> float:
+        return float(self.get("RBAC_POLICY_CACHE_SECONDS"))
 
     # -- throttling --------------------------------------------------------------------------
 

@@ -69,3 +69,12 @@ class StytchDiscoveryTimeout(StytchDiscoveryTransportError, TimeoutError):
 
 class StytchDiscoveryResponseError(StytchDiscoveryError):
     """Stytch answered, but with something that is not the documented JSON."""
+
+
+class StytchDiscoveryInvalidSession(StytchDiscoveryError):
+    """A session credential is not (or no longer) a live session of this project.
+
+    Raised for a JWT that fails local verification (malformed, forged, another project's, not
+    yet valid, signed by an unknown key) without asking Stytch, and for a session Stytch says
+    does not exist. The message names the reason, never the token.
+    """

@@ -79,3 +79,39 @@ class CachedOrganization(models.Model):
 
 #: The model's name before 0.1.0 was released; kept so code written against it keeps working.
 DiscoveredOrganization = CachedOrganization
+
+
+class StytchMember(models.Model):
+    """A Stytch member (one person in one organization), and the Django user they are.
+
+    One person may be a member of several organizations: each membership is a row, each
+    linking to the same user. A request's member session maps to its user through
+    ``member_id`` (unique, so indexed) in one query. The names are kept for the session
+    endpoint, which answers without asking Stytch. Never holds a token.
+    """
+
+    member_id = models.CharField(_("member id"), max_length=255, unique=True)
+    organization_id = models.CharField(_("organization id"), max_length=255, db_index=True)
+    organization_slug = models.CharField(_("organization slug"), max_length=255, blank=True)
+    organization_name = models.TextField(_("organization name"), blank=True)
+    email_address = models.CharField(_("email address"), max_length=254, help_text=_("As Stytch has it."))
+    name = models.TextField(_("name"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stytch_members",
+        help_text=_("Empty when no user matched and CREATE_USERS is off."),
+    )
+    created_at = models.DateTimeField(_("linked"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stytch member")
+        verbose_name_plural = _("Stytch members")
+        ordering = ("email_address", "organization_name")
+
+    def __str__(self) -> str:
+        return f"{self.email_address} in {self.organization_name or self.organization_id}"

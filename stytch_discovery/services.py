@@ -13,7 +13,7 @@ from .discovery.services import (
     list_discovered_organizations,
 )
 from .magic_links.services import authenticate_discovery_magic_link, send_discovery_magic_link
-from .sessions.services import authenticate_session, revoke_session
+from .sessions.services import authenticate_session, exchange_session, revoke_session
 
 __all__ = [
     "CreateOrganizationFields",
@@ -21,6 +21,7 @@ __all__ = [
     "authenticate_session",
     "create_organization",
     "exchange_intermediate_session",
+    "exchange_session",
     "list_discovered_organizations",
     "revoke_session",
     "send_discovery_magic_link",

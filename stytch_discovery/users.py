@@ -1,7 +1,8 @@
-"""Which Django user an identity (an email address Stytch proved) belongs to.
+"""Which Django user an identity (an email address Stytch proved) or a Stytch member is.
 
-``USER_RESOLVER`` names the function that decides; :func:`default_user_resolver` is the
-default. The organization cache links its rows through :func:`resolve_user`.
+Two settings name the functions that decide: ``USER_RESOLVER`` links the organization cache's
+rows (:func:`default_user_resolver`), ``MEMBER_RESOLVER`` finds or creates the user a Stytch
+member signs in as (:func:`default_member_resolver`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
@@ -21,7 +23,15 @@ if TYPE_CHECKING:
 
     AnyUser = AbstractBaseUser | AnonymousUser | None
 
-__all__ = ["default_user_resolver", "email_of", "is_signed_in", "normalize_email", "resolve_user"]
+__all__ = [
+    "default_member_resolver",
+    "default_user_resolver",
+    "email_of",
+    "is_signed_in",
+    "normalize_email",
+    "resolve_member",
+    "resolve_user",
+]
 
 
 def normalize_email(email_address: str) -> str:
@@ -48,6 +58,11 @@ def default_user_resolver(*, email_address: str, user: AnyUser) -> AbstractBaseU
     """
     if is_signed_in(user):
         return user  # type: ignore[return-value]  # signed in, so not AnonymousUser
+    return _the_one_user_with(email_address)
+
+
+def _the_one_user_with(email_address: str) -> AbstractBaseUser | None:
+    """The only user whose email field matches ``email_address``; None for none or several."""
     model = get_user_model()
     field = model.get_email_field_name()
     try:
@@ -62,3 +77,46 @@ def resolve_user(*, email_address: str, user: AnyUser) -> AbstractBaseUser | Non
     """What ``USER_RESOLVER`` says ``email_address`` (with ``user`` signed in, or not) belongs to."""
     resolver: Callable[..., AbstractBaseUser | None] = import_string(app_settings.USER_RESOLVER)
     return resolver(email_address=email_address, user=user)
+
+
+def default_member_resolver(*, email_address: str, member_id: str, name: str = "") -> AbstractBaseUser | None:
+    """The user a Stytch member signs in as: the one user with the member's email, else a new one.
+
+    Matching is the same as :func:`default_user_resolver`'s. A new user gets an unusable
+    password (they sign in through Stytch only), the email and, when the user model has one, the
+    name as ``first_name``; its username is the email, or ``stytch-<member_id>`` when that is
+    taken. With ``CREATE_USERS`` off, a member no user matches stays without one.
+    """
+    existing = _the_one_user_with(email_address)
+    if existing is not None or not app_settings.CREATE_USERS:
+        return existing
+    return _create_user(email_address=email_address, member_id=member_id, name=name)
+
+
+def _create_user(*, email_address: str, member_id: str, name: str) -> AbstractBaseUser:
+    model = get_user_model()
+    username_field = model.USERNAME_FIELD
+    email_field = model.get_email_field_name()
+    values: dict[str, object] = {email_field: email_address}
+    if username_field != email_field:
+        values[username_field] = email_address
+    if name and any(field.name == "first_name" for field in model._meta.get_fields()):
+        values["first_name"] = name[:150]
+    for username in (email_address, f"stytch-{member_id}"):
+        if username_field != email_field:
+            values[username_field] = username
+        user = model(**values)
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            continue  # the username is taken by someone else: never reuse their account
+        return user
+    raise IntegrityError(f"No free username for Stytch member {member_id}.")
+
+
+def resolve_member(*, email_address: str, member_id: str, name: str = "") -> AbstractBaseUser | None:
+    """What ``MEMBER_RESOLVER`` says the member is."""
+    resolver: Callable[..., AbstractBaseUser | None] = import_string(app_settings.MEMBER_RESOLVER)
+    return resolver(email_address=email_address, member_id=member_id, name=name)

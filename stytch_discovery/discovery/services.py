@@ -1,7 +1,8 @@
 """Discovery at Stytch: list the organizations a credential can enter, create one, or enter one.
 
 Successful calls hand their result to the organization cache (``org_cache``), which refreshes
-it (unless ``CACHE_ENABLED`` is off) and sends the signals; a failed call leaves it as it was.
+it (unless ``CACHE_ENABLED`` is off) and sends the signals; a failed call leaves it as it was. A
+create or exchange that starts a session also links the member to their Django user.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from stytch_discovery.client import StytchClient
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.org_cache import store
+from stytch_discovery.sessions.services import session_started
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .types import DiscoveredOrganizations
@@ -116,7 +118,7 @@ def create_organization(
         raise TypeError(f"create_organization() got unexpected keyword arguments: {', '.join(unknown)}")
     body = payload({"intermediate_session_token": intermediate_session_token, **fields}, extra)
     result = call(CREATE_ORGANIZATION, body, MemberAuthentication.from_json, stytch=stytch)
-    store.record_membership(result=result, user=user, created=True)
+    session_started(result, created=True, user=user)
     return result
 
 
@@ -146,5 +148,5 @@ def exchange_intermediate_session(
         extra,
     )
     result = call(EXCHANGE_INTERMEDIATE_SESSION, body, MemberAuthentication.from_json, stytch=stytch)
-    store.record_membership(result=result, user=user, created=False)
+    session_started(result, created=False, user=user)
     return result

@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from stytch_discovery import org_cache
 from stytch_discovery.internal.http import cookies, openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
+from stytch_discovery.internal.http.drf import SessionUserAuthentication
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.internal.http.represent import represent
 from stytch_discovery.internal.tokens import IST, SESSION_JWT, SESSION_TOKEN
+from stytch_discovery.sessions.authentication import StytchSessionAuthentication
 from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
 from stytch_discovery.sessions.views import MemberAuthenticationBaseView
 
@@ -102,15 +104,19 @@ class ExchangeIntermediateSessionView(MemberAuthenticationBaseView):
 
 
 class CachedOrganizationsView(StytchDiscoveryView):
-    """``GET discovery/organizations/cached``: the signed-in user's cached organizations."""
+    """``GET discovery/organizations/cached``: the signed-in user's cached organizations.
 
+    Signed in means a Stytch member session (its linked user), or a Django session.
+    """
+
+    authentication_classes = [StytchSessionAuthentication, SessionUserAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_scope = "stytch_discovery.cached"
 
     @openapi.document(
         summary="Organizations cached for the signed-in user (no Stytch call)",
         responses={200: CachedOrganizationsSerializer},
-        errors=(403, 405, 429),
+        errors=(401, 403, 405, 429),
     )
     def get(self, request: Request) -> Response:
         rows = list(org_cache.organizations_for_user(request.user))

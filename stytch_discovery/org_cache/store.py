@@ -26,10 +26,11 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal import locks
 from stytch_discovery.internal.parsing import without_tokens
 from stytch_discovery.models import CachedOrganization, MembershipType
 from stytch_discovery.signals import organization_created, organizations_discovered
@@ -61,9 +62,6 @@ REFRESHED_FIELDS = (
     "refreshed_at",
 )
 
-#: First key of the two-key advisory lock, so this app's locks cannot collide with the host's.
-_ADVISORY_LOCK_NAMESPACE = 0x5D15C0
-
 
 def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
     """One organization's own columns (``upsert`` adds the identity, user and timestamps)."""
@@ -76,16 +74,6 @@ def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
         "organization": without_tokens(organization.raw),
         **fields,
     }
-
-
-def _lock_identity(email_address: str, using: str) -> None:
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [_ADVISORY_LOCK_NAMESPACE, email_address],
-            )
 
 
 def _write(
@@ -103,7 +91,7 @@ def _write(
     linked: AbstractBaseUser | None = None
     try:
         with transaction.atomic(using=using):
-            _lock_identity(email_address, using)
+            locks.lock(locks.CACHE_REFRESH, email_address, using=using)
             linked = resolve_user(email_address=email_address, user=user)
             now = timezone.now()
             # One row per organization (Stytch never repeats one, but ON CONFLICT would fail if

@@ -8,13 +8,21 @@ from rest_framework import serializers
 
 from stytch_discovery.internal.http.fields import (
     CustomClaimsField,
+    EnumField,
+    PatternField,
     RequestSerializer,
     StrictCharField,
     StrictIntegerField,
     TokenField,
     utc_datetime,
 )
-from stytch_discovery.internal.rules import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from stytch_discovery.internal.http.openapi import ErrorSerializer
+from stytch_discovery.internal.rules import (
+    EXCHANGE_LOCALES,
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
+    ORGANIZATION_REFERENCE_RE,
+)
 from stytch_discovery.internal.tokens import TOKEN_FIELDS
 
 from .types import MemberAuthentication
@@ -114,3 +122,76 @@ class CsrfTokenSerializer(serializers.Serializer[Any]):
 
 class LogoutSerializer(serializers.Serializer[Any]):
     logged_out = serializers.BooleanField()
+
+
+class SessionExchangeRequestSerializer(RequestSerializer):
+    """``POST sessions/exchange``: the organization to switch to; the session comes from its cookies."""
+
+    organization_id = PatternField(
+        pattern=ORGANIZATION_REFERENCE_RE,
+        message="Give an organization id, slug or external id.",
+        max_length=128,
+    )
+    session_duration_minutes = StrictIntegerField(
+        required=False, min_value=MIN_SESSION_MINUTES, max_value=MAX_SESSION_MINUTES
+    )
+    session_custom_claims = CustomClaimsField(required=False)
+    locale = EnumField(choices=EXCHANGE_LOCALES, required=False)
+    telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
+
+
+class AuthenticationFactorSerializer(serializers.Serializer[Any]):
+    type = serializers.CharField()
+    delivery_method = serializers.CharField()
+    last_authenticated_at = serializers.CharField(allow_null=True, default=None)
+
+
+class SignedInMemberSerializer(serializers.Serializer[Any]):
+    member_id = serializers.CharField()
+    email_address = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SignedInOrganizationSerializer(serializers.Serializer[Any]):
+    organization_id = serializers.CharField()
+    organization_name = serializers.CharField()
+    organization_slug = serializers.CharField()
+
+
+class SignedInSessionSerializer(serializers.Serializer[Any]):
+    member_session_id = serializers.CharField()
+    started_at = utc_datetime(allow_null=True)
+    expires_at = utc_datetime(allow_null=True)
+    roles = serializers.ListField(child=serializers.CharField())
+    authentication_factors = AuthenticationFactorSerializer(many=True)
+
+
+class SignedInUserSerializer(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    username = serializers.CharField()
+
+
+class SessionSerializer(serializers.Serializer[Any]):
+    """``GET session`` when signed in: who, where, until when; no token."""
+
+    member = SignedInMemberSerializer()
+    organization = SignedInOrganizationSerializer()
+    member_session = SignedInSessionSerializer()
+    user = SignedInUserSerializer(allow_null=True)
+
+
+class FlowSerializer(serializers.Serializer[Any]):
+    """One way forward (allauth-headless style): an entry point, or the step that is pending."""
+
+    id = serializers.CharField()
+    is_pending = serializers.BooleanField(required=False)
+    providers = serializers.ListField(child=serializers.CharField(), required=False)
+    methods = serializers.ListField(child=serializers.CharField(), required=False)
+    organization = SignedInOrganizationSerializer(required=False)
+
+
+class NotSignedInSerializer(ErrorSerializer):
+    """``GET session``'s 401: the error shape plus ``flows``, the ways forward."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {**super().get_fields(), "flows": FlowSerializer(many=True)}

@@ -1,54 +1,213 @@
-"""Member sessions at Stytch: check one (and refresh its JWT), or end it."""
+"""Member sessions at Stytch: verify one (here when its JWT allows, else with Stytch), switch
+organization with it, end it; and what happens after any call that starts a session.
+
+Verifying prefers the JWT: a fresh one is checked here with the project's keys and costs no
+Stytch call. An expired one (or one older than ``SESSION_JWT_MAX_AGE``) is checked with
+``sessions/authenticate``, with the session token when there is one, and the answer (a fresh
+JWT) is shared with the other processes through Django's cache, without its tokens, until that
+fresh JWT expires: the requests still carrying the old JWT then need no Stytch call either.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import jwt
+from django.core.cache import cache as django_cache
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
+from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.calls import call, payload
+from stytch_discovery.internal.shared import produce_once
+from stytch_discovery.org_cache import store
+from stytch_discovery.sessions import members
+from stytch_discovery.sessions.types import MemberAuthentication, SessionAuthentication
+from stytch_discovery.sessions.verification import (
+    NoSigningKeys,
+    StaleSessionJwt,
+    verified_jwts,
+    verify_session_jwt,
+)
 
-from .types import SessionAuthentication
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 AUTHENTICATE_SESSION = "/v1/b2b/sessions/authenticate"
+EXCHANGE_SESSION = "/v1/b2b/sessions/exchange"
 REVOKE_SESSION = "/v1/b2b/sessions/revoke"
 
-__all__ = ["authenticate_session", "revoke_session"]
+#: How long "Stytch says this session does not exist" is remembered for a credential.
+DEAD_SESSION_SECONDS = 300
+_DEAD = "dead"
 
-
-def _exactly_one(session_token: str | None, session_jwt: str | None) -> None:
-    if (session_token is None) == (session_jwt is None):
-        raise ValueError("Give exactly one of session_token, session_jwt.")
+__all__ = ["authenticate_session", "exchange_session", "revoke_session", "session_started"]
 
 
 @sensitive_variables("session_token", "session_jwt", "body")
 def authenticate_session(
     *,
+    session_jwt: str | None = None,
+    session_token: str | None = None,
+    session_duration_minutes: int | None = None,
+    session_custom_claims: Mapping[str, Any] | None = None,
+    authorization_check: Mapping[str, str] | None = None,
+    verify_locally: bool = True,
+    extra: Mapping[str, Any] | None = None,
+    stytch: StytchClient | None = None,
+) -> SessionAuthentication:
+    """The live session behind a session JWT and/or its session token.
+
+    With a JWT (and nothing that only Stytch can do: extending the session, claims, an
+    authorization check), it is verified here; expired or too old, or with a token only, Stytch
+    is asked. Raises ``StytchDiscoveryInvalidSession`` for a forged, malformed or dead session.
+    """
+    if session_jwt is None and session_token is None:
+        raise ValueError("Give a session_jwt, a session_token, or both.")
+    client = stytch or StytchClient.from_settings()
+    asks_stytch = session_duration_minutes or session_custom_claims or authorization_check or extra
+    if session_jwt is not None and verify_locally and not asks_stytch:
+        try:
+            session = verify_session_jwt(session_jwt, stytch=client)
+        except (StaleSessionJwt, NoSigningKeys):
+            pass  # only Stytch can say whether the session lives on
+        else:
+            return SessionAuthentication.from_session(
+                session, session_jwt=session_jwt, session_token=session_token or ""
+            )
+    # Stytch refuses both at once; the token is the session itself, the JWT only its proof.
+    credential = (
+        {"session_token": session_token} if session_token is not None else {"session_jwt": session_jwt}
+    )
+    body = payload(
+        {
+            **credential,
+            "session_duration_minutes": session_duration_minutes,
+            "session_custom_claims": session_custom_claims,
+            "authorization_check": authorization_check,
+        },
+        extra,
+    )
+    if asks_stytch:
+        return _ask_stytch(body, client)
+    return _ask_stytch_once(body, client)
+
+
+def _shared_key(client: StytchClient, body: Mapping[str, Any]) -> str:
+    ((kind, token),) = body.items()
+    digest = hashlib.sha256(f"{client.base_url}\0{client.project_id}\0{kind}\0{token}".encode()).hexdigest()
+    return f"stytch_discovery:session:{digest}"
+
+
+@sensitive_variables("body")
+def _ask_stytch_once(body: Mapping[str, Any], client: StytchClient) -> SessionAuthentication:
+    """``_ask_stytch``, once for all the processes and requests holding the same credential."""
+    key = _shared_key(client, body)
+    shared = django_cache.get(key)
+    if shared is None:
+        shared = produce_once(key, lambda: _ask_and_share(key, body, client))
+    if shared == _DEAD:
+        raise StytchDiscoveryInvalidSession("Stytch says this session does not exist.")
+    if isinstance(shared, SessionAuthentication):
+        return shared  # this process asked: the answer with its fresh tokens
+    if shared is None:
+        return _ask_stytch(body, client)
+    return SessionAuthentication.from_json(shared)  # another process asked: no tokens to store
+
+
+@sensitive_variables("body", "result")
+def _ask_and_share(key: str, body: Mapping[str, Any], client: StytchClient) -> SessionAuthentication | str:
+    try:
+        result = _ask_stytch(body, client)
+    except StytchDiscoveryInvalidSession:
+        django_cache.set(key, _DEAD, DEAD_SESSION_SECONDS)
+        return _DEAD
+    expires = _jwt_expiry(result.session_jwt)
+    lifetime = max(1, int(expires - time.time())) if expires else 1
+    django_cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
+    if expires:
+        verified_jwts.put(client.project_id, result.session_jwt, result.member_session, expires=expires)
+    return result
+
+
+@sensitive_variables("body")
+def _ask_stytch(body: Mapping[str, Any], client: StytchClient) -> SessionAuthentication:
+    try:
+        return call(AUTHENTICATE_SESSION, body, SessionAuthentication.from_json, stytch=client)
+    except StytchDiscoveryAPIError as error:
+        if error.error_type == "session_not_found":
+            raise StytchDiscoveryInvalidSession("Stytch says this session does not exist.") from error
+        raise
+
+
+@sensitive_variables("token")
+def _jwt_expiry(token: str) -> float | None:
+    """The ``exp`` of a JWT Stytch just minted (read, not verified: it came from Stytch over TLS)."""
+    try:
+        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    except jwt.PyJWTError:
+        return None
+    return float(exp) if isinstance(exp, (int, float)) else None
+
+
+@sensitive_variables("session_token", "session_jwt", "body")
+def exchange_session(
+    *,
+    organization_id: str,
     session_token: str | None = None,
     session_jwt: str | None = None,
     session_duration_minutes: int | None = None,
     session_custom_claims: Mapping[str, Any] | None = None,
+    locale: str | None = None,
+    telemetry_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
     stytch: StytchClient | None = None,
-) -> SessionAuthentication:
-    """Ask Stytch whether the session behind exactly one token or JWT is alive.
+) -> MemberAuthentication:
+    """Switch a signed-in member to ``organization_id`` (an id, slug or external id).
 
-    An expired JWT is accepted while its session lives, and the answer carries a fresh one.
-    ``session_duration_minutes`` extends the session; without it the session is not extended.
+    Like the discovery exchange, the answer is a session, or (when the organization needs MFA or
+    another primary method) ``member_authenticated`` False with an IST for that step.
     """
     _exactly_one(session_token, session_jwt)
     body = payload(
         {
+            "organization_id": organization_id,
             "session_token": session_token,
             "session_jwt": session_jwt,
             "session_duration_minutes": session_duration_minutes,
             "session_custom_claims": session_custom_claims,
+            "locale": locale,
+            "telemetry_id": telemetry_id,
         },
         extra,
     )
-    return call(AUTHENTICATE_SESSION, body, SessionAuthentication.from_json, stytch=stytch)
+    result = call(EXCHANGE_SESSION, body, MemberAuthentication.from_json, stytch=stytch)
+    session_started(result, created=False)
+    return result
+
+
+def session_started(
+    result: MemberAuthentication, *, created: bool, user: AbstractBaseUser | None = None
+) -> None:
+    """After any call that may start a session: link the member to their user, refresh the cache.
+
+    The member is linked only once they are authenticated (a pending MFA step has not proven
+    who they are yet); the cache rows then link to that user.
+    """
+    linked = (
+        members.link_member(member=result.member, organization=result.organization)
+        if (result.member_authenticated)
+        else None
+    )
+    store.record_membership(result=result, user=linked or user, created=created)
+
+
+def _exactly_one(session_token: str | None, session_jwt: str | None) -> None:
+    if (session_token is None) == (session_jwt is None):
+        raise ValueError("Give exactly one of session_token, session_jwt.")
 
 
 @sensitive_variables("session_token", "session_jwt", "body")

@@ -60,13 +60,18 @@ class Member:
 
 @dataclass(frozen=True)
 class MemberSession:
+    """A member session, from Stytch's answer or from a verified session JWT (``request.stytch``)."""
+
     member_session_id: str
     member_id: str
     organization_id: str
     organization_slug: str
     started_at: datetime | None
+    last_accessed_at: datetime | None
     expires_at: datetime | None
     roles: tuple[str, ...]
+    authentication_factors: tuple[dict[str, Any], ...]
+    custom_claims: dict[str, Any]
     raw: dict[str, Any] = field(repr=False)
 
     @classmethod
@@ -78,10 +83,16 @@ class MemberSession:
             organization_id=data["organization_id"],
             organization_slug=data.get("organization_slug") or "",
             started_at=parse_timestamp(data.get("started_at")),
+            last_accessed_at=parse_timestamp(data.get("last_accessed_at")),
             expires_at=parse_timestamp(data.get("expires_at")),
             roles=tuple(data.get("roles") or ()),
+            authentication_factors=tuple(data.get("authentication_factors") or ()),
+            custom_claims=dict(data.get("custom_claims") or {}),
             raw=dict(data),
         )
+
+    def has_role(self, role_id: str) -> bool:
+        return role_id in self.roles
 
 
 @dataclass(frozen=True)
@@ -132,16 +143,19 @@ class MemberAuthentication:
 
 @dataclass(frozen=True)
 class SessionAuthentication:
-    """Answer of ``authenticate_session``: the live session, its member and organization.
+    """Answer of ``authenticate_session``: the live session, and what Stytch said about it.
 
-    ``session_jwt`` is a freshly minted JWT (and ``session_token`` the session's token): store
-    them, or the next request presents the old JWT again.
+    Verified locally (``verified_locally``), it carries the session from the JWT's claims only:
+    ``member`` and ``organization`` are None and ``request_id`` is empty. Verified by Stytch, it
+    carries Stytch's member and organization, and ``session_jwt`` is a freshly minted JWT (with
+    the session's ``session_token``): store them, or the next request presents the old JWT again.
     """
 
     member_session: MemberSession
-    member: Member
-    organization: Organization
+    member: Member | None
+    organization: Organization | None
     verdict: dict[str, Any] | None
+    verified_locally: bool
     request_id: str
     raw: dict[str, Any] = field(repr=False)
     session_token: str = field(default="", repr=False)
@@ -155,8 +169,27 @@ class SessionAuthentication:
             member=Member.from_json(data["member"]),
             organization=Organization.from_json(data["organization"]),
             verdict=optional(data, "verdict"),
+            verified_locally=False,
             request_id=data["request_id"],
             raw=without_tokens(data),
             session_token=data.get("session_token") or "",
             session_jwt=data.get("session_jwt") or "",
+        )
+
+    @classmethod
+    def from_session(
+        cls, session: MemberSession, *, session_jwt: str, session_token: str = ""
+    ) -> SessionAuthentication:
+        """A session verified from its JWT here, without asking Stytch."""
+        return frozen(
+            cls,
+            member_session=session,
+            member=None,
+            organization=None,
+            verdict=None,
+            verified_locally=True,
+            request_id="",
+            raw={"member_session": session.raw},
+            session_token=session_token,
+            session_jwt=session_jwt,
         )

@@ -1,10 +1,13 @@
-"""Views about member sessions: the shared answer of every session-starting call, CSRF, logout."""
+"""Views about member sessions: who is signed in, switching organization, CSRF, logout, and
+the shared answer of every call that may start a session."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.contrib import auth
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -13,23 +16,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies, openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.internal.tokens import IST, SESSION_JWT, SESSION_TOKEN
-
-from . import services
-from .serializers import CsrfTokenSerializer, LogoutSerializer, MemberAuthenticationSerializer
-from .types import MemberAuthentication
+from stytch_discovery.sessions import flows, members, pending, services
+from stytch_discovery.sessions.requests import RequestSession, authenticate_request, member_user
+from stytch_discovery.sessions.serializers import (
+    CsrfTokenSerializer,
+    LogoutSerializer,
+    MemberAuthenticationSerializer,
+    NotSignedInSerializer,
+    SessionExchangeRequestSerializer,
+    SessionSerializer,
+)
+from stytch_discovery.sessions.types import MemberAuthentication
 
 logger = logging.getLogger("stytch_discovery.views")
 
 
 class MemberAuthenticationBaseView(StytchDiscoveryView):
-    """Base of the views that may start a session (create, exchange): one IST in, one answer out.
+    """Base of the views that may start a session: one credential in, one answer out.
 
-    The IST comes from the body or a cookie; the answer sets the session cookies (or the fresh
-    IST's cookie when another step is needed) and keeps the tokens out of the JSON by default.
+    The answer sets the session cookies, or, when Stytch needs another step, the fresh IST's
+    cookie and the pending step (``sessions.pending``); the tokens stay out of the JSON by default.
     """
 
     def intermediate_session(self, body: dict[str, Any]) -> cookies.Credential:
@@ -48,17 +59,100 @@ class MemberAuthenticationBaseView(StytchDiscoveryView):
         # The IST used is spent either way, so the IST cookies the request carried go first.
         cookies.clear_intermediate_sessions(response, self.django_request)
         if result.member_authenticated:
+            pending.forget(response)
             cookies.set_member_session(
                 response,
                 session_token=result.session_token,
                 session_jwt=result.session_jwt,
                 expires_at=result.member_session.expires_at if result.member_session else None,
             )
+            self.log_into_django(result)
         elif result.intermediate_session_token:
             cookies.set_intermediate_session(
                 response, result.intermediate_session_token, result.intermediate_session_token_expires_at
             )
+            pending.remember(response, pending.step_of(result))
         return response
+
+    def log_into_django(self, result: MemberAuthentication) -> None:
+        """With ``DJANGO_SESSION_LOGIN``, the member's user is signed into Django's own session too."""
+        if not app_settings.DJANGO_SESSION_LOGIN:
+            return
+        link = members.linked(result.member_id)
+        if link is not None and link.user is not None:
+            auth.login(self.django_request, link.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+
+
+class SessionView(StytchDiscoveryView):
+    """``GET session``: the signed-in member, else a 401 that names the way forward."""
+
+    throttle_scope = "stytch_discovery.session"
+
+    @openapi.document(
+        summary="Who is signed in (200), or the next step of signing in (401 with flows)",
+        responses={200: SessionSerializer, 401: NotSignedInSerializer},
+        errors=(405, 429, 502, 503, 504),
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            verified = authenticate_request(self.django_request)
+        except StytchDiscoveryInvalidSession as error:
+            raise flows.not_signed_in(self.django_request, code="session_invalid") from error
+        if verified is None:
+            raise flows.not_signed_in(self.django_request)
+        return Response(SessionSerializer(_signed_in(verified)).data)
+
+
+def _signed_in(verified: RequestSession) -> dict[str, Any]:
+    session = verified.authentication.member_session
+    link = members.linked(session.member_id)
+    if link is None:
+        member_user(verified)  # a session started elsewhere: learn who it is and link it, once
+        link = members.linked(session.member_id)
+    user = link.user if link is not None else None
+    return {
+        "member": {
+            "member_id": session.member_id,
+            "email_address": link.email_address if link else "",
+            "name": link.name if link else "",
+        },
+        "organization": {
+            "organization_id": session.organization_id,
+            "organization_name": link.organization_name if link else "",
+            "organization_slug": session.organization_slug,
+        },
+        "member_session": session,
+        "user": {"id": str(user.pk), "username": user.get_username()} if user is not None else None,
+    }
+
+
+class SessionExchangeView(MemberAuthenticationBaseView):
+    """``POST sessions/exchange``: switch the signed-in member to another organization."""
+
+    throttle_scope = "stytch_discovery.session_exchange"
+
+    @openapi.document(
+        summary="Switch organization while signed in (exchange the member session)",
+        request=SessionExchangeRequestSerializer,
+        responses={200: MemberAuthenticationSerializer},
+        errors=(*openapi.COMMON_POST_ERRORS, 401, 404, *openapi.STYTCH_ERRORS),
+    )
+    @sensitive_variables("body", "verified", "result")
+    def post(self, request: Request) -> Response:
+        body = self.validated(SessionExchangeRequestSerializer)
+        try:
+            verified = authenticate_request(self.django_request)
+        except StytchDiscoveryInvalidSession as error:
+            raise Problem("session_invalid") from error
+        if verified is None:
+            raise Problem("not_authenticated")
+        credential = verified.credential
+        # Stytch takes one of the two: the token is the session itself, the JWT its proof.
+        if credential.session_token:
+            result = services.exchange_session(session_token=credential.session_token, **body)
+        else:
+            result = services.exchange_session(session_jwt=credential.session_jwt, **body)
+        return self.answer(result, status=200)
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -71,10 +165,10 @@ class CsrfTokenView(StytchDiscoveryView):
 
 
 class LogoutView(StytchDiscoveryView):
-    """``POST logout``: revokes the Stytch session of the cookies, then clears every token cookie.
+    """``POST logout``: revokes the Stytch session of the cookies, then clears every cookie of ours.
 
     Logging out locally must work even when Stytch cannot be told, so a failed revocation is
-    logged and the cookies are cleared anyway.
+    logged and the cookies are cleared anyway. A Django session (``DJANGO_SESSION_LOGIN``) ends too.
     """
 
     @openapi.document(
@@ -97,6 +191,8 @@ class LogoutView(StytchDiscoveryView):
             if answer is None:
                 raise
             logger.warning("stytch_discovery logout: session not revoked at Stytch (%s)", answer.code)
+        if app_settings.DJANGO_SESSION_LOGIN and hasattr(self.django_request, "session"):
+            auth.logout(self.django_request)
         response = Response(LogoutSerializer({"logged_out": True}).data)
-        cookies.delete(response, *cookies.all_names())
+        cookies.delete(response, *cookies.all_names(), app_settings.PENDING_COOKIE_NAME)
         return response

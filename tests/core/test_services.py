@@ -22,6 +22,7 @@ from stytch_discovery.exceptions import (
     StytchDiscoveryResponseError,
 )
 from stytch_discovery.magic_links.services import AUTHENTICATE_DISCOVERY_MAGIC_LINK, SEND_DISCOVERY_MAGIC_LINK
+from stytch_discovery.models import StytchMember
 from stytch_discovery.org_cache import store
 from stytch_discovery.types import (
     DiscoveredOrganizations,
@@ -371,11 +372,14 @@ def test_success_is_handed_to_the_cache(
 
     ((name, kwargs),) = cache_calls
     assert name == expected[0]
-    assert kwargs["user"] is None
     if name == "record_discovery":
+        assert kwargs["user"] is None
         assert kwargs["email_address"] == wire.EMAIL
         assert kwargs["discovered"] == result.discovered_organizations  # type: ignore[attr-defined]
     else:
+        # A session started: the rows link to the member's user (created on first sight).
+        assert kwargs["user"].email == wire.EMAIL
+        assert StytchMember.objects.get(member_id=wire.MEMBER_ID).user == kwargs["user"]
         assert kwargs["result"] is result
         assert kwargs["created"] is expected[1]
 

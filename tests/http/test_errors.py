@@ -257,7 +257,9 @@ def test_throttled_magic_link_redirects_with_the_code(
 
 
 def test_cached_endpoint_refuses_anonymous_callers(api: APIClient) -> None:
-    assert_error(api.get(url("discovery/organizations/cached")), 403, "not_authenticated")
+    response = api.get(url("discovery/organizations/cached"))
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == 'Bearer realm="stytch"'
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Concurrent refreshes of one identity on PostgreSQL: serialized, never mixed, never failing.
 
 SQLite serializes every writer with its database lock, so only PostgreSQL (where the advisory
-lock in ``store._lock_identity`` does the work) can show a race; CI runs this module in its
+lock of ``internal.locks`` does the work) can show a race; CI runs this module in its
 PostgreSQL pass (``DATABASE_URL=postgres://…``).
 """
 

@@ -103,6 +103,9 @@ class StytchDiscoveryView(APIView):
         response = Response(answer.body(), status=answer.status)
         if answer.retry_after is not None:
             response["Retry-After"] = str(answer.retry_after)
+        challenge = self.get_authenticate_header(self.request) if answer.status == 401 else None
+        if challenge:
+            response["WWW-Authenticate"] = challenge
         if self.credential and self.credential.cookie and answer.status == 401:
             # The cookie's token is dead: drop it so the next request does not resend it.
             cookies.delete(response, self.credential.cookie)
@@ -123,6 +126,8 @@ class StytchDiscoveryView(APIView):
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
+        # Cookie changes authentication decided (a refreshed JWT, a dead session's cookies).
+        cookies.apply_deferred(request._request, response)
         # Answers carry personal data and set credentials: no cache may keep them.
         add_never_cache_headers(response)
         if self.failure is None:

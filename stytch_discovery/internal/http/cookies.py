@@ -7,7 +7,7 @@ browser would keep a stale copy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -97,7 +97,8 @@ def _seconds_until(moment: datetime | None) -> int | None:
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def _set(response: HttpResponseBase, name: str, value: str, max_age: int | None) -> None:
+def set_cookie(response: HttpResponseBase, name: str, value: str, max_age: int | None) -> None:
+    """An HttpOnly cookie with the ``COOKIE_*`` flags (``max_age`` None: a browser-session cookie)."""
     response.set_cookie(
         name,
         value,
@@ -113,12 +114,12 @@ def _set(response: HttpResponseBase, name: str, value: str, max_age: int | None)
 
 def delete(response: HttpResponseBase, *names: str) -> None:
     for name in names:
-        _set(response, name, "", 0)
+        set_cookie(response, name, "", 0)
 
 
 def set_intermediate_session(response: HttpResponseBase, token: str, expires_at: datetime | None) -> None:
     max_age = _seconds_until(expires_at)
-    _set(response, app_settings.IST_COOKIE_NAME, token, IST_MAX_AGE if max_age is None else max_age)
+    set_cookie(response, app_settings.IST_COOKIE_NAME, token, IST_MAX_AGE if max_age is None else max_age)
 
 
 def set_member_session(
@@ -126,8 +127,8 @@ def set_member_session(
 ) -> None:
     """Both member-session cookies, living as long as the Stytch session (browser session if unknown)."""
     max_age = _seconds_until(expires_at)
-    _set(response, app_settings.SESSION_COOKIE_NAME, session_token, max_age)
-    _set(response, app_settings.SESSION_JWT_COOKIE_NAME, session_jwt, max_age)
+    set_cookie(response, app_settings.SESSION_COOKIE_NAME, session_token, max_age)
+    set_cookie(response, app_settings.SESSION_JWT_COOKIE_NAME, session_jwt, max_age)
 
 
 def clear_intermediate_sessions(response: HttpResponseBase, request: HttpRequest) -> None:
@@ -145,3 +146,21 @@ def all_names(*, include_sdk_cookie: bool = False) -> list[str]:
     if include_sdk_cookie and SDK_IST_COOKIE_NAME not in names:
         names.append(SDK_IST_COOKIE_NAME)
     return names
+
+
+#: Cookie changes decided while authenticating a request, applied to its response later.
+_DEFERRED = "_stytch_discovery_cookie_changes"
+
+
+def defer(request: HttpRequest, change: Callable[[HttpResponseBase], None]) -> None:
+    """Apply ``change`` to the response of ``request`` (the middleware or the base view does).
+
+    Authentication runs before there is a response: a refreshed JWT or a dead session's cookies
+    are only known then, and written once the view has answered.
+    """
+    request.__dict__.setdefault(_DEFERRED, []).append(change)
+
+
+def apply_deferred(request: HttpRequest, response: HttpResponseBase) -> None:
+    for change in request.__dict__.pop(_DEFERRED, []):
+        change(response)

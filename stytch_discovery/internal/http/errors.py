@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 from stytch_discovery.exceptions import (
     StytchDiscoveryAPIError,
     StytchDiscoveryConfigurationError,
+    StytchDiscoveryInvalidSession,
     StytchDiscoveryResponseError,
     StytchDiscoveryTimeout,
     StytchDiscoveryTransportError,
@@ -40,8 +41,16 @@ CODES: dict[str, tuple[int, str]] = {
     "intermediate_session_invalid": (401, "The sign-in has expired or was already used; sign in again."),
     "session_invalid": (401, "The session is invalid or has expired; sign in again."),
     "magic_link_invalid": (401, "The magic link is invalid, expired or already used; request a new one."),
+    "not_authenticated": (401, "Sign in first: this request carries no member session."),
+    "organization_selection_required": (401, "Signed in: choose or create an organization to continue."),
+    "mfa_required": (401, "This organization requires multi-factor authentication: finish it to continue."),
+    "primary_authentication_required": (
+        401,
+        "This organization needs another sign-in method before it lets you in.",
+    ),
     "csrf_failed": (403, "CSRF verification failed; fetch a token from the csrf endpoint first."),
-    "not_authenticated": (403, "Sign in to the site first."),
+    "permission_denied": (403, "You do not have permission to do this."),
+    "organization_mismatch": (403, "Your session is for another organization."),
     "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
     "organization_not_found": (404, "No such organization."),
     "method_not_allowed": (405, "This method is not allowed here."),
@@ -65,6 +74,8 @@ CODES: dict[str, tuple[int, str]] = {
 STYTCH_ERROR_TYPES: dict[str, str] = {
     "intermediate_session_not_found": "intermediate_session_invalid",
     "session_not_found": "session_invalid",
+    "session_authorization_error": "permission_denied",
+    "session_authorization_tenancy_error": "organization_mismatch",
     "unable_to_parse_session_jwt": "session_invalid",
     "invalid_session_token": "session_invalid",
     "magic_link_not_found": "magic_link_invalid",
@@ -130,6 +141,7 @@ class ErrorAnswer:
     stytch_error_type: str | None = None
     stytch_request_id: str | None = None
     retry_after: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, code: str, message: str | None = None, **details: Any) -> ErrorAnswer:
@@ -143,6 +155,7 @@ class ErrorAnswer:
             "fields": self.fields,
             "stytch_error_type": self.stytch_error_type,
             "stytch_request_id": self.stytch_request_id,
+            **self.extra,
         }
 
     @property
@@ -155,16 +168,38 @@ class ErrorAnswer:
 
 
 class Problem(drf.APIException):
-    """An error the views raise themselves, named by its code in :data:`CODES`."""
+    """An error the views raise themselves, named by its code in :data:`CODES`.
+
+    Its ``detail`` is the whole documented error body, so a host project's own DRF views (where
+    the authentication and permission classes raise it) answer with the same shape even under
+    DRF's default exception handler.
+    """
 
     def __init__(
-        self, code: str, message: str | None = None, fields: dict[str, list[str]] | None = None
+        self,
+        code: str,
+        message: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         self.status_code = status_of(code)
         self.code = code
         self.message = message or message_of(code)
         self.fields = fields or {}
+        #: Keys the answer adds to the error body (the session endpoint's ``flows``).
+        self.extra = extra or {}
         super().__init__(self.message, code)
+        body = ErrorAnswer.of(code, self.message, fields=self.fields, extra=self.extra).body()
+        self.detail = body  # DRF's default handler answers a dict as it is
+
+
+class AuthenticationProblem(Problem, drf.AuthenticationFailed):
+    """A 401 ``Problem`` that DRF's own views also answer with their ``WWW-Authenticate`` challenge.
+
+    DRF adds the challenge of a view's first authentication class to these exceptions (and turns
+    them into a 403 when that class has none).
+    """
 
 
 class CsrfFailed(drf.PermissionDenied):
@@ -223,13 +258,12 @@ def _stytch_answer(error: StytchDiscoveryAPIError) -> ErrorAnswer:
 
 def _drf_answer(error: drf.APIException) -> ErrorAnswer:
     if isinstance(error, Problem):
-        return ErrorAnswer.of(error.code, error.message, fields=error.fields)
+        return ErrorAnswer.of(error.code, error.message, fields=error.fields, extra=error.extra)
     if isinstance(error, drf.ValidationError):
         return ErrorAnswer.of("validation_error", fields=flatten_detail(error.detail))
     if isinstance(error, CsrfFailed):
         return ErrorAnswer.of("csrf_failed", f"{message_of('csrf_failed')} ({error.detail})")
     if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):
-        # 403, not 401: cookie sessions have no WWW-Authenticate scheme to announce.
         return ErrorAnswer.of("not_authenticated")
     if isinstance(error, drf.Throttled):
         wait = _ceil_seconds(getattr(error, "wait", None))
@@ -249,6 +283,8 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
         return ErrorAnswer.of("stytch_not_configured")
     if isinstance(error, StytchDiscoveryAPIError):
         return _stytch_answer(error)
+    if isinstance(error, StytchDiscoveryInvalidSession):
+        return ErrorAnswer.of("session_invalid")
     request_id = getattr(error, "request_id", "") or None
     if isinstance(error, StytchDiscoveryTimeout):
         return ErrorAnswer.of("stytch_timeout", stytch_request_id=request_id)

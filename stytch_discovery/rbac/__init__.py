@@ -1,0 +1,1 @@
+"""Authorization by Stytch RBAC: roles and permissions of the member session, checked here."""

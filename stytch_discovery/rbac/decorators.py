@@ -1,0 +1,88 @@
+"""Decorators for plain Django views: the member session, a role, an RBAC permission.
+
+Without ``StytchSessionMiddleware`` they verify the session themselves. A refusal is a JSON
+answer in the documented error shape (401 or 403), like the API's.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+
+from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
+from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, answer_for
+from stytch_discovery.rbac.checks import (
+    require_member,
+    require_organization,
+    require_permission,
+    require_role,
+)
+from stytch_discovery.sessions.requests import authenticate_request
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+Check = Callable[[HttpRequest, dict[str, Any]], None]
+
+
+def _guarded(check: Check) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                if not hasattr(request, "stytch"):
+                    _verify(request)
+                check(request, kwargs)
+            except Problem as problem:
+                response: HttpResponseBase = _refusal(ErrorAnswer.of(problem.code, problem.message))
+            except StytchDiscoveryError as error:
+                answer = answer_for(error)
+                response = _refusal(answer if answer is not None else ErrorAnswer.of("stytch_unavailable"))
+            else:
+                response = view(request, *args, **kwargs)
+            cookies.apply_deferred(request, response)
+            return response
+
+        return cast(View, guarded)
+
+    return decorate
+
+
+def _verify(request: HttpRequest) -> None:
+    try:
+        authenticate_request(request)
+    except StytchDiscoveryInvalidSession:
+        request.stytch = None  # type: ignore[attr-defined]
+
+
+def _refusal(answer: ErrorAnswer) -> JsonResponse:
+    return JsonResponse(answer.body(), status=answer.status)
+
+
+def stytch_member_required(view: View) -> View:
+    """Only for a verified member session."""
+
+    def check(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+        require_member(request)
+
+    return _guarded(check)(view)
+
+
+def stytch_role_required(role_id: str) -> Callable[[View], View]:
+    """Only for a member session with ``role_id``."""
+    return _guarded(lambda request, kwargs: require_role(require_member(request), role_id))
+
+
+def stytch_permission_required(
+    resource_id: str, action: str, *, organization_url_kwarg: str = "organization_id", remote: bool = False
+) -> Callable[[View], View]:
+    """Only when a role of the session may do ``action`` on ``resource_id`` (see ``HasStytchPermission``)."""
+
+    def check(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+        session = require_member(request)
+        require_organization(session, kwargs.get(organization_url_kwarg))
+        require_permission(request, session, resource_id, action, remote=remote)
+
+    return _guarded(check)

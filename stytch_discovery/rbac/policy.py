@@ -1,0 +1,95 @@
+"""The project's RBAC policy (``GET /v1/b2b/rbac/policy``), cached, and the local check.
+
+Stytch's guide asks backends to refresh the policy every five minutes (a JWT, which carries the
+roles, lives as long): it is kept in the process and in Django's cache for at most
+``RBAC_POLICY_CACHE_SECONDS`` (300 by default, and at most that; system check E021). The check
+is the SDKs' (``rbac_local``): a role of the session grants the permission when the policy gives
+it the resource with that action or ``*``. Organization-scoped custom roles are a private beta of
+Stytch's and are not read; ask Stytch instead (``HasStytchPermission(..., remote=True)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache as django_cache
+
+from stytch_discovery.client import StytchClient
+from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryResponseError
+from stytch_discovery.internal.shared import produce_once
+
+POLICY_PATH = "/v1/b2b/rbac/policy"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Each role's permissions: role id -> resource id -> the actions granted."""
+
+    roles: dict[str, dict[str, frozenset[str]]]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Policy:
+        policy = data.get("policy") if isinstance(data, dict) else None
+        if not isinstance(policy, dict) or not isinstance(policy.get("roles"), list):
+            raise StytchDiscoveryResponseError(f"Stytch's answer to GET {POLICY_PATH} has no policy.")
+        roles: dict[str, dict[str, frozenset[str]]] = {}
+        for role in policy["roles"]:
+            grants: dict[str, frozenset[str]] = {}
+            for permission in role.get("permissions") or []:
+                grants[permission["resource_id"]] = frozenset(permission.get("actions") or ())
+            roles[role["role_id"]] = grants
+        return cls(roles)
+
+    def granting_roles(self, roles: Iterable[str], resource_id: str, action: str) -> tuple[str, ...]:
+        """The ones of ``roles`` that may do ``action`` on ``resource_id`` (empty: denied)."""
+        granting = []
+        for role in roles:
+            actions = self.roles.get(role, {}).get(resource_id, frozenset())
+            if action in actions or "*" in actions:
+                granting.append(role)
+        return tuple(granting)
+
+
+class PolicyCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._policies: dict[tuple[str, str], tuple[Policy, float]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._policies.clear()
+
+    def policy(self, *, stytch: StytchClient) -> Policy:
+        scope = (stytch.base_url, stytch.project_id)
+        found = self._policies.get(scope)
+        if found is not None and found[1] > time.monotonic():
+            return found[0]
+        with self._lock:
+            key = _cache_key(scope)
+            data = django_cache.get(key) or produce_once(key, lambda: _fetch(key, stytch))
+            if data is None:
+                data = _fetch(key, stytch)  # the other process failed: ask ourselves, errors included
+            policy = Policy.from_json(data)
+            self._policies[scope] = (policy, time.monotonic() + app_settings.RBAC_POLICY_CACHE_SECONDS)
+            return policy
+
+
+def _cache_key(scope: tuple[str, str]) -> str:
+    digest = hashlib.sha256("\n".join(scope).encode()).hexdigest()[:24]
+    return f"stytch_discovery:rbac-policy:{digest}"
+
+
+def _fetch(key: str, stytch: StytchClient) -> dict[str, Any]:
+    data = stytch.get(POLICY_PATH)
+    django_cache.set(key, data, app_settings.RBAC_POLICY_CACHE_SECONDS)
+    return data
+
+
+#: The process's policies.
+policies = PolicyCache()

@@ -1,0 +1,138 @@
+"""The project's signing keys (its JWKS), for verifying session JWTs without asking Stytch.
+
+Fetched with ``GET /v1/b2b/sessions/jwks/{project_id}`` through the package's transport (so
+with its timeouts), kept in the process for ``JWKS_CACHE_SECONDS`` and shared with the other
+processes through Django's cache, so a fleet fetches each key set about once. A key id that is
+not in the set (Stytch rotated its key) refetches it, at most once per
+``JWKS_REFETCH_COOLDOWN`` across the processes sharing the cache. A failed fetch keeps the keys
+already known (a JWKS outage is not a login outage, unlike PyJWKClient's, which drops them).
+The JWKS holds public keys only: caching it anywhere is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache as django_cache
+from jwt import PyJWK, PyJWKError
+
+from stytch_discovery.client import StytchClient
+from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryError
+from stytch_discovery.internal.shared import produce_once
+
+logger = logging.getLogger("stytch_discovery.sessions")
+
+JWKS_PATH = "/v1/b2b/sessions/jwks/{project_id}"
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The keys of one fetch, by key id, and until when this process trusts it without asking."""
+
+    keys: dict[str, PyJWK]
+    fresh_until: float  # time.monotonic()
+
+
+def parse_jwks(data: Any) -> dict[str, PyJWK]:
+    """The RS256 keys of a JWKS answer, by key id; keys this code cannot use are skipped."""
+    keys: dict[str, PyJWK] = {}
+    for entry in data.get("keys", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("kid"), str):
+            continue
+        try:
+            keys[entry["kid"]] = PyJWK(entry, algorithm="RS256")
+        except (PyJWKError, ValueError, TypeError):
+            logger.warning("Stytch JWKS: key %s is not a usable RS256 key; skipped", entry["kid"])
+    return keys
+
+
+class SigningKeys:
+    """The key sets of every (base URL, project) this process verifies JWTs for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sets: dict[tuple[str, str], KeySet] = {}
+
+    def clear(self) -> None:
+        """Forget every key set of this process (tests; Django's cache is not touched)."""
+        with self._lock:
+            self._sets.clear()
+
+    def known(self, stytch: StytchClient) -> bool:
+        """Whether this process holds any key of ``stytch``'s project."""
+        found = self._sets.get((stytch.base_url, stytch.project_id))
+        return found is not None and bool(found.keys)
+
+    def key(self, kid: str, *, stytch: StytchClient) -> PyJWK | None:
+        """The key ``kid`` of ``stytch``'s project, fetching the key set when needed; None if unknown."""
+        scope = (stytch.base_url, stytch.project_id)
+        known = self._sets.get(scope)
+        if known is not None and known.fresh_until > time.monotonic() and kid in known.keys:
+            return known.keys[kid]
+        with self._lock:
+            return self._refresh(scope, stytch, kid).get(kid)
+
+    def _refresh(self, scope: tuple[str, str], stytch: StytchClient, kid: str) -> dict[str, PyJWK]:
+        """Under the lock: the freshest keys to be had for ``kid``, keeping the old ones on failure."""
+        known = self._sets.get(scope)
+        now = time.monotonic()
+        if known is not None and known.fresh_until > now and kid in known.keys:
+            return known.keys  # another thread refreshed while this one waited
+        keys: dict[str, PyJWK] | None = None
+        fetched = False
+        shared = django_cache.get(_cache_key(scope))
+        if shared is not None:
+            keys = parse_jwks(shared)
+        elif known is None or known.fresh_until <= now:
+            keys, fetched = (
+                _parse_or_none(produce_once(_cache_key(scope), lambda: _fetch(scope, stytch))),
+                True,
+            )
+        if keys is not None and kid not in keys and not fetched and _may_refetch(scope):
+            # Stytch may have rotated its key: ask once per cooldown, not on every request.
+            keys = _parse_or_none(_fetch(scope, stytch)) or keys
+        if keys is None:
+            if known is None:
+                return {}
+            # Keep trusting the keys we had; try again after a cooldown, not on every request.
+            self._sets[scope] = KeySet(known.keys, now + app_settings.JWKS_REFETCH_COOLDOWN)
+            return known.keys
+        self._sets[scope] = KeySet(keys, now + app_settings.JWKS_CACHE_SECONDS)
+        return keys
+
+
+def _parse_or_none(data: dict[str, Any] | None) -> dict[str, PyJWK] | None:
+    return None if data is None else parse_jwks(data)
+
+
+def _cache_key(scope: tuple[str, str], suffix: str = "") -> str:
+    digest = hashlib.sha256("\n".join(scope).encode()).hexdigest()[:24]
+    return f"stytch_discovery:jwks:{digest}{suffix}"
+
+
+def _may_refetch(scope: tuple[str, str]) -> bool:
+    """An unknown key id may refetch once per cooldown, counted across the processes."""
+    return bool(django_cache.add(_cache_key(scope, ":refetched"), 1, app_settings.JWKS_REFETCH_COOLDOWN))
+
+
+def _fetch(scope: tuple[str, str], stytch: StytchClient) -> dict[str, Any] | None:
+    """One JWKS fetch, stored for the other processes; None (and a warning) when it fails."""
+    try:
+        data = stytch.get(JWKS_PATH.format(project_id=stytch.project_id))
+    except StytchDiscoveryError as error:
+        logger.warning("Stytch JWKS could not be fetched (%s); keeping the keys already known", error)
+        return None
+    django_cache.set(_cache_key(scope), data, app_settings.JWKS_CACHE_SECONDS)
+    # A fetch also starts the cooldown: an unknown key id right after it refetches nothing.
+    django_cache.set(_cache_key(scope, ":refetched"), 1, app_settings.JWKS_REFETCH_COOLDOWN)
+    return data
+
+
+#: The process's key sets, shared by every request.
+signing_keys = SigningKeys()

@@ -1,0 +1,175 @@
+"""Verify a Stytch session JWT here, with PyJWT and the project's keys (sessions contract A.3).
+
+What the official SDK does, without its traps: a malformed token or an unknown key id is an
+invalid session (not an exception that skips the fallback), the clock may be ``SESSION_JWT_LEEWAY``
+seconds off, and only an expired (or older than ``SESSION_JWT_MAX_AGE``) but well-signed JWT is
+worth asking Stytch about. A verified JWT is remembered until it expires, by the SHA-256 of the
+whole token, in a bounded table of this process: it was verified once, and asking again before
+its ``exp`` could not give another answer, since a JWT is verified by its signature and claims
+alone (revoking a session does not invalidate its JWTs, at Stytch either; they live 5 minutes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime, timezone
+from typing import Any
+
+import jwt
+
+from stytch_discovery.client import StytchClient
+from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
+from stytch_discovery.sessions.jwks import signing_keys
+from stytch_discovery.sessions.types import MemberSession
+
+SESSION_CLAIM = "https://stytch.com/session"
+ORGANIZATION_CLAIM = "https://stytch.com/organization"
+#: Claims that are not custom claims (the SDK's list).
+REGISTERED_CLAIMS = frozenset(
+    {"aud", "exp", "iat", "iss", "jti", "nbf", "sub", SESSION_CLAIM, ORGANIZATION_CLAIM}
+)
+REQUIRED_CLAIMS = ["aud", "iss", "exp", "iat", "nbf", "sub"]
+
+
+class StaleSessionJwt(Exception):
+    """Well signed, but expired or older than ``SESSION_JWT_MAX_AGE``: only Stytch can tell more."""
+
+
+class NoSigningKeys(Exception):
+    """No key set could be had (Stytch's JWKS never answered): only Stytch can verify."""
+
+
+def verify_session_jwt(token: str, *, stytch: StytchClient) -> MemberSession:
+    """The session behind ``token``, verified here; see the module doc for what raises what."""
+    remembered = verified_jwts.get(stytch.project_id, token)
+    if remembered is not None:
+        return remembered
+    claims = _decode(token, stytch)
+    session = member_session_from_claims(claims)
+    expires = float(claims["exp"])
+    max_age = app_settings.SESSION_JWT_MAX_AGE
+    if max_age is not None:
+        expires = min(expires, float(claims["iat"]) + max_age)
+    verified_jwts.put(stytch.project_id, token, session, expires=expires)
+    return session
+
+
+def _decode(token: str, stytch: StytchClient) -> dict[str, Any]:
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as error:
+        raise StytchDiscoveryInvalidSession("The session JWT is malformed.") from error
+    kid = header.get("kid")
+    if header.get("alg") != "RS256" or not isinstance(kid, str):
+        raise StytchDiscoveryInvalidSession("The session JWT is not signed with RS256 by a named key.")
+    key = signing_keys.key(kid, stytch=stytch)
+    if key is None:
+        if not signing_keys.known(stytch):
+            raise NoSigningKeys
+        raise StytchDiscoveryInvalidSession("The session JWT is signed by a key this project does not have.")
+    project_id = stytch.project_id
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=project_id,
+            issuer=(f"stytch.com/{project_id}", stytch.base_url.rstrip("/")),
+            leeway=app_settings.SESSION_JWT_LEEWAY,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise StaleSessionJwt from error
+    except jwt.PyJWTError as error:
+        raise StytchDiscoveryInvalidSession(
+            f"The session JWT is not valid ({type(error).__name__})."
+        ) from error
+    max_age = app_settings.SESSION_JWT_MAX_AGE
+    if max_age is not None and time.time() - float(claims["iat"]) > max_age:
+        raise StaleSessionJwt
+    return claims
+
+
+def _timestamp(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def member_session_from_claims(claims: dict[str, Any]) -> MemberSession:
+    """The ``MemberSession`` a verified JWT describes (Stytch's member_session shape, in ``raw``)."""
+    session, organization = claims.get(SESSION_CLAIM), claims.get(ORGANIZATION_CLAIM)
+    if not isinstance(session, dict) or not isinstance(organization, dict):
+        raise StytchDiscoveryInvalidSession("The session JWT lacks Stytch's session or organization claim.")
+    roles, factors = session.get("roles", []), session.get("authentication_factors")
+    valid = (
+        isinstance(session.get("id"), str)
+        and isinstance(organization.get("organization_id"), str)
+        and isinstance(claims["sub"], str)
+        and isinstance(roles, list)
+        and all(isinstance(role, str) for role in roles)
+        and isinstance(factors, list)
+    )
+    if not valid:
+        raise StytchDiscoveryInvalidSession("The session JWT's Stytch claims are malformed.")
+    expires_at = _timestamp(session.get("expires_at")) or _iso(float(claims["exp"]))
+    raw = {
+        "member_session_id": session["id"],
+        "member_id": claims["sub"],
+        "organization_id": organization["organization_id"],
+        "organization_slug": organization.get("slug") if isinstance(organization.get("slug"), str) else "",
+        "started_at": _timestamp(session.get("started_at")),
+        "last_accessed_at": _timestamp(session.get("last_accessed_at")),
+        "expires_at": expires_at,
+        "authentication_factors": factors,
+        "roles": roles,
+        "custom_claims": {key: value for key, value in claims.items() if key not in REGISTERED_CLAIMS},
+    }
+    return MemberSession.from_json(raw)
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class VerifiedJwts:
+    """Sessions of JWTs this process verified, until each JWT's ``exp``; the oldest go first when full."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[bytes, tuple[MemberSession, float]] = OrderedDict()
+
+    @staticmethod
+    def _key(project_id: str, token: str) -> bytes:
+        return hashlib.sha256(f"{project_id}\0{token}".encode()).digest()
+
+    def get(self, project_id: str, token: str) -> MemberSession | None:
+        key = self._key(project_id, token)
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        session, expires = found
+        if expires + app_settings.SESSION_JWT_LEEWAY <= time.time():
+            with self._lock:
+                self._entries.pop(key, None)
+            return None
+        return session
+
+    def put(self, project_id: str, token: str, session: MemberSession, *, expires: float) -> None:
+        size = app_settings.VERIFIED_JWT_CACHE_SIZE
+        if size <= 0:
+            return
+        with self._lock:
+            self._entries[self._key(project_id, token)] = (session, expires)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+#: The process's verified JWTs.
+verified_jwts = VerifiedJwts()
