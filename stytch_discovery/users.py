@@ -61,15 +61,20 @@ def default_user_resolver(*, email_address: str, user: AnyUser) -> AbstractBaseU
     return _the_one_user_with(email_address)
 
 
-def _the_one_user_with(email_address: str) -> AbstractBaseUser | None:
-    """The only user whose email field matches ``email_address``; None for none or several."""
+def _users_with(email_address: str) -> list[AbstractBaseUser]:
+    """Up to two users whose email field matches ``email_address`` (none without an email field)."""
     model = get_user_model()
     field = model.get_email_field_name()
     try:
         model._meta.get_field(field)
     except FieldDoesNotExist:
-        return None
-    matches = list(model._default_manager.filter(**{f"{field}__iexact": email_address})[:2])
+        return []
+    return list(model._default_manager.filter(**{f"{field}__iexact": email_address})[:2])
+
+
+def _the_one_user_with(email_address: str) -> AbstractBaseUser | None:
+    """The only user whose email field matches ``email_address``; None for none or several."""
+    matches = _users_with(email_address)
     return matches[0] if len(matches) == 1 else None
 
 
@@ -82,14 +87,16 @@ def resolve_user(*, email_address: str, user: AnyUser) -> AbstractBaseUser | Non
 def default_member_resolver(*, email_address: str, member_id: str, name: str = "") -> AbstractBaseUser | None:
     """The user a Stytch member signs in as: the one user with the member's email, else a new one.
 
-    Matching is the same as :func:`default_user_resolver`'s. A new user gets an unusable
-    password (they sign in through Stytch only), the email and, when the user model has one, the
-    name as ``first_name``; its username is the email, or ``stytch-<member_id>`` when that is
-    taken. With ``CREATE_USERS`` off, a member no user matches stays without one.
+    Matching is the same as :func:`default_user_resolver`'s; when several users match, none is
+    chosen and none is created (which one is this person is for the project to say). A new user
+    gets an unusable password (they sign in through Stytch only), the email and, when the user
+    model has one, the name as ``first_name``; its username is the email, or
+    ``stytch-<member_id>`` when that is taken. With ``CREATE_USERS`` off, a member no user matches
+    stays without one.
     """
-    existing = _the_one_user_with(email_address)
-    if existing is not None or not app_settings.CREATE_USERS:
-        return existing
+    matches = _users_with(email_address)
+    if matches or not app_settings.CREATE_USERS:
+        return matches[0] if len(matches) == 1 else None
     return _create_user(email_address=email_address, member_id=member_id, name=name)
 
 

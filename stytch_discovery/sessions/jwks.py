@@ -129,8 +129,6 @@ def _fetch(scope: tuple[str, str], stytch: StytchClient) -> dict[str, Any] | Non
         logger.warning("Stytch JWKS could not be fetched (%s); keeping the keys already known", error)
         return None
     django_cache.set(_cache_key(scope), data, app_settings.JWKS_CACHE_SECONDS)
-    # A fetch also starts the cooldown: an unknown key id right after it refetches nothing.
-    django_cache.set(_cache_key(scope, ":refetched"), 1, app_settings.JWKS_REFETCH_COOLDOWN)
     return data
 
 

@@ -1,0 +1,180 @@
+"""Authorization by the member session's roles and the project's RBAC policy, in DRF and plain views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+from stytch_discovery.rbac.policy import Policy, policies
+from stytch_discovery.testing import FakeStytch
+from tests.helpers.api import EMAIL
+from tests.helpers.sessions import sign_in
+
+POLICY = "/v1/b2b/rbac/policy"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orgs(fake_stytch: FakeStytch) -> dict[str, str]:
+    seeded = fake_stytch.seed(
+        {
+            "resources": [{"resource_id": "documents", "description": "", "actions": ["read", "write"]}],
+            "roles": [
+                {"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": ["read"]}]},
+                {"role_id": "owner", "permissions": [{"resource_id": "documents", "actions": ["*"]}]},
+            ],
+            "organizations": [
+                {"organization_slug": "acme", "organization_name": "Acme"},
+                {"organization_slug": "beta", "organization_name": "Beta"},
+            ],
+            "members": [
+                {"organization_slug": "acme", "email_address": EMAIL, "roles": ["reader"]},
+                {
+                    "organization_slug": "acme",
+                    "email_address": "boss@acme.example",
+                    "roles": ["owner"],
+                    "is_admin": True,
+                },
+                {"organization_slug": "beta", "email_address": EMAIL},
+            ],
+        }
+    )
+    return {org["organization_slug"]: org["organization_id"] for org in seeded["organizations"]}
+
+
+def member(fake: FakeStytch, email: str = EMAIL, organization: str = "acme") -> APIClient:
+    client = APIClient()
+    sign_in(client, fake, organization=organization, email=email)
+    return client
+
+
+def test_a_member_view_needs_a_session(api: APIClient, db: None) -> None:
+    response = api.get("/host/drf/me")
+
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+@pytest.mark.parametrize(("email", "status"), [(EMAIL, 403), ("boss@acme.example", 200)])
+def test_a_role_view_needs_the_role(
+    fake_stytch: FakeStytch, orgs: dict[str, str], email: str, status: int
+) -> None:
+    response = member(fake_stytch, email).get("/host/drf/admin")
+
+    assert response.status_code == status, response.content
+    if status == 403:
+        assert response.json()["code"] == "permission_denied"
+
+
+def test_the_policy_grants_by_role_and_the_star_action(fake_stytch: FakeStytch, orgs: dict[str, str]) -> None:
+    reader = member(fake_stytch)
+    owner = member(fake_stytch, "boss@acme.example")
+
+    assert reader.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
+    assert owner.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
+    assert owner.get("/host/drf/organizations/acme/documents").status_code == 200  # by slug too
+
+
+def test_without_the_permission_it_is_a_403(fake_stytch: FakeStytch, orgs: dict[str, str]) -> None:
+    response = member(fake_stytch, organization="beta").get(
+        f"/host/drf/organizations/{orgs['beta']}/documents"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+
+
+def test_the_url_must_name_the_sessions_own_organization(
+    fake_stytch: FakeStytch, orgs: dict[str, str]
+) -> None:
+    response = member(fake_stytch, "boss@acme.example").get(
+        f"/host/drf/organizations/{orgs['beta']}/documents"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (403, "organization_mismatch")
+
+
+def test_the_policy_is_fetched_once_and_kept_for_five_minutes(
+    fake_stytch: FakeStytch, orgs: dict[str, str]
+) -> None:
+    reader = member(fake_stytch)
+    for _ in range(3):
+        assert reader.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
+    policies.clear()  # another process: Django's cache is shared
+    assert reader.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
+
+    assert fake_stytch.stats()["requests"][POLICY] == 1
+
+
+def test_a_zero_second_policy_cache_asks_every_time(
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "RBAC_POLICY_CACHE_SECONDS": 0}
+    reader = member(fake_stytch)
+    for _ in range(2):
+        reader.get(f"/host/drf/organizations/{orgs['acme']}/documents")
+
+    assert fake_stytch.stats()["requests"][POLICY] == 2
+
+
+@pytest.mark.parametrize(("email", "status"), [(EMAIL, 403), ("boss@acme.example", 200)])
+def test_the_remote_check_asks_stytch(
+    fake_stytch: FakeStytch, orgs: dict[str, str], email: str, status: int
+) -> None:
+    response = member(fake_stytch, email).get("/host/drf/remote-documents")
+
+    assert response.status_code == status, response.content
+    assert fake_stytch.stats()["requests"]["/v1/b2b/sessions/authenticate"] == 1
+    assert POLICY not in fake_stytch.stats()["requests"]
+
+
+def test_granting_roles_follow_stytchs_local_rule() -> None:
+    policy = Policy.from_json(
+        {
+            "policy": {
+                "roles": [
+                    {"role_id": "a", "permissions": [{"resource_id": "doc", "actions": ["read"]}]},
+                    {"role_id": "b", "permissions": [{"resource_id": "doc", "actions": ["*"]}]},
+                    {"role_id": "c", "permissions": [{"resource_id": "other", "actions": ["*"]}]},
+                ],
+                "resources": [],
+                "scopes": [],
+            }
+        }
+    )
+
+    assert policy.granting_roles(["a", "b", "c", "unknown"], "doc", "read") == ("a", "b")
+    assert policy.granting_roles(["a", "c"], "doc", "write") == ()
+
+
+@pytest.fixture
+def plain(settings: Any) -> Client:
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
+    return Client()
+
+
+def test_the_decorators_guard_plain_views(fake_stytch: FakeStytch, orgs: dict[str, str]) -> None:
+    reader, owner, anonymous = Client(), Client(), Client()
+    reader.cookies = member(fake_stytch).cookies
+    owner.cookies = member(fake_stytch, "boss@acme.example").cookies
+
+    assert anonymous.get("/host/plain/me").status_code == 401
+    assert reader.get("/host/plain/me").json()["user"] == EMAIL
+    assert reader.get("/host/plain/admin").json()["code"] == "permission_denied"
+    assert owner.get("/host/plain/admin").status_code == 200
+    assert reader.get(f"/host/plain/organizations/{orgs['acme']}/documents").status_code == 200
+    assert (
+        owner.get(f"/host/plain/organizations/{orgs['beta']}/documents").json()["code"]
+        == "organization_mismatch"
+    )
+
+
+@pytest.mark.usefixtures("plain")
+def test_the_decorators_use_the_middlewares_session(fake_stytch: FakeStytch, orgs: dict[str, str]) -> None:
+    reader = Client()
+    reader.cookies = member(fake_stytch).cookies
+
+    assert reader.get("/host/plain/me").json()["user"] == EMAIL
