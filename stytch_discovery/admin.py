@@ -1,4 +1,4 @@
-"""Read-only admin for the organization cache: look, search, filter and purge; never edit.
+"""Read-only admin for the organization cache and the member links: look, search, filter, purge.
 
 Rows mirror what Stytch said; an edit would be overwritten by the next refresh, so the admin
 offers none. Deleting is allowed (a purge), the next list call recreates what is still true.
@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import CachedOrganization
+from .models import CachedOrganization, StytchMember
 
 if TYPE_CHECKING:
     ModelAdmin = admin.ModelAdmin[CachedOrganization]
@@ -73,6 +73,48 @@ class CachedOrganizationAdmin(ModelAdmin):
     @admin.display(description=_("organization (raw JSON)"))
     def organization_json(self, row: CachedOrganization) -> SafeString:
         return format_html("<pre>{}</pre>", json.dumps(row.organization, indent=2, sort_keys=True))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+if TYPE_CHECKING:
+    MemberAdminBase = admin.ModelAdmin[StytchMember]
+else:
+    MemberAdminBase = admin.ModelAdmin
+
+
+@admin.register(StytchMember)
+class StytchMemberAdmin(MemberAdminBase):
+    """Which Django user each Stytch member signs in as; read-only, like the cache.
+
+    Deleting a row unlinks the member: their next sign-in links them again (``MEMBER_RESOLVER``).
+    """
+
+    list_display = ("email_address", "organization_name", "user", "member_id", "updated_at")
+    list_filter = ("organization_name",)
+    list_select_related = ("user",)
+    ordering = ("email_address", "organization_name")
+    raw_id_fields = ("user",)
+    fields = (
+        "member_id",
+        "user",
+        "email_address",
+        "name",
+        "organization_id",
+        "organization_name",
+        "organization_slug",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        username = get_user_model().USERNAME_FIELD
+        return ("email_address", "member_id", "organization_name", "organization_slug", f"user__{username}")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -280,6 +280,29 @@ def _check_throttles() -> Iterable[CheckMessage]:
             )
 
 
+_MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
+_DJANGO_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+_DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
+
+
+def _check_sessions() -> Iterable[CheckMessage]:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    both = _MIDDLEWARE in middleware and _DJANGO_AUTH_MIDDLEWARE in middleware
+    if both and middleware.index(_MIDDLEWARE) < middleware.index(_DJANGO_AUTH_MIDDLEWARE):
+        yield Warning(
+            "StytchSessionMiddleware comes before AuthenticationMiddleware, which then replaces "
+            "the member's request.user with the Django session's.",
+            hint=f"Move {_MIDDLEWARE!r} after {_DJANGO_AUTH_MIDDLEWARE!r}.",
+            id="stytch_discovery.W008",
+        )
+    if app_settings.get("DJANGO_SESSION_LOGIN") is True and _DJANGO_SESSION_MIDDLEWARE not in middleware:
+        yield Error(
+            "DJANGO_SESSION_LOGIN needs Django's sessions: SessionMiddleware is not in MIDDLEWARE.",
+            hint="Add django.contrib.sessions and its middleware, or turn DJANGO_SESSION_LOGIN off.",
+            id="stytch_discovery.E023",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     _check_credentials,
     _check_environment,
@@ -290,6 +313,7 @@ CHECKS: tuple[Check, ...] = (
     _check_redirects,
     _check_throttles,
     _check_prune_after,
+    _check_sessions,
 )
 
 

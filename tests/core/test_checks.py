@@ -116,7 +116,34 @@ def test_every_check_id_has_a_bad_value_here() -> None:
     source = Path(checks.__file__).read_text()
     declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
 
-    assert declared == {expected for expected, _, _ in BAD} | {"E009"}
+    # E009 and the MIDDLEWARE checks have tests of their own below.
+    assert declared == {expected for expected, _, _ in BAD} | {"E009", "W008", "E023"}
+
+
+MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
+AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+
+
+@pytest.mark.parametrize(
+    ("middleware", "fires"),
+    [([SESSIONS, AUTH, MIDDLEWARE], False), ([SESSIONS, MIDDLEWARE, AUTH], True), ([SESSIONS, AUTH], False)],
+    ids=["after", "before", "absent"],
+)
+def test_w008_the_middleware_must_follow_authentication(
+    settings: Any, middleware: list[str], fires: bool
+) -> None:
+    settings.MIDDLEWARE = middleware
+
+    assert ("stytch_discovery.W008" in ids_for(settings, {})) is fires
+
+
+@pytest.mark.parametrize(("middleware", "fires"), [([SESSIONS, AUTH], False), ([AUTH], True)])
+def test_e023_django_session_login_needs_sessions(settings: Any, middleware: list[str], fires: bool) -> None:
+    settings.MIDDLEWARE = middleware
+
+    assert ("stytch_discovery.E023" in ids_for(settings, {"DJANGO_SESSION_LOGIN": True})) is fires
+    assert "stytch_discovery.E023" not in ids_for(settings, {"DJANGO_SESSION_LOGIN": False})
 
 
 def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stytch_discovery.models import CachedOrganization
+from stytch_discovery.models import CachedOrganization, StytchMember
 from stytch_discovery.org_cache import store
 from tests.helpers.org_cache import EMAIL, listing, org_id, snapshot
 from tests.testapp.models import User
@@ -137,3 +137,30 @@ def test_deleting_purges_a_row(admin_client: Client) -> None:
         org_id(2),
         org_id(3),
     ]
+
+
+def test_the_member_links_are_listed_read_only_with_their_user(admin_client: Client) -> None:
+    ada = User.objects.create(username="ada", email=EMAIL)
+    StytchMember.objects.create(
+        member_id="member-test-1",
+        organization_id=org_id(1),
+        organization_name="Org 1",
+        organization_slug="org-1",
+        email_address=EMAIL,
+        user=ada,
+    )
+
+    listing = admin_client.get(
+        reverse("admin:stytch_discovery_stytchmember_changelist"), {"q": "member-test-1"}
+    )
+
+    assert listing.status_code == 200
+    assert b"ada" in listing.content
+    assert b"Org 1" in listing.content
+    assert admin_client.get(reverse("admin:stytch_discovery_stytchmember_add")).status_code == 403
+    row = StytchMember.objects.get()
+    change = admin_client.post(
+        reverse("admin:stytch_discovery_stytchmember_change", args=[row.pk]), {"user": ""}
+    )
+    assert change.status_code == 403
+    assert StytchMember.objects.get().user == ada
