@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.stytch and request.user from the Stytch member session, in every view.
+    "stytch_discovery.middleware.StytchSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,4 +113,6 @@ if DEMO_USES_FAKE_STYTCH:
         "PROJECT_ID": DEFAULT_PROJECT_ID,
         "SECRET": DEFAULT_SECRET,
         "BASE_URL": "http://127.0.0.1:9",
+        # The fake sends no email: a demo (and its browser tests) may send links more often.
+        "THROTTLE_RATES": {"stytch_discovery.send": "60/min"},
     }

@@ -11,6 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("admin/", admin.site.urls),
     path("api/stytch/", include("stytch_discovery.urls")),
-    path("api/me", views.me, name="me"),
     path("dev/outbox", views.dev_outbox, name="dev-outbox"),
 ]

@@ -10,12 +10,12 @@ from stytch_discovery.testing import FakeStytch
 _running: FakeStytch | None = None
 
 
-def start() -> FakeStytch:
-    """Start the fake on a free loopback port and make the app's calls go to it."""
+def start(*, port: int = 0) -> FakeStytch:
+    """Start the fake on loopback (``port`` 0: a free one) and make the app's calls go to it."""
     global _running
     if _running is not None:
         raise RuntimeError("The demo's fake Stytch is already running.")
-    fake = FakeStytch().start()
+    fake = FakeStytch(port=port).start()
     settings.STYTCH_DISCOVERY.update(PROJECT_ID=fake.project_id, SECRET=fake.secret, BASE_URL=fake.base_url)
     _running = fake
     return fake

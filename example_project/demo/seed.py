@@ -5,6 +5,7 @@ eligible to join Umbrella by email domain (JIT on acme.example, where Grace is a
 verified member) and Hooli by OAuth tenant (her Slack workspace T0ACME is allowed), an active
 member of Stark Industries (MFA required for everyone) and of Wayne Enterprises (SSO only).
 Cyberdyne exists but she cannot see it: its slug shows the "slug taken" message on create.
+Organization ids are fixed, so the cache of a previous run still points at real organizations.
 """
 
 from __future__ import annotations
@@ -13,40 +14,60 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from stytch_discovery.models import CachedOrganization, StytchMember
 from stytch_discovery.testing import FakeStytch
 
 DEMO_EMAIL = "ada@acme.example"
+
+
+def demo_id(slug: str) -> str:
+    """The same organization id every run, so the cache of a previous run still points at it."""
+    return f"organization-test-demo-{slug}"
+
+
 ADMIN_USERNAME = "admin"
 
 DEMO_DATA: dict[str, Any] = {
     "organizations": [
-        {"organization_slug": "acme", "organization_name": "Acme"},
-        {"organization_slug": "globex", "organization_name": "Globex"},
-        {"organization_slug": "initech", "organization_name": "Initech"},
+        {"organization_slug": "acme", "organization_id": demo_id("acme"), "organization_name": "Acme"},
+        {"organization_slug": "globex", "organization_id": demo_id("globex"), "organization_name": "Globex"},
+        {
+            "organization_slug": "initech",
+            "organization_id": demo_id("initech"),
+            "organization_name": "Initech",
+        },
         {
             "organization_slug": "umbrella",
+            "organization_id": demo_id("umbrella"),
             "organization_name": "Umbrella",
             "email_jit_provisioning": "RESTRICTED",
             "email_allowed_domains": ["acme.example"],
         },
         {
             "organization_slug": "hooli",
+            "organization_id": demo_id("hooli"),
             "organization_name": "Hooli",
             "oauth_tenant_jit_provisioning": "RESTRICTED",
             "allowed_oauth_tenants": {"slack": ["T0ACME"]},
         },
         {
             "organization_slug": "stark-industries",
+            "organization_id": demo_id("stark-industries"),
             "organization_name": "Stark Industries",
             "mfa_policy": "REQUIRED_FOR_ALL",
         },
         {
             "organization_slug": "wayne-enterprises",
+            "organization_id": demo_id("wayne-enterprises"),
             "organization_name": "Wayne Enterprises",
             "auth_methods": "RESTRICTED",
             "allowed_auth_methods": ["sso"],
         },
-        {"organization_slug": "cyberdyne", "organization_name": "Cyberdyne"},
+        {
+            "organization_slug": "cyberdyne",
+            "organization_id": demo_id("cyberdyne"),
+            "organization_name": "Cyberdyne",
+        },
     ],
     "members": [
         {"organization_slug": "acme", "email_address": DEMO_EMAIL, "name": "Ada Lovelace", "is_admin": True},
@@ -72,6 +93,13 @@ DEMO_DATA: dict[str, Any] = {
 
 def seed_fake(fake: FakeStytch) -> None:
     fake.seed(DEMO_DATA)
+
+
+def forget_previous_run() -> None:
+    """A new fake has none of the last run's members, nor the organizations created then."""
+    seeded = [organization["organization_id"] for organization in DEMO_DATA["organizations"]]
+    CachedOrganization.objects.exclude(organization_id__in=seeded).delete()
+    StytchMember.objects.all().delete()
 
 
 def ensure_admin(password: str) -> str:

@@ -47,8 +47,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on; 0 picks a free one.")
+        parser.add_argument(
+            "--fake-port",
+            type=int,
+            default=0,
+            help="Port of the in-process fake Stytch (default 0: a free one), e.g. to call its /_fake/ API.",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, fake_port: int, **options: Any) -> None:
         # Bind first: a busy port must fail before anything changes (the admin password, say).
         try:
             httpd = server.bind(host, port)
@@ -59,9 +65,12 @@ class Command(BaseCommand):
             # A fresh password each start, printed below; DEMO_ADMIN_PASSWORD fixes one.
             password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(9)
             username = seed.ensure_admin(password)
-            running_fake = fake.start() if getattr(settings, "DEMO_USES_FAKE_STYTCH", False) else None
+            running_fake = (
+                fake.start(port=fake_port) if getattr(settings, "DEMO_USES_FAKE_STYTCH", False) else None
+            )
             if running_fake is not None:
                 seed.seed_fake(running_fake)
+                seed.forget_previous_run()
             url = url_for(host, httpd.server_address[1])
             text = banner(url=url, running_fake=running_fake, username=username, password=password)
             self.stdout.write(text)

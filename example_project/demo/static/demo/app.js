@@ -1,6 +1,8 @@
-// The example SPA: email -> magic link -> organization picker / create -> signed in -> log out.
-// Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by the
-// API; this script only ever holds the CSRF token, in memory.
+// The example SPA: email -> magic link -> organization picker / create -> signed in -> switch ->
+// log out. Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by
+// the API; this script only ever holds the CSRF token, in memory. Who is signed in comes from
+// GET session; the page asks it only when the server says this browser holds a credential, so a
+// first visit makes no failing request.
 "use strict";
 
 const config = JSON.parse(document.getElementById("demo-config").textContent);
@@ -16,6 +18,7 @@ class ApiError extends Error {
     this.status = status;
     this.code = body.code;
     this.fields = body.fields || {};
+    this.flows = body.flows || [];
   }
 }
 
@@ -91,7 +94,27 @@ function showError(error) {
 function clearMessages() {
   $("alert").hidden = true;
   $("alert").textContent = "";
+  $("expired").hidden = true;
   $("status").textContent = "";
+}
+
+// An IST expires 10 minutes after the link was opened: say so once, and offer a new link for the
+// same email instead of the generic error.
+let lastEmail = null;
+const EXPIRED_CODES = ["intermediate_session_invalid", "intermediate_session_required"];
+
+function showExpired() {
+  clearMessages();
+  $("expired-text").textContent = lastEmail
+    ? `Your sign-in for ${lastEmail} has expired.`
+    : "Your sign-in has expired.";
+  $("expired").querySelector("button").hidden = !lastEmail;
+  $("expired").hidden = false;
+}
+
+function showFailure(error) {
+  if (EXPIRED_CODES.includes(error.code)) showExpired();
+  else showError(error);
 }
 
 function announce(text) {
@@ -140,9 +163,22 @@ $("email-form").addEventListener("submit", async (event) => {
     showError(error);
     return;
   }
+  lastEmail = email;
   $("inbox-email").textContent = email;
   showStep("inbox");
 });
+
+async function sendNewLink(button) {
+  clearMessages();
+  try {
+    await busy(button, () => post(urls.send, { email_address: lastEmail }));
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  $("inbox-email").textContent = lastEmail;
+  showStep("inbox");
+}
 
 // --- dev inbox (only with the fake Stytch) -------------------------------------------------
 
@@ -278,6 +314,7 @@ function badge(text, kind) {
 }
 
 function renderOrganizations(discovery) {
+  lastEmail = discovery.email_address;
   $("orgs-email").textContent = discovery.email_address;
   const items = discovery.discovered_organizations.map(organizationItem);
   $("org-list").replaceChildren(...items);
@@ -297,9 +334,9 @@ async function enterOrganization(button, org) {
   clearMessages();
   try {
     const result = await busy(button, () => post(urls.exchange, { organization_id: org.organization_id }));
-    showAuthentication(result);
+    await showAuthentication(result);
   } catch (error) {
-    showError(error);
+    showFailure(error);
   }
 }
 
@@ -356,7 +393,7 @@ $("create-form").addEventListener("submit", async (event) => {
   try {
     const result = await busy(event.target, () =>
       post(urls.create, { organization_name: name, organization_slug: slug }));
-    showAuthentication(result);
+    await showAuthentication(result);
   } catch (error) {
     if (error.code === "organization_slug_taken") {
       setFieldError("org-slug-error", "That slug is taken. Try another one.");
@@ -367,17 +404,17 @@ $("create-form").addEventListener("submit", async (event) => {
       if (field === "organization_name") setFieldError("org-name-error", messages.join(" "));
       if (field === "organization_slug") setFieldError("org-slug-error", messages.join(" "));
     }
-    showError(error);
+    showFailure(error);
   }
 });
 
-// --- after create / exchange -------------------------------------------------------------------
+// --- after create / exchange / switch ---------------------------------------------------------
 
-function showAuthentication(result) {
+async function showAuthentication(result) {
   if (result.next_step === "mfa" || result.next_step === "primary_auth") {
     showRequirement(result);
   } else {
-    showSignedIn(result);
+    showSignedIn(await request("GET", urls.session));
   }
 }
 
@@ -402,16 +439,62 @@ function mfaMethods(result) {
   return initiated === "sms_otp" ? "the SMS code just sent to your phone" : "an SMS code or an authenticator app (TOTP)";
 }
 
-function showSignedIn(result) {
-  const org = result.organization || {};
-  const member = result.member || {};
-  const session = result.member_session || {};
-  $("si-org").textContent = org.organization_name || "";
-  $("si-slug").textContent = org.organization_slug || session.organization_slug || "";
-  $("si-member").textContent = member.name ? `${member.name} <${member.email_address}>` : member.email_address || "";
-  $("si-roles").textContent = (session.roles || []).join(", ") || "none";
+// GET session's answer: who, where, until when.
+function showSignedIn(state) {
+  const { member, organization, member_session: session, user } = state;
+  setWho(state);
+  $("si-org").textContent = organization.organization_name;
+  $("si-slug").textContent = organization.organization_slug;
+  $("si-member").textContent = member.name ? `${member.name} <${member.email_address}>` : member.email_address;
+  $("si-user").textContent = user ? user.username : "none";
+  $("si-roles").textContent = session.roles.join(", ") || "none";
+  $("si-factors").textContent = session.authentication_factors
+    .map((factor) => `${factor.type} (${factor.delivery_method})`).join(", ") || "unknown";
   $("si-expires").textContent = session.expires_at ? new Date(session.expires_at).toLocaleString() : "unknown";
   showStep("signed-in");
+  loadSwitchTargets(organization.organization_id);
+}
+
+function setWho(state) {
+  $("who").textContent = state
+    ? `Signed in as ${state.member.name || state.member.email_address} · ${state.organization.organization_name}`
+    : "Not signed in";
+}
+
+// The other organizations this member can switch to: the list endpoint, with the session cookie.
+async function loadSwitchTargets(currentId) {
+  let discovery;
+  try {
+    discovery = await post(urls.organizations, {});
+  } catch (error) {
+    $("switch").hidden = true;
+    return;
+  }
+  const others = discovery.discovered_organizations.filter((item) => item.organization.organization_id !== currentId);
+  $("switch-list").replaceChildren(...others.map(switchItem));
+  $("switch").hidden = others.length === 0;
+}
+
+function switchItem(discovered) {
+  const org = discovered.organization;
+  const item = organizationItem(discovered);
+  const button = item.querySelector(".org-action");
+  button.textContent = "Switch";
+  button.setAttribute("aria-label", `Switch to ${org.organization_name}`);
+  button.replaceWith(button.cloneNode(true));  // drop the picker's handler
+  item.querySelector(".org-action").addEventListener("click", (event) => switchTo(event.target, org));
+  return item;
+}
+
+async function switchTo(button, org) {
+  clearMessages();
+  try {
+    const result = await busy(button, () => post(urls.switch, { organization_id: org.organization_id }));
+    await showAuthentication(result);
+    announce(result.member_authenticated ? `Switched to ${org.organization_name}.` : "");
+  } catch (error) {
+    showError(error);
+  }
 }
 
 // --- leaving -------------------------------------------------------------------------------------
@@ -424,6 +507,7 @@ async function logout(button, message) {
     showError(error);
     return;
   }
+  setWho(null);
   showStep("email");
   announce(message);
 }
@@ -435,6 +519,7 @@ document.addEventListener("click", async (event) => {
   if (action === "logout") await logout(button, "You are signed out.");
   if (action === "restart") await logout(button, "Start again with another email.");
   if (action === "refresh-inbox") await refreshInbox();
+  if (action === "resend") await sendNewLink(button);
   if (action === "back-to-organizations") {
     clearMessages();
     try {
@@ -462,6 +547,41 @@ function takeLinkError() {
   return { code, message: LINK_ERRORS[code] || "Signing in with that link did not work. Send yourself a new one." };
 }
 
+// GET session's 401 names the step this browser is at.
+async function resume() {
+  let state;
+  try {
+    state = await request("GET", urls.session);
+  } catch (error) {
+    return resumeStep(error);
+  }
+  showSignedIn(state);
+}
+
+async function resumeStep(error) {
+  if (error.code === "organization_selection_required") {
+    try {
+      await loadOrganizations();
+    } catch (listError) {
+      showFailure(listError);
+      showStep("email");
+    }
+    return;
+  }
+  const pending = (error.flows || []).find((flow) => flow.is_pending);
+  if (pending && pending.organization) {
+    showRequirement({
+      organization: pending.organization,
+      next_step: pending.id === "mfa_authenticate" ? "mfa" : "primary_auth",
+      primary_required: { allowed_auth_methods: pending.methods || [] },
+    });
+    return;
+  }
+  if (error.code === "session_invalid") announce("Your session has ended; sign in again.");
+  else if (error.status !== 401) showError(error);
+  showStep("email");
+}
+
 async function start() {
   if (config.devInbox) {
     $("dev-inbox").hidden = false;
@@ -481,21 +601,12 @@ async function start() {
     showStep("email");
     return;
   }
-  try {
-    showSignedIn(await request("GET", urls.me));
-    return;
-  } catch (error) {
-    if (error.status !== 401) showError(error);
-  }
-  try {
-    await loadOrganizations();
-  } catch (error) {
-    // No intermediate session yet is the normal first visit, not an error worth showing.
-    if (!["intermediate_session_required", "intermediate_session_invalid"].includes(error.code)) {
-      showError(error);
-    }
+  // A first visit holds no credential: nothing to ask, no failing request in the console.
+  if (!config.holdsCredential) {
     showStep("email");
+    return;
   }
+  await resume();
 }
 
 start();
