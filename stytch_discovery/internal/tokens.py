@@ -34,5 +34,8 @@ def max_length(kind: str) -> int:
 
 
 def is_token(value: str, kind: str) -> bool:
-    """Whether ``value`` has the shape of a ``kind`` token (a malformed one never reaches Stytch)."""
-    return len(value) <= max_length(kind) and TOKEN_RE.match(value) is not None
+    """Whether ``value`` has the shape of a ``kind`` token (a malformed one never reaches Stytch).
+
+    :data:`TOKEN_RE`, in string methods: the regex took 5 µs on a session JWT, on every request.
+    """
+    return 0 < len(value) <= max_length(kind) and value.isascii() and value.isprintable() and " " not in value

@@ -52,33 +52,46 @@ def parse_jwks(data: Any) -> dict[str, PyJWK]:
     return keys
 
 
+Scope = tuple[str, str]
+
+
+def scope_of(stytch: StytchClient | None) -> Scope:
+    """(base URL, project id) of ``stytch``, else of the settings, without building a client."""
+    if stytch is not None:
+        return stytch.base_url, stytch.project_id
+    return app_settings.BASE_URL, app_settings.PROJECT_ID or ""
+
+
 class SigningKeys:
     """The key sets of every (base URL, project) this process verifies JWTs for."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sets: dict[tuple[str, str], KeySet] = {}
+        self._sets: dict[Scope, KeySet] = {}
 
     def clear(self) -> None:
         """Forget every key set of this process (tests; Django's cache is not touched)."""
         with self._lock:
             self._sets.clear()
 
-    def known(self, stytch: StytchClient) -> bool:
-        """Whether this process holds any key of ``stytch``'s project."""
-        found = self._sets.get((stytch.base_url, stytch.project_id))
+    def known(self, scope: Scope) -> bool:
+        """Whether this process holds any key of the project of ``scope``."""
+        found = self._sets.get(scope)
         return found is not None and bool(found.keys)
 
-    def key(self, kid: str, *, stytch: StytchClient) -> PyJWK | None:
-        """The key ``kid`` of ``stytch``'s project, fetching the key set when needed; None if unknown."""
-        scope = (stytch.base_url, stytch.project_id)
+    def key(self, kid: str, *, scope: Scope, stytch: StytchClient | None = None) -> PyJWK | None:
+        """The key ``kid`` of the project of ``scope``, fetching the key set when needed; None if unknown.
+
+        ``stytch`` fetches it (the settings' client when None, built only then: most calls find
+        the key in the process).
+        """
         known = self._sets.get(scope)
         if known is not None and known.fresh_until > time.monotonic() and kid in known.keys:
             return known.keys[kid]
         with self._lock:
-            return self._refresh(scope, stytch, kid).get(kid)
+            return self._refresh(scope, stytch or StytchClient.from_settings(), kid).get(kid)
 
-    def _refresh(self, scope: tuple[str, str], stytch: StytchClient, kid: str) -> dict[str, PyJWK]:
+    def _refresh(self, scope: Scope, stytch: StytchClient, kid: str) -> dict[str, PyJWK]:
         """Under the lock: the freshest keys to be had for ``kid``, keeping the old ones on failure."""
         known = self._sets.get(scope)
         now = time.monotonic()
@@ -111,17 +124,17 @@ def _parse_or_none(data: dict[str, Any] | None) -> dict[str, PyJWK] | None:
     return None if data is None else parse_jwks(data)
 
 
-def _cache_key(scope: tuple[str, str], suffix: str = "") -> str:
+def _cache_key(scope: Scope, suffix: str = "") -> str:
     digest = hashlib.sha256("\n".join(scope).encode()).hexdigest()[:24]
     return f"stytch_discovery:jwks:{digest}{suffix}"
 
 
-def _may_refetch(scope: tuple[str, str]) -> bool:
+def _may_refetch(scope: Scope) -> bool:
     """An unknown key id may refetch once per cooldown, counted across the processes."""
     return bool(django_cache.add(_cache_key(scope, ":refetched"), 1, app_settings.JWKS_REFETCH_COOLDOWN))
 
 
-def _fetch(scope: tuple[str, str], stytch: StytchClient) -> dict[str, Any] | None:
+def _fetch(scope: Scope, stytch: StytchClient) -> dict[str, Any] | None:
     """One JWKS fetch, stored for the other processes; None (and a warning) when it fails."""
     try:
         data = stytch.get(JWKS_PATH.format(project_id=stytch.project_id))

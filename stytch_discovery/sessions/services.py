@@ -25,6 +25,7 @@ from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.internal.shared import produce_once
 from stytch_discovery.org_cache import store
 from stytch_discovery.sessions import members
+from stytch_discovery.sessions.jwks import scope_of
 from stytch_discovery.sessions.types import MemberAuthentication, SessionAuthentication
 from stytch_discovery.sessions.verification import (
     NoSigningKeys,
@@ -67,11 +68,10 @@ def authenticate_session(
     """
     if session_jwt is None and session_token is None:
         raise ValueError("Give a session_jwt, a session_token, or both.")
-    client = stytch or StytchClient.from_settings()
     asks_stytch = session_duration_minutes or session_custom_claims or authorization_check or extra
     if session_jwt is not None and verify_locally and not asks_stytch:
         try:
-            session = verify_session_jwt(session_jwt, stytch=client)
+            session = verify_session_jwt(session_jwt, stytch=stytch)
         except (StaleSessionJwt, NoSigningKeys):
             pass  # only Stytch can say whether the session lives on
         else:
@@ -91,6 +91,7 @@ def authenticate_session(
         },
         extra,
     )
+    client = stytch or StytchClient.from_settings()
     if asks_stytch:
         return _ask_stytch(body, client)
     return _ask_stytch_once(body, client)
@@ -129,7 +130,8 @@ def _ask_and_share(key: str, body: Mapping[str, Any], client: StytchClient) -> S
     lifetime = max(1, int(expires - time.time())) if expires else 1
     django_cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
     if expires:
-        verified_jwts.put(client.project_id, result.session_jwt, result.member_session, expires=expires)
+        entry = verified_jwts.entry(scope_of(client), result.session_jwt)
+        verified_jwts.put(entry, result.member_session, expires=expires)
     return result
 
 
