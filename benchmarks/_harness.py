@@ -31,6 +31,8 @@ API_PREFIX = "/api/stytch/"
 LIST_PATH = "/v1/b2b/discovery/organizations"
 #: The trivial Django view ``bench_http`` times as its ``bare`` baseline (``benchmarks.urls``).
 BARE_PATH = "bench/bare"
+#: The signed-in project view ``load_sessions`` calls (``benchmarks.urls.MemberView``).
+MEMBER_PATH = "bench/member"
 PROJECT_ID = "project-test-5b1e6a52-8c1d-4b7a-9a61-bench0000001"
 SECRET = "secret-test-benchmarks-only"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -1,11 +1,18 @@
-"""The app mounted where the README suggests, plus the benchmark's ``bare`` baseline view."""
+"""The app mounted where the README suggests, the benchmark's ``bare`` baseline view, and a
+signed-in view (``load_sessions``)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from ._harness import BARE_PATH
+from stytch_discovery.authentication import StytchSessionAuthentication
+from stytch_discovery.permissions import IsStytchMember
+
+from ._harness import BARE_PATH, MEMBER_PATH
 
 
 def bare(request: HttpRequest) -> JsonResponse:
@@ -17,7 +24,19 @@ def bare(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "received": len(request.body)})
 
 
+class MemberView(APIView):
+    """What a project's own API view does: the member session and its Django user."""
+
+    authentication_classes = [StytchSessionAuthentication]
+    permission_classes = [IsStytchMember]
+
+    def get(self, request: Request) -> Response:
+        # request.auth is the verified MemberSession; request.user its member's Django user.
+        return Response({"member_id": request.auth.member_id, "user_id": request.user.pk})
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/stytch/", include("stytch_discovery.urls")),
     path(BARE_PATH, bare),
+    path(MEMBER_PATH, MemberView.as_view()),
 ]
