@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.helpers import REPO, DemoServer, Screenshots, wait_for_banner
+from tests.e2e.helpers import DemoServer, Screenshots, running_demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -57,30 +55,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     workdir = tmp_path_factory.mktemp("demo")
-    log = workdir / "server.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("STYTCH_")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "example_project.settings",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO / "example_project" / "manage.py"), "demo", "--port", "0"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield wait_for_banner(process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_demo(database=workdir / "db.sqlite3", log=workdir / "server.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

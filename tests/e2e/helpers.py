@@ -1,10 +1,14 @@
-"""Helpers of the browser tests: the demo server's handle, its start-up banner, screenshots."""
+"""Helpers of the browser tests: the demo server, its start-up banner, screenshots."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +43,29 @@ def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> DemoServer:
             pytest.fail(f"the demo server exited with {process.returncode}:\n{text}")
         time.sleep(0.1)
     pytest.fail(f"the demo server printed no URL within {SERVER_START_SECONDS} s:\n{log.read_text()}")
+
+
+@contextmanager
+def running_demo(*, database: Path, log: Path, arguments: tuple[str, ...] = ()) -> Iterator[DemoServer]:
+    """``manage.py demo`` (what ``scripts/demo`` runs) on a free port and ``database``; stopped after."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STYTCH_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "example_project.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, str(REPO / "example_project" / "manage.py"), "demo", "--port", "0", *arguments]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield wait_for_banner(process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class Screenshots:

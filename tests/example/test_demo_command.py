@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
-import subprocess
-import sys
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from tests.e2e.helpers import REPO, DemoServer, wait_for_banner
+from tests.e2e.helpers import DemoServer, running_demo
 
 
 def free_port() -> int:
@@ -22,24 +18,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def demo(database: Path, *arguments: str) -> Iterator[DemoServer]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("STYTCH_")}
-    env |= {"DJANGO_SETTINGS_MODULE": "example_project.settings", "DATABASE_URL": f"sqlite:///{database}"}
-    log = database.with_suffix(".log")
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO / "example_project" / "manage.py"), "demo", "--port", "0", *arguments],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield wait_for_banner(process, log)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def demo(database: Path, *arguments: str) -> AbstractContextManager[DemoServer]:
+    return running_demo(database=database, log=database.with_suffix(".log"), arguments=arguments)
 
 
 def test_the_fake_listens_where_asked(tmp_path: Path) -> None:
