@@ -141,7 +141,7 @@ def _check_numbers() -> Iterable[CheckMessage]:
             id="stytch_discovery.E018",
         )
     size = app_settings.get("VERIFIED_JWT_CACHE_SIZE")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+    if not _is_count(size):
         yield Error(
             f"STYTCH_DISCOVERY['VERIFIED_JWT_CACHE_SIZE'] must be a non-negative integer, not {size!r}.",
             hint="0 turns the table of verified JWTs off.",
@@ -155,11 +155,16 @@ def _check_numbers() -> Iterable[CheckMessage]:
             id="stytch_discovery.E021",
         )
     retries = app_settings.get("MAX_RETRIES")
-    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+    if not _is_count(retries):
         yield Error(
             f"STYTCH_DISCOVERY['MAX_RETRIES'] must be a non-negative integer, not {retries!r}.",
             id="stytch_discovery.E007",
         )
+
+
+def _is_count(value: object) -> bool:
+    """A non-negative int (``True`` is an int to Python, not a count to a reader)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _is_number(value: object) -> bool:
