@@ -23,13 +23,15 @@ from typing import Any
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from stytch_discovery import jsonlib
+
 
 def encode(rows: Sequence[Mapping[str, Any]]) -> str:
     """``rows`` as one JSON document: what :func:`upsert` sends when no value needs converting.
 
     Deterministic (the same rows in the same order give the same text), so it can be digested.
     """
-    return json.dumps(rows, separators=(",", ":"))
+    return jsonlib.dumps(rows)
 
 
 def upsert(
