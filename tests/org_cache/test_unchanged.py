@@ -19,7 +19,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from stytch_discovery import cache, types
+from stytch_discovery import cache, org_cache, types
 from stytch_discovery.models import CachedIdentity, CachedOrganization
 from stytch_discovery.org_cache import store
 from stytch_discovery.signals import organizations_discovered
@@ -307,3 +307,27 @@ def test_a_row_written_after_the_last_list_keeps_its_own_time(ada: User) -> None
 
     assert cache.last_refreshed_at(rows.values()) == created
     assert rows[org_id(1)].listed_at == identity().refreshed_at  # type: ignore[attr-defined]
+
+
+def test_the_cached_endpoints_read_is_organizations_for_user_with_the_later_time(
+    ada: User, bob: User
+) -> None:
+    refreshed(listing([1, 2]))  # ada's email, anonymous
+    store.record_discovery(email_address="alias@acme.example", discovered=listing([3]), user=ada)
+    store.record_discovery(email_address="bob@other.example", discovered=listing([4]), user=bob)
+    CachedOrganization.objects.update(refreshed_at=timezone.now() - timedelta(hours=1))
+    assert refreshed(listing([1, 2])) is False  # moves only the identity's time
+    nameless = User.objects.create_user(username="nameless", email="")
+
+    for user in (ada, bob, nameless, None):
+        rows = list(cache.organizations_for_user(user))
+        expected = [
+            {
+                **{name: getattr(row, name) for name in org_cache.SHOWN_FIELDS},
+                "refreshed_at": max(row.refreshed_at, row.listed_at or row.refreshed_at),  # type: ignore[attr-defined]
+            }
+            for row in rows
+        ]
+        assert org_cache.shown_to(user) == expected
+    assert [row["organization_id"] for row in org_cache.shown_to(ada)] == [org_id(1), org_id(2), org_id(3)]
+    assert org_cache.shown_to(ada)[0]["refreshed_at"] == identity().refreshed_at

@@ -78,6 +78,10 @@ def _as_bool(field: serializers.Field[Any, Any, Any, Any]) -> Representer:
     return lambda value: value if value is True or value is False else convert(value)
 
 
+#: Recent UTC datetimes and their ISO 8601 text: the rows of one identity share their times.
+_iso_texts: dict[datetime, str] = {}
+
+
 def _as_datetime(field: serializers.DateTimeField) -> Representer:
     """DRF's ISO 8601 output for an aware UTC datetime, without ``enforce_timezone``'s conversion."""
     convert = field.to_representation
@@ -91,7 +95,12 @@ def _as_datetime(field: serializers.DateTimeField) -> Representer:
             and value.tzinfo is dt_timezone.utc
             and (output_format or "").lower() == ISO_8601
         ):
-            return value.isoformat()[:-6] + "Z"  # isoformat() of a UTC datetime ends in +00:00
+            text = _iso_texts.get(value)
+            if text is None:
+                if len(_iso_texts) >= 1024:
+                    _iso_texts.clear()
+                text = _iso_texts[value] = value.isoformat()[:-6] + "Z"  # UTC ends in +00:00
+            return text
         return convert(value)
 
     return fast
