@@ -130,6 +130,17 @@ def test_a_signed_in_unchanged_list_is_one_query(ada: User) -> None:
     assert [query["sql"].split()[0] for query in captured] == ["UPDATE"]
 
 
+def test_inside_a_transaction_an_unchanged_list_adds_a_savepoint_and_the_lock() -> None:
+    store.record_discovery(email_address=EMAIL, discovered=listing(range(20)), user=None)
+
+    with CaptureQueriesContext(connection) as captured:  # the test runs in a transaction
+        store.record_discovery(email_address=EMAIL, discovered=listing(range(20)), user=None)
+
+    verbs = [query["sql"].split()[0] for query in captured]
+    lock = ["SELECT"] if connection.vendor == "postgresql" else []  # pg_advisory_xact_lock
+    assert verbs == ["SAVEPOINT", *lock, "SELECT", "UPDATE", "RELEASE"]
+
+
 def test_the_order_stytch_lists_organizations_in_does_not_count_as_a_change() -> None:
     refreshed(listing([3, 1, 2]))
 
