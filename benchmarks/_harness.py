@@ -33,6 +33,8 @@ LIST_PATH = "/v1/b2b/discovery/organizations"
 BARE_PATH = "bench/bare"
 #: The signed-in project view ``load_sessions`` calls (``benchmarks.urls.MemberView``).
 MEMBER_PATH = "bench/member"
+#: The same, signed in: what Django's session and user lookups add (``benchmarks.urls``).
+SIGNED_IN_PATH = "bench/signed-in"
 PROJECT_ID = "project-test-5b1e6a52-8c1d-4b7a-9a61-bench0000001"
 SECRET = "secret-test-benchmarks-only"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -126,6 +126,8 @@ class LoadReport:
     outcomes: list[Outcome] = field(default_factory=list)
     create_window_s: float = 0.0
     fake_create_calls: int = 0
+    #: Each gunicorn worker's resident memory after the run, and its peak: (VmRSS, VmHWM) in KiB.
+    worker_memory_kib: dict[int, tuple[int, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, Counter[str]]:
@@ -163,6 +165,12 @@ class LoadReport:
             f"{self.creates_let_through} (window {self.create_window_s:.1f} s); "
             f"create calls that reached the fake: {self.fake_create_calls}"
         )
+        if self.worker_memory_kib:
+            memory = ", ".join(
+                f"{rss / 1024:.1f} MiB (peak {peak / 1024:.1f})"
+                for rss, peak in self.worker_memory_kib.values()
+            )
+            lines.append(f"Resident memory of the gunicorn workers after the run: {memory}")
         lines.append("Problems: " + ("none" if not self.problems else "\n  " + "\n  ".join(self.problems)))
         return "\n".join(lines)
 
@@ -347,6 +355,18 @@ def check_throttle(report: LoadReport) -> None:
         )
 
 
+def worker_memory(pids: set[int]) -> dict[int, tuple[int, int]]:
+    """(VmRSS, VmHWM) in KiB of each process, read from /proc (Linux; empty elsewhere)."""
+    memory = {}
+    for pid in sorted(pids):
+        status = Path(f"/proc/{pid}/status")
+        if not status.exists():
+            continue
+        fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        memory[pid] = (int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0]))
+    return memory
+
+
 def check_workers(report: LoadReport, server: Gunicorn, before: set[int]) -> None:
     """No worker killed, restarted or stuck: same pids, a clean log, and all threads answer."""
     after = server.worker_pids()
@@ -466,6 +486,7 @@ def run_load(config: LoadConfig) -> LoadReport:
             started = time.perf_counter()
             report.outcomes = drive(clients, operations)
             report.elapsed_s = time.perf_counter() - started
+            report.worker_memory_kib = worker_memory(server.worker_pids())
             sent = [o.started_at for o in report.outcomes if o.kind == "create"]
             report.create_window_s = max(sent) - min(sent) if sent else 0.0
             report.fake_create_calls = int(

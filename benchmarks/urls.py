@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from stytch_discovery.authentication import StytchSessionAuthentication
 from stytch_discovery.permissions import IsStytchMember
 
-from ._harness import BARE_PATH, MEMBER_PATH
+from ._harness import BARE_PATH, MEMBER_PATH, SIGNED_IN_PATH
 
 
 def bare(request: HttpRequest) -> JsonResponse:
@@ -35,8 +35,18 @@ class MemberView(APIView):
         return Response({"member_id": request.auth.member_id, "user_id": request.user.pk})
 
 
+def signed_in(request: HttpRequest) -> JsonResponse:
+    """``bare`` for a signed-in caller: Django's session and user lookups, nothing of this package.
+
+    ``bench_http`` calls it with the cached view's session cookie, so ``cached - signed in`` is
+    what the cached view does beyond what any signed-in endpoint costs.
+    """
+    return JsonResponse({"ok": True, "user": request.user.pk})
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/stytch/", include("stytch_discovery.urls")),
     path(BARE_PATH, bare),
     path(MEMBER_PATH, MemberView.as_view()),
+    path(SIGNED_IN_PATH, signed_in),
 ]

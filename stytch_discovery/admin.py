@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .models import CachedOrganization, StytchMember
+from .models import CachedIdentity, CachedOrganization, StytchMember
 
 if TYPE_CHECKING:
     ModelAdmin = admin.ModelAdmin[CachedOrganization]
@@ -115,6 +115,37 @@ class StytchMemberAdmin(MemberAdminBase):
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         username = get_user_model().USERNAME_FIELD
         return ("email_address", "member_id", "organization_name", "organization_slug", f"user__{username}")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+if TYPE_CHECKING:
+    IdentityAdminBase = admin.ModelAdmin[CachedIdentity]
+else:
+    IdentityAdminBase = admin.ModelAdmin
+
+
+@admin.register(CachedIdentity)
+class CachedIdentityAdmin(IdentityAdminBase):
+    """When a list last refreshed each identity, and how many organizations it left; read-only.
+
+    Deleting a row only makes the identity's next list rewrite its organizations in full.
+    """
+
+    list_display = ("email_address", "user", "organization_count", "refreshed_at")
+    list_select_related = ("user",)
+    date_hierarchy = "refreshed_at"
+    ordering = ("-refreshed_at",)
+    raw_id_fields = ("user",)
+    fields = ("email_address", "user", "organization_count", "digest", "refreshed_at")
+    readonly_fields = fields
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("email_address", f"user__{get_user_model().USERNAME_FIELD}")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

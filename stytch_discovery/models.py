@@ -1,6 +1,9 @@
 """The discovered-organization cache: what Stytch last said an identity can enter.
 
 Rows are written only by ``stytch_discovery.org_cache``; the admin shows them read-only.
+``CachedOrganization`` holds one row per organization an identity can see, ``CachedIdentity``
+one row per identity: when a list last refreshed it, and a digest of what that list wrote, so
+that a list that changes nothing writes only that one row.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class CachedOrganization(models.Model):
     mfa_required = models.JSONField(_("MFA required"), null=True, blank=True)
     organization = models.JSONField(_("organization (raw)"), default=dict, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    #: When a write last stored this row: a list that changed something for the identity, a
+    #: create or an exchange. A list that changed nothing moves ``CachedIdentity.refreshed_at``
+    #: instead; the reads (``cache``, the cached endpoint, the prune command) use the later one.
     refreshed_at = models.DateTimeField(_("refreshed"), default=timezone.now)
 
     class Meta:
@@ -75,6 +81,41 @@ class CachedOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email_address} → {self.organization_name or self.organization_id}"
+
+
+class CachedIdentity(models.Model):
+    """One identity (a lower-cased email address) whose discovered organizations are cached.
+
+    ``digest`` summarizes every column the last list wrote to the identity's rows (see
+    ``org_cache.store``), ``organization_count`` how many rows it left, and ``user`` the user it
+    linked them all to (None: not known to be one user). A list whose answer has the same
+    digest, for the same user, while the identity still has that many rows, only moves
+    ``refreshed_at``. Any other write of the identity's rows clears ``digest``.
+    """
+
+    email_address = models.CharField(
+        _("email address"), max_length=254, unique=True, help_text=_("Lower-cased.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    digest = models.CharField(_("digest of the cached rows"), max_length=64, blank=True)
+    organization_count = models.PositiveIntegerField(_("organizations"), default=0)
+    #: When a list last refreshed the identity, whether or not anything changed.
+    refreshed_at = models.DateTimeField(_("refreshed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cached identity")
+        verbose_name_plural = _("cached identities")
+        # No index on refreshed_at: every list rewrites it (see CachedOrganization.Meta).
+
+    def __str__(self) -> str:
+        return self.email_address
 
 
 #: The model's name before 0.1.0 was released; kept so code written against it keeps working.

@@ -2,7 +2,10 @@
 
 ``organizations_discovered``: a list (or a discovery magic link) told which organizations an
 identity can enter. Keyword arguments: ``email_address`` (lower-cased), ``user`` (the linked
-Django user or None) and ``organizations`` (a tuple of ``types.DiscoveredOrganization``).
+Django user or None), ``organizations`` (a tuple of ``types.DiscoveredOrganization``) and
+``changed``: False when the cache already held exactly that answer for that user, so the
+refresh wrote nothing but the time it ran; True otherwise (also when ``CACHE_ENABLED`` is off,
+as nothing was compared). It is sent for every list, changed or not.
 
 ``organization_created``: an organization was created through this app. Keyword arguments:
 ``email_address``, ``user``, ``organization`` (``types.Organization``) and ``member``

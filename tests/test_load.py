@@ -37,6 +37,7 @@ def test_clean_run_shares_the_throttle_and_keeps_the_cache_consistent() -> None:
 
     assert report.problems == []
     assert len(report.outcomes) == 2000
+    assert len(report.worker_memory_kib) == report.config.workers  # reported beside the figures
     creates = report.counts()["create"]
     assert creates["201"] == report.config.create_limit
     assert creates["429 throttled"] == sum(creates.values()) - report.config.create_limit

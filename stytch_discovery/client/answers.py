@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import requests
 from django.views.decorators.debug import sensitive_variables
 
+from stytch_discovery import jsonlib
 from stytch_discovery.exceptions import (
     StytchDiscoveryAPIError,
     StytchDiscoveryResponseError,
@@ -51,7 +51,7 @@ def result(
         )
         raise not_documented(method, path, status)
     try:
-        data = json.loads(content)
+        data = jsonlib.loads(content)
     except ValueError as error:
         raise StytchDiscoveryResponseError(
             f"Stytch answered {method} {path} with {status} and a body that is not JSON.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stytch_discovery.internal.parsing import JSON, frozen, optional, without_tokens
+from stytch_discovery.internal.parsing import JSON, as_dict, frozen, optional, without_tokens
 from stytch_discovery.sessions.types import Member, Organization
 
 
@@ -24,7 +24,7 @@ class Membership:
             type=data["type"],
             details=optional(data, "details"),
             member=Member.from_json(member) if member else None,
-            raw=dict(data),
+            raw=as_dict(data),
         )
 
 
@@ -48,7 +48,7 @@ class DiscoveredOrganization:
             member_authenticated=bool(data["member_authenticated"]),
             primary_required=optional(data, "primary_required"),
             mfa_required=optional(data, "mfa_required"),
-            raw=dict(data),
+            raw=as_dict(data),
         )
 
 

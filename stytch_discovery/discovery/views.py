@@ -119,6 +119,9 @@ class CachedOrganizationsView(StytchDiscoveryView):
         errors=(401, 403, 405, 429),
     )
     def get(self, request: Request) -> Response:
-        rows = list(org_cache.organizations_for_user(request.user))
-        data = {"refreshed_at": org_cache.last_refreshed_at(rows), "organizations": rows}
+        rows = org_cache.shown_to(request.user)
+        data = {
+            "refreshed_at": max((row["refreshed_at"] for row in rows), default=None),
+            "organizations": rows,
+        }
         return Response(represent(CachedOrganizationsSerializer, data))

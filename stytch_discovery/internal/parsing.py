@@ -38,6 +38,15 @@ def frozen(cls: type[Result], **values: Any) -> Result:
     return instance
 
 
+def as_dict(data: JSON) -> dict[str, Any]:
+    """``data`` itself when it is a plain dict (as decoded JSON is), else a dict copy of it.
+
+    The typed results keep Stytch's objects as they were decoded: copying each of them (four
+    per discovered organization) cost as much as building the results around them.
+    """
+    return data if type(data) is dict else dict(data)
+
+
 def without_tokens(data: JSON) -> dict[str, Any]:
     """``data`` minus its bearer-token fields (a copy only when it has any)."""
     if TOKEN_FIELD_SET.isdisjoint(data):

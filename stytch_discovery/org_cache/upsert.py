@@ -23,6 +23,16 @@ from typing import Any
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from stytch_discovery import jsonlib
+
+
+def encode(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``rows`` as one JSON document: what :func:`upsert` sends when no value needs converting.
+
+    Deterministic (the same rows in the same order give the same text), so it can be digested.
+    """
+    return jsonlib.dumps(rows)
+
 
 def upsert(
     model: type[models.Model],
@@ -33,6 +43,7 @@ def upsert(
     update_fields: Sequence[str],
     replace: bool = False,
     using: str,
+    encoded: str | None = None,
 ) -> None:
     """Insert ``rows``, each completed with ``shared``; where ``unique_fields`` collide, overwrite
     ``update_fields`` only.
@@ -40,7 +51,8 @@ def upsert(
     Rows map every concrete field's ``attname`` that ``shared`` does not to a JSON-compatible
     value (``JSONField`` values as Python objects). With ``replace``, the model's rows that match
     ``shared`` on the unique fields it holds but are not among ``rows`` are deleted (``rows`` may
-    then be empty).
+    then be empty). ``encoded``, when given, must be ``encode(rows)``: it is sent as it is when
+    no value needs converting (PostgreSQL), instead of encoding the rows again.
     """
     if not rows and not replace:
         return
@@ -53,12 +65,12 @@ def upsert(
         raise ValueError(f"rows lack {sorted(plan.row_names - rows[0].keys())}")
     # The rows go into the document as they are (keyed by attname) unless a value needs encoding.
     converters = plan.converters
-    document = json.dumps(
-        [{**row, **{name: encode(row[name]) for name, encode in converters}} for row in rows]
-        if converters
-        else rows,
-        separators=(",", ":"),
-    )
+    if converters:
+        document = encode(
+            [{**row, **{name: convert(row[name]) for name, convert in converters}} for row in rows]
+        )
+    else:
+        document = encoded if encoded is not None else encode(rows)
     shared_values = [
         field.get_db_prep_save(shared[field.attname], connection) for field in plan.shared_fields
     ]
@@ -150,9 +162,9 @@ def _plan(
     return _Plan(
         row_names=frozenset(field.attname for field in row_fields),
         converters=tuple(
-            (field.attname, encode)
+            (field.attname, convert)
             for field in row_fields
-            if (encode := _encoder(field, connection)) is not None
+            if (convert := _encoder(field, connection)) is not None
         ),
         shared_fields=shared_fields,
         scope_indexes=tuple(shared_fields.index(field) for field in scope),
@@ -220,10 +232,10 @@ def _encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> 
         # None stays SQL NULL (as Django stores None in a nullable JSONField).
         encoder = field.encoder
 
-        def encode(value: Any) -> Any:
+        def convert(value: Any) -> Any:
             return None if value is None else json.dumps(value, cls=encoder)
 
-        return encode
+        return convert
     return None
 
 

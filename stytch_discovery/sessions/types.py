@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stytch_discovery.internal.parsing import JSON, frozen, optional, parse_timestamp, without_tokens
+from stytch_discovery.internal.parsing import JSON, as_dict, frozen, optional, parse_timestamp, without_tokens
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Organization:
             organization_name=data["organization_name"],
             organization_slug=data["organization_slug"],
             organization_logo_url=data.get("organization_logo_url") or "",
-            raw=dict(data),
+            raw=as_dict(data),
         )
 
 
@@ -54,7 +54,7 @@ class Member:
             status=data["status"],
             name=data.get("name") or "",
             is_admin=bool(data.get("is_admin")),
-            raw=dict(data),
+            raw=as_dict(data),
         )
 
 
@@ -88,7 +88,7 @@ class MemberSession:
             roles=tuple(data.get("roles") or ()),
             authentication_factors=tuple(data.get("authentication_factors") or ()),
             custom_claims=dict(data.get("custom_claims") or {}),
-            raw=dict(data),
+            raw=as_dict(data),
         )
 
     def has_role(self, role_id: str) -> bool:

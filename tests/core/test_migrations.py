@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from stytch_discovery.models import CachedOrganization
+from stytch_discovery.models import CachedIdentity, CachedOrganization
 
 TABLE = CachedOrganization._meta.db_table
+IDENTITY_TABLE = CachedIdentity._meta.db_table
 #: The table's name before 0003 renamed the model.
 OLD_TABLE = "stytch_discovery_discoveredorganization"
 
@@ -44,6 +45,27 @@ def test_migrations_unapply_and_reapply() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TABLE])
+            assert cursor.fetchone() == (["fillfactor=50"],)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0005_adds_the_identity_table_rewritten_in_place() -> None:
+    call_command("migrate", "stytch_discovery", "0004", verbosity=0)
+    try:
+        assert IDENTITY_TABLE not in connection.introspection.table_names()
+    finally:
+        call_command("migrate", "stytch_discovery", verbosity=0)
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, IDENTITY_TABLE)
+        unique = [c["columns"] for c in constraints.values() if c["unique"] and not c["primary_key"]]
+        indexed = [c["columns"] for c in constraints.values() if c["index"] and not c["unique"]]
+        assert unique == [["email_address"]]
+        assert ["user_id"] in indexed
+        # Nothing an unchanged list writes is indexed (PostgreSQL adds a LIKE index on the email).
+        assert all(set(columns) <= {"email_address", "user_id"} for columns in indexed)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [IDENTITY_TABLE])
             assert cursor.fetchone() == (["fillfactor=50"],)
 
 

@@ -77,3 +77,20 @@ def test_cached_includes_a_created_organization(api: APIClient, fake_stytch: Fak
     assert [(row["organization_slug"], row["membership_type"]) for row in rows] == [
         ("newco", "active_member")
     ]
+
+
+def test_cached_shows_when_a_list_that_changed_nothing_ran(api: APIClient, fake_stytch: FakeStytch) -> None:
+    seed_orgs(fake_stytch)
+    api.force_login(User.objects.create(username="ada", email=EMAIL))
+    ist_cookie(api, fake_stytch)
+    post(api, "discovery/organizations")
+    first = api.get(url("discovery/organizations/cached")).json()
+
+    assert post(api, "discovery/organizations").status_code == 200  # the same answer: no row rewritten
+
+    again = api.get(url("discovery/organizations/cached")).json()
+    assert parse_timestamp(again["refreshed_at"]) > parse_timestamp(first["refreshed_at"])  # type: ignore[operator]
+    assert {row["refreshed_at"] for row in again["organizations"]} == {again["refreshed_at"]}
+    assert [row["first_seen_at"] for row in again["organizations"]] == [
+        row["first_seen_at"] for row in first["organizations"]
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from stytch_discovery.discovery.serializers import (
     CachedOrganizationsSerializer,
     DiscoveredOrganizationsSerializer,
 )
+from stytch_discovery.internal.http.fields import utc_datetime
 from stytch_discovery.internal.http.represent import represent
 from stytch_discovery.models import CachedOrganization
 from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
@@ -116,3 +118,68 @@ def test_optional_fields_without_a_value_are_left_out_as_drf_does() -> None:
 def test_a_serializer_that_shapes_its_own_output_is_refused() -> None:
     with pytest.raises(TypeError, match="MemberAuthenticationSerializer"):
         represent(MemberAuthenticationSerializer, None)
+
+
+class Shapes(drf.Serializer[Any]):
+    flag = drf.BooleanField()
+    when = utc_datetime(allow_null=True)
+    dashed = drf.CharField(source="raw.some-key", default="")
+    keyword = drf.CharField(source="raw.class", default="")
+    choice = drf.ChoiceField(choices=[("a", "A"), ("1", "One")])
+    count = drf.IntegerField()
+    names = drf.ListField(child=drf.CharField(), default=list)
+
+
+SHAPES: list[dict[str, Any]] = [
+    {
+        "flag": True,
+        "when": datetime(2025, 6, 1, 12, tzinfo=timezone.utc),
+        "raw": {},
+        "choice": "a",
+        "count": 3,
+    },
+    {
+        "flag": 1,
+        "when": datetime(2025, 6, 1, 12, 0, 0, 5, tzinfo=timezone(timedelta(hours=2))),
+        "raw": {"some-key": 7, "class": "k"},
+        "choice": 1,
+        "count": "4",
+        "names": ["x", 5, None],
+    },
+    {"flag": "false", "when": None, "raw": {"class": None}, "choice": "zz", "count": 0},
+    {
+        "flag": False,
+        "when": datetime(2025, 6, 1, 12, 0, 0, 999999, tzinfo=timezone.utc),
+        "choice": "",
+        "count": 1,
+    },
+]
+
+
+@pytest.mark.parametrize("instance", SHAPES)
+def test_every_field_kind_gives_what_drf_gives(instance: dict[str, Any]) -> None:
+    assert as_json(represent(Shapes, instance)) == as_json(Shapes(instance).data)
+
+
+def test_objects_are_read_by_attribute_like_mappings_by_key() -> None:
+    instance = SimpleNamespace(**{**SHAPES[1], "raw": SimpleNamespace(**{"class": "k"})})
+
+    assert as_json(represent(Shapes, instance)) == as_json(Shapes(instance).data)
+
+
+@pytest.mark.parametrize("output_format", ["%Y-%m-%d", None])
+def test_a_project_datetime_format_is_followed(settings: Any, output_format: str | None) -> None:
+    settings.REST_FRAMEWORK = {"DATETIME_FORMAT": output_format}
+    moment = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)
+
+    shown = represent(Shapes, {**SHAPES[0], "when": moment})["when"]
+
+    assert shown == Shapes({**SHAPES[0], "when": moment}).data["when"]
+    assert shown == (moment if output_format is None else "2025-06-01")
+
+
+def test_a_missing_required_source_raises_as_drf_does() -> None:
+    with pytest.raises(KeyError):
+        Shapes({"flag": True}).data  # noqa: B018 - the property does the work
+    with pytest.raises(KeyError):
+        represent(Shapes, {"flag": True})

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stytch_discovery.models import CachedOrganization, StytchMember
+from stytch_discovery.models import CachedIdentity, CachedOrganization, StytchMember
 from stytch_discovery.org_cache import store
 from tests.helpers.org_cache import EMAIL, listing, org_id, snapshot
 from tests.testapp.models import User
@@ -164,3 +164,30 @@ def test_the_member_links_are_listed_read_only_with_their_user(admin_client: Cli
     )
     assert change.status_code == 403
     assert StytchMember.objects.get().user == ada
+
+
+def test_the_identities_are_listed_read_only_and_deleting_one_only_costs_a_rewrite(
+    admin_client: Client,
+) -> None:
+    ada = User.objects.create(username="ada", email=EMAIL)
+    store.record_discovery(email_address=EMAIL, discovered=listing([1, 2]), user=ada)
+    identity = CachedIdentity.objects.get()
+    changelist = reverse("admin:stytch_discovery_cachedidentity_changelist")
+
+    page = admin_client.get(changelist, {"q": "ada"})
+
+    assert page.status_code == 200
+    assert [row.email_address for row in page.context["cl"].result_list] == [EMAIL]
+    assert admin_client.get(reverse("admin:stytch_discovery_cachedidentity_add")).status_code == 403
+    change = reverse("admin:stytch_discovery_cachedidentity_change", args=[identity.pk])
+    assert admin_client.post(change, {"organization_count": "9"}).status_code == 403
+    assert CachedIdentity.objects.get().organization_count == 2
+    delete = reverse("admin:stytch_discovery_cachedidentity_delete", args=[identity.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not CachedIdentity.objects.exists()
+    store.record_discovery(email_address=EMAIL, discovered=listing([1, 2]), user=ada)  # rewrites
+    assert CachedIdentity.objects.get().organization_count == 2
+    assert sorted(CachedOrganization.objects.values_list("organization_id", flat=True)) == [
+        org_id(1),
+        org_id(2),
+    ]

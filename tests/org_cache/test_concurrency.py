@@ -12,8 +12,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from stytch_discovery.models import CachedIdentity
 from stytch_discovery.org_cache import store
-from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id
+from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id, snapshot
 
 THREADS = 20
 
@@ -64,3 +65,27 @@ def test_concurrent_refreshes_leave_exactly_one_of_the_lists(
     # record_discovery logs (rather than raises) database errors such as deadlocks.
     assert [r.getMessage() for r in caplog.records if r.name == "stytch_discovery.cache"] == []
     assert cached_ids() in [sorted(org_id(n) for n in numbers) for numbers in lists]
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_concurrent_unchanged_and_changed_lists_leave_rows_and_digest_in_step(
+    run: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every other thread lists exactly what is cached (the one-UPDATE path) while the others
+    # rewrite: whichever commits last, the digest must describe the rows it left.
+    cached = list(range(100, 110))
+    store.record_discovery(email_address=EMAIL, discovered=listing(cached), user=None)
+    lists = [cached if i % 2 else list(range(i, i + 5 + i % 7)) for i in range(THREADS)]
+
+    errors = refresh_all_at_once(lists)
+
+    assert errors == []
+    assert [r.getMessage() for r in caplog.records if r.name == "stytch_discovery.cache"] == []
+    final = cached_ids()
+    (winner,) = {tuple(numbers) for numbers in lists if sorted(org_id(n) for n in numbers) == final}
+    assert CachedIdentity.objects.get().organization_count == len(final)
+    before = snapshot()
+    store.record_discovery(email_address=EMAIL, discovered=listing(winner), user=None)
+    assert snapshot() == before  # confirmed by its digest: not one row rewritten
+    store.record_discovery(email_address=EMAIL, discovered=listing([1]), user=None)
+    assert cached_ids() == [org_id(1)]

@@ -12,7 +12,7 @@ from pytest_django import Settings
 
 from stytch_discovery.checks import check_settings
 from stytch_discovery.management.commands.stytch_discovery_prune import parse_age
-from stytch_discovery.models import CachedOrganization
+from stytch_discovery.models import CachedIdentity, CachedOrganization
 from stytch_discovery.org_cache import store
 from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id
 
@@ -21,13 +21,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def aged() -> None:
-    """Organization n was last refreshed n days ago (n = 1, 10, 40, 100)."""
+    """Organization n was last written n days ago (n = 1, 10, 40, 100), and no list has
+    refreshed the identity since the oldest."""
     store.record_discovery(email_address=EMAIL, discovered=listing([1, 10, 40, 100]), user=None)
     now = timezone.now()
     for days in (1, 10, 40, 100):
         CachedOrganization.objects.filter(organization_id=org_id(days)).update(
             refreshed_at=now - timedelta(days=days)
         )
+    CachedIdentity.objects.update(refreshed_at=now - timedelta(days=100))
 
 
 def prune(*args: str) -> str:
@@ -40,8 +42,32 @@ def prune(*args: str) -> str:
 def test_the_default_age_is_thirty_days() -> None:
     output = prune()
 
-    assert "Deleted 2 cached organization row(s)" in output
+    assert "Deleted 2 cached organization row(s) and 1 cached identity row(s)" in output
     assert cached_ids() == [org_id(1), org_id(10)]
+    assert not CachedIdentity.objects.exists()
+
+
+@pytest.mark.usefixtures("aged")
+def test_a_list_that_changed_nothing_keeps_every_row_of_its_identity() -> None:
+    store.record_discovery(email_address=EMAIL, discovered=listing([1, 10, 40, 100]), user=None)
+    assert (
+        CachedOrganization.objects.filter(refreshed_at__lt=timezone.now() - timedelta(days=30)).count() == 2
+    )
+
+    output = prune()
+
+    assert "Deleted 0 cached organization row(s) and 0 cached identity row(s)" in output
+    assert cached_ids() == [org_id(1), org_id(10), org_id(40), org_id(100)]
+
+
+@pytest.mark.usefixtures("aged")
+def test_after_a_prune_the_next_list_writes_the_identity_again() -> None:
+    prune()
+
+    store.record_discovery(email_address=EMAIL, discovered=listing([1, 10, 40, 100]), user=None)
+
+    assert cached_ids() == [org_id(1), org_id(10), org_id(40), org_id(100)]
+    assert CachedIdentity.objects.get().organization_count == 4
 
 
 @pytest.mark.usefixtures("aged")
@@ -56,8 +82,9 @@ def test_older_than_takes_days_hours_weeks_or_seconds(age: str, kept: list[int])
 def test_dry_run_counts_and_deletes_nothing() -> None:
     output = prune("--older-than", "5d", "--dry-run")
 
-    assert "Would delete 3 cached organization row(s)" in output
+    assert "Would delete 3 cached organization row(s) and 1 cached identity row(s)" in output
     assert len(cached_ids()) == 4
+    assert CachedIdentity.objects.exists()
 
 
 @pytest.mark.usefixtures("aged")

@@ -2,6 +2,10 @@
 
 A row that no list has refreshed for that long belongs to someone who stopped signing in; the
 next list call recreates whatever is still true. Run it from cron or a scheduler.
+
+A row was refreshed when it was written or when a list last confirmed its identity
+(``CachedIdentity.refreshed_at``: a list that changes nothing moves only that), whichever is
+later. Identities no list has refreshed for that long are deleted too.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import router, transaction
 from django.utils import timezone
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.models import CachedOrganization
+from stytch_discovery.models import CachedIdentity, CachedOrganization
 
 _AGE = re.compile(r"(\d+(?:\.\d+)?)([smhdw]?)")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60, "w": 7 * 24 * 60 * 60}
@@ -52,10 +57,24 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         age: timedelta = options["older_than"] or app_settings.PRUNE_AFTER
         cutoff = timezone.now() - age
-        stale = CachedOrganization.objects.filter(refreshed_at__lt=cutoff)
+        listed = CachedIdentity.objects.filter(refreshed_at__gte=cutoff).values("email_address")
+        stale = CachedOrganization.objects.filter(refreshed_at__lt=cutoff).exclude(email_address__in=listed)
+        forgotten = CachedIdentity.objects.filter(refreshed_at__lt=cutoff)
         since = f"not refreshed since {cutoff.isoformat(timespec='seconds')} ({age} ago)"
         if options["dry_run"]:
-            self.stdout.write(f"Would delete {stale.count()} cached organization row(s) {since}.")
+            self.stdout.write(
+                f"Would delete {stale.count()} cached organization row(s) and"
+                f" {forgotten.count()} cached identity row(s) {since}."
+            )
             return
-        deleted, _ = stale.delete()
-        self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} cached organization row(s) {since}."))
+        with transaction.atomic(using=router.db_for_write(CachedOrganization)):
+            # The identities first: a list running meanwhile then rewrites its identity in full
+            # (and a list's digest check counts the rows, so a race can only cost a rewrite).
+            identities, _ = forgotten.delete()
+            deleted, _ = stale.delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deleted {deleted} cached organization row(s) and {identities} cached identity row(s)"
+                f" {since}."
+            )
+        )
