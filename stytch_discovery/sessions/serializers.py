@@ -180,14 +180,34 @@ class SessionSerializer(serializers.Serializer[Any]):
     user = SignedInUserSerializer(allow_null=True)
 
 
+class PendingMemberSerializer(serializers.Serializer[Any]):
+    member_id = serializers.CharField()
+    email_address = serializers.CharField()
+
+
 class FlowSerializer(serializers.Serializer[Any]):
-    """One way forward (allauth-headless style): an entry point, or the step that is pending."""
+    """One way forward (allauth-headless style): an entry point, or the step that is pending.
+
+    A pending step names its organization, member and expiry; ``primary_authenticate`` adds the
+    organization's ``methods`` and those this server finishes (``supported``); ``mfa_authenticate``
+    the methods usable now (``types``), those the member may set up (``enroll_types``), the one to
+    offer first, the masked phone number and whether an SMS code is live.
+    """
 
     id = serializers.CharField()
     is_pending = serializers.BooleanField(required=False)
     providers = serializers.ListField(child=serializers.CharField(), required=False)
-    methods = serializers.ListField(child=serializers.CharField(), required=False)
     organization = SignedInOrganizationSerializer(required=False)
+    member = PendingMemberSerializer(required=False)
+    expires_at = serializers.CharField(required=False)
+    methods = serializers.ListField(child=serializers.CharField(), required=False)
+    supported = serializers.ListField(child=serializers.CharField(), required=False)
+    types = serializers.ListField(child=serializers.CharField(), required=False)
+    enroll_types = serializers.ListField(child=serializers.CharField(), required=False)
+    default_type = serializers.CharField(required=False, allow_null=True)
+    phone_number = serializers.CharField(required=False, allow_blank=True)
+    sms_sent = serializers.BooleanField(required=False)
+    sms_code_expires_at = serializers.CharField(required=False, allow_null=True)
 
 
 class NotSignedInSerializer(ErrorSerializer):
