@@ -18,12 +18,14 @@ from stytch_discovery.internal.http.fields import (
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
 from stytch_discovery.internal.rules import (
+    CODE_MESSAGE,
+    CODE_RE,
     EXCHANGE_LOCALES,
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
     ORGANIZATION_REFERENCE_RE,
 )
-from stytch_discovery.internal.tokens import TOKEN_FIELDS
+from stytch_discovery.internal.tokens import IST, TOKEN_FIELDS
 
 from .types import MemberAuthentication
 
@@ -37,6 +39,33 @@ class SessionOptionsSerializer(RequestSerializer):
     )
     session_custom_claims = CustomClaimsField(required=False)
     telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
+
+
+_FROM_THE_STEP = "Taken from the pending sign-in step held by the server, never from the request."
+#: What a request finishing a pending step must not name: the step's own organization, member, IST.
+STEP_FIELDS = dict.fromkeys(("organization_id", "member_id", "email_address", *TOKEN_FIELDS), _FROM_THE_STEP)
+
+
+def code_field() -> PatternField:
+    """A 6-digit code (SMS, email, authenticator app), never echoed back."""
+    return PatternField(pattern=CODE_RE, message=CODE_MESSAGE, max_length=6, write_only=True)
+
+
+class StepRequestSerializer(RequestSerializer):
+    """A request finishing a pending step: the step's organization, member and IST are refused."""
+
+    refused_fields = STEP_FIELDS
+
+
+class StepSessionOptionsSerializer(SessionOptionsSerializer):
+    """A request finishing a pending step with a session: its options, but never its IST."""
+
+    refused_fields = STEP_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields.pop(IST)  # the step's, from its cookie
+        return fields
 
 
 class OrganizationSerializer(serializers.Serializer[Any]):

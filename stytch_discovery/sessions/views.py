@@ -161,6 +161,12 @@ class PendingStepBaseView(MemberAuthenticationBaseView):
             raise Problem("auth_method_not_allowed")
         return step
 
+    def step_ist(self) -> str:
+        """The IST of the pending step (from its cookie), for the Stytch call that finishes it."""
+        self.pending_step()
+        assert self.credential is not None  # pending_step() found it
+        return self.credential.token
+
     def throttle_subject(self) -> str | None:
         """Throttles count per member (the step's), whatever the IP or the cookies presented."""
         try:
