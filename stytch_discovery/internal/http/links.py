@@ -24,6 +24,8 @@ from .errors import ErrorAnswer
 
 #: The query parameter a link view adds to its redirect when something failed.
 ERROR_PARAMETER = "stytch_discovery_error"
+#: 401s about the link itself: they say nothing about the cookies the browser holds.
+LINK_CODES = frozenset({"magic_link_invalid"})
 
 
 class LinkTargetView(StytchDiscoveryView):
@@ -58,7 +60,7 @@ class LinkTargetView(StytchDiscoveryView):
             raise exc
         self.log_failure(answer, exc)
         response = self.redirect(**{ERROR_PARAMETER: answer.code})
-        if answer.status == 401:
+        if answer.status == 401 and answer.code not in LINK_CODES:
             self.forget_dead_credentials(response, answer)
         return response  # type: ignore[return-value]
 
