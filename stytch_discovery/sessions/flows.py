@@ -76,15 +76,25 @@ def pending_flow(step: pending.PendingStep) -> Flow:
     }
 
 
+def pending_step_of(request: HttpRequest) -> pending.PendingStep | None:
+    """The step ``request``'s browser is part-way through: its cookie, bound to the IST it holds."""
+    try:
+        ist = cookies.intermediate_session(request, {})
+    except Problem:
+        return None  # a mangled IST cookie is no sign-in in progress
+    step = pending.recall(request)
+    return step if step is not None and ist is not None and step.belongs_to(ist.token) else None
+
+
 def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
     """The 401 for ``request``: the pending step if any, else the entry points (``code`` overrides)."""
     try:
         ist = cookies.intermediate_session(request, {})
     except Problem:
         ist = None  # a mangled IST cookie is no sign-in in progress
-    step = pending.recall(request)
+    step = pending_step_of(request)
     flows = entry_flows()
-    if step is not None and ist is not None and step.belongs_to(ist.token):
+    if step is not None:
         found = "primary_authentication_required" if step.step == pending.PRIMARY else "mfa_required"
         flows.append(pending_flow(step))
     elif ist is not None:

@@ -200,13 +200,6 @@ class SignedInUserSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
 
 
-class SessionSerializer(serializers.Serializer[Any]):
-    """``GET session`` when signed in: who, where, until when; no token."""
-
-    member = SignedInMemberSerializer()
-    organization = SignedInOrganizationSerializer()
-    member_session = SignedInSessionSerializer()
-    user = SignedInUserSerializer(allow_null=True)
 
 
 class PendingMemberSerializer(serializers.Serializer[Any]):
@@ -237,6 +230,20 @@ class FlowSerializer(serializers.Serializer[Any]):
     phone_number = serializers.CharField(required=False, allow_blank=True)
     sms_sent = serializers.BooleanField(required=False)
     sms_code_expires_at = serializers.CharField(required=False, allow_null=True)
+
+
+class SessionSerializer(serializers.Serializer[Any]):
+    """``GET session`` when signed in: who, where, until when; no token.
+
+    ``pending`` is the step this browser is part-way through elsewhere (a switch into an
+    organization that asks for MFA), else null.
+    """
+
+    member = SignedInMemberSerializer()
+    organization = SignedInOrganizationSerializer()
+    member_session = SignedInSessionSerializer()
+    user = SignedInUserSerializer(allow_null=True)
+    pending = FlowSerializer(allow_null=True)
 
 
 class NotSignedInSerializer(ErrorSerializer):

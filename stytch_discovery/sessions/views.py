@@ -208,7 +208,10 @@ class SessionView(StytchDiscoveryView):
             raise flows.not_signed_in(self.django_request, code="session_invalid") from error
         if verified is None:
             raise flows.not_signed_in(self.django_request)
-        return Response(SessionSerializer(_signed_in(verified)).data)
+        # Signed in, and part-way into another organization (switching into one that asks for MFA).
+        step = flows.pending_step_of(self.django_request)
+        pending_flow = flows.pending_flow(step) if step is not None else None
+        return Response(SessionSerializer({**_signed_in(verified), "pending": pending_flow}).data)
 
 
 def _signed_in(verified: RequestSession) -> dict[str, Any]:

@@ -392,3 +392,30 @@ def test_every_stytch_error_is_a_documented_answer(
     if CODES[code][0] == 401:
         assert answer.cookies[app_settings.PENDING_COOKIE_NAME].value == ""
         assert answer.cookies[app_settings.IST_COOKIE_NAME].value == ""
+
+
+def test_switching_into_an_mfa_organization_shows_the_step_while_signed_in(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    fake_stytch.seed(
+        {
+            "organizations": [{"organization_slug": "plain"}],
+            "members": [{"organization_slug": "plain", "email_address": "ada@acme.example"}],
+        }
+    )
+    api.cookies[app_settings.IST_COOKIE_NAME] = fake_stytch.mint_intermediate_session("ada@acme.example")
+    assert (
+        post(api, "discovery/intermediate-sessions/exchange", {"organization_id": "plain"}).status_code == 200
+    )
+    assert api.get(url("session")).json()["pending"] is None
+
+    switched = post(api, "sessions/exchange", {"organization_id": "sms", "locale": "en"})
+
+    assert switched.json()["next_step"] == "mfa"
+    state = api.get(url("session")).json()
+    assert state["organization"]["organization_slug"] == "plain"
+    assert (state["pending"]["id"], state["pending"]["sms_sent"]) == ("mfa_authenticate", True)
+    done = post(api, "mfa/sms/authenticate", {"code": last_code(fake_stytch)})
+    assert done.status_code == 200
+    after = api.get(url("session")).json()
+    assert (after["organization"]["organization_slug"], after["pending"]) == ("sms", None)
