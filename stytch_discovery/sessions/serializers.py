@@ -200,8 +200,6 @@ class SignedInUserSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
 
 
-
-
 class PendingMemberSerializer(serializers.Serializer[Any]):
     member_id = serializers.CharField()
     email_address = serializers.CharField()

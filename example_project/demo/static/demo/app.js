@@ -76,7 +76,8 @@ function showStep(name) {
   }
   const heading = document.querySelector(`#step-${name} h1`);
   if (heading) heading.focus();
-  setInboxPolling(name === "inbox");
+  // Codes and links arrive while these steps wait for them.
+  setInboxPolling(["inbox", "mfa", "primary"].includes(name));
 }
 
 function showError(error) {
