@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http import cookies, openapi, reporting
+from stytch_discovery.internal.http import cookies, openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.links import ERROR_PARAMETER, LinkTargetView
 from stytch_discovery.internal.net import namespaced
@@ -49,25 +49,14 @@ class MagicLinkAuthenticateView(LinkTargetView):
     """
 
     throttle_scope = "stytch_discovery.authenticate"
+    query_serializer = MagicLinkQuerySerializer
 
-    @openapi.document(
-        summary="Magic-link target: sets the IST cookie and redirects to the SPA",
-        responses={302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")},
-        errors=(405,),
-        parameters=openapi.query_parameters(
-            ("token", True, "The discovery magic-link token Stytch put in the link."),
-            ("stytch_token_type", False, "Must be 'discovery' when present."),
-            ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
-        ),
+    @LinkTargetView.document(
+        summary="Magic-link target: sets the IST cookie and redirects to the SPA", link_type="discovery"
     )
-    @sensitive_variables("query", "result")
+    @sensitive_variables("result")
     def get(self, request: Request) -> HttpResponseRedirect:
-        query = MagicLinkQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        reporting.scrub_query_parameter(self.django_request, "token")
-        result = services.authenticate_discovery_magic_link(
-            token=query.validated_data["token"], user=self.service_user()
-        )
+        result = services.authenticate_discovery_magic_link(token=self.link_token(), user=self.service_user())
         response = self.redirect()
         cookies.set_intermediate_session(
             response, result.intermediate_session_token, result.intermediate_session_token_expires_at

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http import openapi, reporting
+from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer
 from stytch_discovery.internal.http.links import LinkTargetView
 from stytch_discovery.internal.net import namespaced
@@ -80,25 +80,18 @@ class MagicLinkAuthenticateView(LinkTargetView, PrimaryStepView):
 
     method = "magic_link"
     throttle_scope = "stytch_discovery.authenticate"
+    query_serializer = MagicLinkQuerySerializer
 
-    @openapi.document(
+    @LinkTargetView.document(
         summary="Primary: organization magic-link target; sets the session (or the next step) and redirects",
-        responses={302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")},
-        errors=(405,),
-        parameters=openapi.query_parameters(
-            ("token", True, "The magic-link token Stytch put in the link."),
-            ("stytch_token_type", False, "Must be 'multi_tenant_magic_links' when present."),
-            ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
-        ),
+        link_type="multi_tenant_magic_links",
     )
-    @sensitive_variables("query", "result")
+    @sensitive_variables("token", "result")
     def get(self, request: Request) -> HttpResponseRedirect:
-        query = MagicLinkQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        reporting.scrub_query_parameter(self.django_request, "token")
+        token = self.link_token()
         self.pending_step()
         result = services.authenticate_magic_link(
-            magic_links_token=query.validated_data["token"],
+            magic_links_token=token,
             intermediate_session_token=self.step_ist(),
             user=self.service_user(),
         )

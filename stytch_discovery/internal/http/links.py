@@ -7,18 +7,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_variables
+from rest_framework import serializers
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.net import is_loopback, with_query
 
-from . import cookies
+from . import cookies, openapi, reporting
 from .base import StytchDiscoveryView
 from .errors import ErrorAnswer
 
@@ -30,6 +34,33 @@ LINK_CODES = frozenset({"magic_link_invalid"})
 
 class LinkTargetView(StytchDiscoveryView):
     """Base of the ``GET`` views an emailed link points at."""
+
+    #: The link's query string: ``token`` (required) and Stytch's ``stytch_token_type``.
+    query_serializer: ClassVar[type[serializers.Serializer[Any]]]
+
+    @sensitive_variables("query")
+    def link_token(self) -> str:
+        """The link's token, validated, then blanked out of the request (error reports, logs)."""
+        query = self.query_serializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        reporting.scrub_query_parameter(self.django_request, "token")
+        return str(query.validated_data["token"])
+
+    @staticmethod
+    def document(*, summary: str, link_type: str) -> Callable[[Any], Any]:
+        """The OpenAPI description every link target shares (``link_type``: its ``stytch_token_type``)."""
+        return openapi.document(
+            summary=summary,
+            responses={
+                302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")
+            },
+            errors=(405,),
+            parameters=openapi.query_parameters(
+                ("token", True, "The magic-link token Stytch put in the link."),
+                ("stytch_token_type", False, f"Must be '{link_type}' when present."),
+                ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
+            ),
+        )
 
     def redirect_target(self) -> str:
         """``next`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
