@@ -114,5 +114,9 @@ if DEMO_USES_FAKE_STYTCH:
         "SECRET": DEFAULT_SECRET,
         "BASE_URL": "http://127.0.0.1:9",
         # The fake sends no email: a demo (and its browser tests) may send links more often.
-        "THROTTLE_RATES": {"stytch_discovery.send": "60/min"},
+        "THROTTLE_RATES": {
+            "stytch_discovery.send": "60/min",
+            "stytch_discovery.code_send": "60/min",
+            "stytch_discovery.code_attempt": "60/min",
+        },
     }

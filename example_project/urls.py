@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/stytch/", include("stytch_discovery.urls")),
     path("dev/outbox", views.dev_outbox, name="dev-outbox"),
+    path("dev/totp-code", views.dev_totp_code, name="dev-totp-code"),
 ]

@@ -308,6 +308,31 @@ def _check_sessions() -> Iterable[CheckMessage]:
         )
 
 
+#: The throttle scopes that keep one-time codes from being guessed or sent in bulk.
+CODE_SCOPES = ("stytch_discovery.code_send", "stytch_discovery.code_attempt")
+
+
+def _check_mfa() -> Iterable[CheckMessage]:
+    url = app_settings.get("PRIMARY_MAGIC_LINK_REDIRECT_URL")
+    if url is not None and (not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")):
+        yield Error(
+            "STYTCH_DISCOVERY['PRIMARY_MAGIC_LINK_REDIRECT_URL'] must be an http(s) URL or None.",
+            hint="None points organization magic links at this app's primary/magic-links/authenticate.",
+            id="stytch_discovery.E050",
+        )
+    rates = app_settings.get("THROTTLE_RATES")
+    disabled = [
+        scope for scope in CODE_SCOPES if isinstance(rates, dict) and scope in rates and rates[scope] is None
+    ]
+    if disabled and not settings.DEBUG:
+        yield Warning(
+            f"THROTTLE_RATES disables {', '.join(disabled)} while DEBUG is False: one-time codes "
+            "could be guessed, or texted in bulk at your cost.",
+            hint="Give these scopes a rate (the defaults are 10/hour to send, 10/min to try).",
+            id="stytch_discovery.W020",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     _check_credentials,
     _check_environment,
@@ -319,6 +344,7 @@ CHECKS: tuple[Check, ...] = (
     _check_throttles,
     _check_prune_after,
     _check_sessions,
+    _check_mfa,
 )
 
 

@@ -26,6 +26,9 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.cached": "120/min",
     "stytch_discovery.session": "120/min",
     "stytch_discovery.session_exchange": "30/min",
+    # Keyed per member (the pending step's): SMS costs money, and codes must not be guessable.
+    "stytch_discovery.code_send": "10/hour",
+    "stytch_discovery.code_attempt": "10/min",
 }
 
 #: Every key this app reads, with its default. ``checks.py`` warns about any other key.
@@ -67,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "CREATE_USERS": True,
     "DJANGO_SESSION_LOGIN": False,
     "RBAC_POLICY_CACHE_SECONDS": 300.0,
+    "PRIMARY_MAGIC_LINK_REDIRECT_URL": None,
 }
 
 
@@ -213,6 +217,12 @@ class StytchDiscoverySettings:
     @property
     def DISCOVERY_REDIRECT_URL(self) -> str | None:
         value = self.get("DISCOVERY_REDIRECT_URL")
+        return str(value) if value else None
+
+    @property
+    def PRIMARY_MAGIC_LINK_REDIRECT_URL(self) -> str | None:
+        """Where an organization-scoped magic link points; None: this app's view on the asking host."""
+        value = self.get("PRIMARY_MAGIC_LINK_REDIRECT_URL")
         return str(value) if value else None
 
     @property

@@ -51,6 +51,8 @@ def urlpatterns() -> list[URLPattern]:
                 "RestrictedNotEnum": "stytch_discovery.internal.rules.RESTRICTED_NOT",
                 "AllRestrictedEnum": "stytch_discovery.internal.rules.ALL_RESTRICTED",
                 "MembershipTypeEnum": "stytch_discovery.models.MembershipType",
+                "SendLocaleEnum": "stytch_discovery.internal.rules.SEND_LOCALES",
+                "LocaleEnum": "stytch_discovery.internal.rules.EXCHANGE_LOCALES",
             },
         },
     )

@@ -1,6 +1,7 @@
 """The public Python API: keyword-only, settings-driven calls to Stytch, one import away.
 
-Each function lives with its feature (``discovery``, ``magic_links``, ``sessions``); this module
+Each function lives with its feature (``discovery``, ``magic_links``, ``sessions``, ``mfa``,
+``primary``); this module
 re-exports them so ``from stytch_discovery import services`` stays the one place to look.
 """
 
@@ -13,16 +14,38 @@ from .discovery.services import (
     list_discovered_organizations,
 )
 from .magic_links.services import authenticate_discovery_magic_link, send_discovery_magic_link
+from .mfa.services import (
+    authenticate_sms_otp,
+    authenticate_totp,
+    create_totp,
+    recover_with_recovery_code,
+    send_sms_otp,
+)
+from .primary.services import (
+    authenticate_email_otp,
+    authenticate_magic_link,
+    send_login_email_otp,
+    send_login_magic_link,
+)
 from .sessions.services import authenticate_session, exchange_session, revoke_session
 
 __all__ = [
     "CreateOrganizationFields",
     "authenticate_discovery_magic_link",
+    "authenticate_email_otp",
+    "authenticate_magic_link",
     "authenticate_session",
+    "authenticate_sms_otp",
+    "authenticate_totp",
     "create_organization",
+    "create_totp",
     "exchange_intermediate_session",
     "exchange_session",
     "list_discovered_organizations",
+    "recover_with_recovery_code",
     "revoke_session",
     "send_discovery_magic_link",
+    "send_login_email_otp",
+    "send_login_magic_link",
+    "send_sms_otp",
 ]

@@ -10,11 +10,14 @@ from __future__ import annotations
 from .discovery.types import DiscoveredOrganization, DiscoveredOrganizations, Membership
 from .internal.parsing import parse_timestamp
 from .magic_links.types import MagicLinkAuthentication, MagicLinkSent
+from .mfa.types import RecoveryCodeAuthentication, SmsOtpSent, TotpRegistration
+from .primary.types import LoginEmailSent
 from .sessions.types import Member, MemberAuthentication, MemberSession, Organization, SessionAuthentication
 
 __all__ = [
     "DiscoveredOrganization",
     "DiscoveredOrganizations",
+    "LoginEmailSent",
     "MagicLinkAuthentication",
     "MagicLinkSent",
     "Member",
@@ -22,6 +25,9 @@ __all__ = [
     "MemberSession",
     "Membership",
     "Organization",
+    "RecoveryCodeAuthentication",
     "SessionAuthentication",
+    "SmsOtpSent",
+    "TotpRegistration",
     "parse_timestamp",
 ]

@@ -10,6 +10,8 @@ from django.urls import URLPattern
 from . import schema
 from .discovery import urls as discovery
 from .magic_links import urls as magic_links
+from .mfa import urls as mfa
+from .primary import urls as primary
 from .sessions import urls as sessions
 
 app_name = "stytch_discovery"
@@ -18,5 +20,7 @@ urlpatterns: list[URLPattern] = [
     *sessions.urlpatterns,
     *magic_links.urlpatterns,
     *discovery.urlpatterns,
+    *mfa.urlpatterns,
+    *primary.urlpatterns,
     *schema.urlpatterns(),
 ]

@@ -15,10 +15,17 @@ def start(*, port: int = 0) -> FakeStytch:
     global _running
     if _running is not None:
         raise RuntimeError("The demo's fake Stytch is already running.")
-    fake = FakeStytch(port=port).start()
+    fake = FakeStytch(port=port, qr_code=qr_code).start()
     settings.STYTCH_DISCOVERY.update(PROJECT_ID=fake.project_id, SECRET=fake.secret, BASE_URL=fake.base_url)
     _running = fake
     return fake
+
+
+def qr_code(uri: str) -> str:
+    """A scannable QR code of an ``otpauth://`` URI, as Stytch's TOTP create answers it (segno)."""
+    import segno  # the demo's own dependency (the `demo` group), not the package's
+
+    return str(segno.make(uri, error="m").png_data_uri(scale=5, border=2))
 
 
 def running() -> FakeStytch | None:

@@ -3,7 +3,9 @@
 ``ada@acme.example`` is an active member of Acme, invited to Globex, pending in Initech,
 eligible to join Umbrella by email domain (JIT on acme.example, where Grace is an active
 verified member) and Hooli by OAuth tenant (her Slack workspace T0ACME is allowed), an active
-member of Stark Industries (MFA required for everyone) and of Wayne Enterprises (SSO only).
+member of Stark Industries (MFA for everyone; her phone gets an SMS code), Oscorp (MFA; she has
+an authenticator app), Tyrell (MFA; she has set nothing up yet), Massive Dynamic (an emailed code
+first, then an SMS code) and Wayne Enterprises (SSO only).
 Cyberdyne exists but she cannot see it: its slug shows the "slug taken" message on create.
 Organization ids are fixed, so the cache of a previous run still points at real organizations.
 """
@@ -18,6 +20,9 @@ from stytch_discovery.models import CachedOrganization, StytchMember
 from stytch_discovery.testing import FakeStytch
 
 DEMO_EMAIL = "ada@acme.example"
+#: Ada's phone (Twilio's test number, as Stytch's docs use) and her authenticator app's secret.
+DEMO_PHONE = "+15005550006"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def demo_id(slug: str) -> str:
@@ -57,6 +62,26 @@ DEMO_DATA: dict[str, Any] = {
             "mfa_policy": "REQUIRED_FOR_ALL",
         },
         {
+            "organization_slug": "oscorp",
+            "organization_id": demo_id("oscorp"),
+            "organization_name": "Oscorp",
+            "mfa_policy": "REQUIRED_FOR_ALL",
+        },
+        {
+            "organization_slug": "tyrell",
+            "organization_id": demo_id("tyrell"),
+            "organization_name": "Tyrell",
+            "mfa_policy": "REQUIRED_FOR_ALL",
+        },
+        {
+            "organization_slug": "massive-dynamic",
+            "organization_id": demo_id("massive-dynamic"),
+            "organization_name": "Massive Dynamic",
+            "auth_methods": "RESTRICTED",
+            "allowed_auth_methods": ["email_otp"],
+            "mfa_policy": "REQUIRED_FOR_ALL",
+        },
+        {
             "organization_slug": "wayne-enterprises",
             "organization_id": demo_id("wayne-enterprises"),
             "organization_name": "Wayne Enterprises",
@@ -83,7 +108,25 @@ DEMO_DATA: dict[str, Any] = {
         {"organization_slug": "initech", "email_address": "bill@initech.example", "name": "Bill Lumbergh"},
         {"organization_slug": "umbrella", "email_address": "grace@acme.example", "name": "Grace Hopper"},
         {"organization_slug": "hooli", "email_address": "gavin@hooli.example", "name": "Gavin Belson"},
-        {"organization_slug": "stark-industries", "email_address": DEMO_EMAIL, "name": "Ada Lovelace"},
+        {
+            "organization_slug": "stark-industries",
+            "email_address": DEMO_EMAIL,
+            "name": "Ada Lovelace",
+            "mfa_phone_number": DEMO_PHONE,
+        },
+        {
+            "organization_slug": "oscorp",
+            "email_address": DEMO_EMAIL,
+            "name": "Ada Lovelace",
+            "totp_secret": DEMO_TOTP_SECRET,
+        },
+        {"organization_slug": "tyrell", "email_address": DEMO_EMAIL, "name": "Ada Lovelace"},
+        {
+            "organization_slug": "massive-dynamic",
+            "email_address": DEMO_EMAIL,
+            "name": "Ada Lovelace",
+            "mfa_phone_number": DEMO_PHONE,
+        },
         {"organization_slug": "wayne-enterprises", "email_address": DEMO_EMAIL, "name": "Ada Lovelace"},
         {"organization_slug": "cyberdyne", "email_address": "miles@cyberdyne.example", "name": "Miles Dyson"},
     ],

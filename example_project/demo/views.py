@@ -2,7 +2,8 @@
 
 The page learns who is signed in from the app's ``GET session``; the index view only tells it
 whether this browser holds any credential cookie at all, so a first visit asks nothing.
-``dev_outbox`` is the dev inbox: it exists only while the demo runs against the in-process fake.
+``dev_outbox`` is the dev inbox and ``dev_totp_code`` the dev authenticator app (the code the fake's
+secret gives now): both exist only while the demo runs against the in-process fake.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.testing import ApiError
 
 from . import fake
 
@@ -26,7 +28,16 @@ API_URL_NAMES = {
     "session": "stytch_discovery:session",
     "switch": "stytch_discovery:session-exchange",
     "logout": "stytch_discovery:logout",
+    "mfaSmsSend": "stytch_discovery:mfa-sms-send",
+    "mfaSmsAuthenticate": "stytch_discovery:mfa-sms-authenticate",
+    "mfaTotpCreate": "stytch_discovery:mfa-totp-create",
+    "mfaTotpAuthenticate": "stytch_discovery:mfa-totp-authenticate",
+    "mfaRecover": "stytch_discovery:mfa-recovery-code-recover",
+    "primaryCodeSend": "stytch_discovery:primary-email-code-send",
+    "primaryCodeAuthenticate": "stytch_discovery:primary-email-code-authenticate",
+    "primaryLinkSend": "stytch_discovery:primary-magic-link-send",
     "outbox": "dev-outbox",
+    "devTotp": "dev-totp-code",
 }
 
 
@@ -51,18 +62,35 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "demo/index.html", {"config": config})
 
 
+NOT_WITHOUT_THE_FAKE = JsonResponse(
+    {"code": "not_found", "message": "The dev tools exist only while the demo runs on the fake Stytch."},
+    status=404,
+)
+#: What an inbox or a phone would show of each message the fake "sent".
+SHOWN = ("kind", "email_address", "phone_number", "url", "code", "sent_at")
+
+
 @require_GET
 def dev_outbox(request: HttpRequest) -> JsonResponse:
-    """The magic links the fake "sent", newest first (the link is what an inbox would show)."""
+    """The links and codes the fake "sent" (emails and texts), newest first."""
     running = fake.running()
     if running is None:
-        body = {
-            "code": "not_found",
-            "message": "The dev inbox exists only while the demo runs on the fake Stytch.",
-        }
-        return JsonResponse(body, status=404)
+        return NOT_WITHOUT_THE_FAKE
     messages = [
-        {"email_address": message["email_address"], "url": message["url"], "sent_at": message["sent_at"]}
-        for message in reversed(running.outbox())
+        {key: message[key] for key in SHOWN if key in message} for message in reversed(running.outbox())
     ]
     return JsonResponse({"messages": messages[:20]})
+
+
+@require_GET
+def dev_totp_code(request: HttpRequest) -> JsonResponse:
+    """The code the member's authenticator app would show now, from the fake's secret (dev only)."""
+    running = fake.running()
+    if running is None:
+        return NOT_WITHOUT_THE_FAKE
+    member_id = request.GET.get("member_id", "")
+    try:
+        code = running.app.control.totp_code(member_id)
+    except ApiError as error:
+        return JsonResponse({"code": error.error_type, "message": error.message}, status=404)
+    return JsonResponse(code)

@@ -37,3 +37,16 @@ ALL_RESTRICTED_NOT = ("ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED")
 RESTRICTED_NOT = ("RESTRICTED", "NOT_ALLOWED")
 ALL_RESTRICTED = ("ALL_ALLOWED", "RESTRICTED")
 MFA_POLICIES = ("REQUIRED_FOR_ALL", "OPTIONAL")
+
+# MFA and primary authentication (sessions contract §B): Stytch's codes are 6 digits (SMS, email,
+# TOTP), phone numbers E.164, recovery codes as in Stytch's documented example (``ckss-2skx-ebow``).
+E164_RE = re.compile(r"^\+[1-9][0-9]{1,14}\Z")
+E164_MESSAGE = "Give the phone number in E.164: a + then the country code and number, e.g. +14155550123."
+CODE_RE = re.compile(r"^[0-9]{6}\Z")
+CODE_MESSAGE = "Enter the 6-digit code."
+RECOVERY_CODE_RE = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}\Z")
+RECOVERY_CODE_MESSAGE = "Enter a recovery code like abcd-1234-efgh."
+MFA_ENROLLMENT = ("enroll", "unenroll")
+#: TOTP create: how long a new registration may wait for its first code. The IST it is created
+#: with lives 10 minutes, so a longer wait could only block the next sign-in (pending_totp_exists).
+TOTP_ENROLMENT_MINUTES = 10

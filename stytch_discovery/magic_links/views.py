@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_variables
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http import cookies, openapi, reporting
+from stytch_discovery.internal.http import cookies, openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
-from stytch_discovery.internal.net import is_loopback, namespaced, with_query
+from stytch_discovery.internal.http.links import ERROR_PARAMETER, LinkTargetView
+from stytch_discovery.internal.net import namespaced
 
 from . import services
 from .serializers import MagicLinkQuerySerializer, MagicLinkSentSerializer, SendMagicLinkRequestSerializer
 
-#: The query parameter the magic-link view adds to its redirect when something failed.
-ERROR_PARAMETER = "stytch_discovery_error"
+__all__ = ["ERROR_PARAMETER", "MagicLinkAuthenticateView", "SendMagicLinkView"]
 
 
 class SendMagicLinkView(StytchDiscoveryView):
@@ -45,7 +40,7 @@ class SendMagicLinkView(StytchDiscoveryView):
         return Response(MagicLinkSentSerializer({"email_address": result.email_address, "sent": True}).data)
 
 
-class MagicLinkAuthenticateView(StytchDiscoveryView):
+class MagicLinkAuthenticateView(LinkTargetView):
     """``GET discovery/magic-links/authenticate?token=...``: the link's target.
 
     Trades the token for an IST, keeps it in the HttpOnly IST cookie and redirects to
@@ -54,55 +49,14 @@ class MagicLinkAuthenticateView(StytchDiscoveryView):
     """
 
     throttle_scope = "stytch_discovery.authenticate"
+    query_serializer = MagicLinkQuerySerializer
 
-    def redirect_target(self) -> str:
-        """``next`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
-        candidate = self.request.query_params.get("next", "")
-        if candidate:
-            host = urlsplit(candidate).hostname
-            allowed = {self.django_request.get_host(), *app_settings.ALLOWED_REDIRECT_HOSTS}
-            if url_has_allowed_host_and_scheme(
-                candidate,
-                allowed_hosts=allowed,
-                require_https=not (settings.DEBUG or (host is not None and is_loopback(host))),
-            ):
-                return candidate
-        return app_settings.LOGIN_REDIRECT_URL
-
-    def redirect(self, **params: str) -> HttpResponseRedirect:
-        response = HttpResponseRedirect(with_query(self.redirect_target(), **params))
-        # The link's URL held the token: do not let the next page learn it as a referrer.
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, MethodNotAllowed):
-            # Not a browser following the link: answer like every other view.
-            return super().handle_exception(exc)
-        answer = self.error_answer(exc)
-        if answer is None:
-            raise exc
-        self.log_failure(answer, exc)
-        return self.redirect(**{ERROR_PARAMETER: answer.code})  # type: ignore[return-value]
-
-    @openapi.document(
-        summary="Magic-link target: sets the IST cookie and redirects to the SPA",
-        responses={302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")},
-        errors=(405,),
-        parameters=openapi.query_parameters(
-            ("token", True, "The discovery magic-link token Stytch put in the link."),
-            ("stytch_token_type", False, "Must be 'discovery' when present."),
-            ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
-        ),
+    @LinkTargetView.document(
+        summary="Magic-link target: sets the IST cookie and redirects to the SPA", link_type="discovery"
     )
-    @sensitive_variables("query", "result")
+    @sensitive_variables("result")
     def get(self, request: Request) -> HttpResponseRedirect:
-        query = MagicLinkQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        reporting.scrub_query_parameter(self.django_request, "token")
-        result = services.authenticate_discovery_magic_link(
-            token=query.validated_data["token"], user=self.service_user()
-        )
+        result = services.authenticate_discovery_magic_link(token=self.link_token(), user=self.service_user())
         response = self.redirect()
         cookies.set_intermediate_session(
             response, result.intermediate_session_token, result.intermediate_session_token_expires_at

@@ -3,10 +3,16 @@
 In django-allauth headless's spirit, the body lists ``flows``: the entry points this server
 offers, and the pending step (``is_pending``) when the browser is part-way: an IST but no
 organization chosen yet, or an organization waiting for MFA or for another primary method.
+
+A pending primary step lists the methods the organization accepts (``methods``) and those this
+server can finish (``supported``): :data:`PRIMARY_METHODS` names, for each method a feature
+package finishes, the URL name of the endpoint that starts it. A feature adding a primary method
+adds its row there.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -23,20 +29,61 @@ def entry_flows() -> list[Flow]:
     return [{"id": "discovery_magic_link"}]
 
 
+#: Stytch's ``allowed_auth_methods`` values this server can finish as a pending primary step, each
+#: with the URL name (namespace ``stytch_discovery``) of the endpoint that starts it.
+PRIMARY_METHODS: dict[str, str] = {
+    "magic_link": "primary-magic-link-send",
+    "email_otp": "primary-email-code-send",
+}
+
+
+def _timestamp(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(int(seconds), tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def pending_flow(step: pending.PendingStep) -> Flow:
-    organization = {
-        "organization_id": step.organization_id,
-        "organization_name": step.organization_name,
-        "organization_slug": step.organization_slug,
+    common = {
+        "is_pending": True,
+        "organization": {
+            "organization_id": step.organization_id,
+            "organization_name": step.organization_name,
+            "organization_slug": step.organization_slug,
+        },
+        "member": {"member_id": step.member_id, "email_address": step.email_address},
+        "expires_at": _timestamp(step.expires_at),
     }
     if step.step == pending.PRIMARY:
+        methods = list(step.primary_auth_methods)
         return {
             "id": "primary_authenticate",
-            "is_pending": True,
-            "organization": organization,
-            "methods": list(step.primary_auth_methods),
+            **common,
+            "methods": methods,
+            "supported": [method for method in methods if method in PRIMARY_METHODS],
         }
-    return {"id": "mfa_authenticate", "is_pending": True, "organization": organization}
+    sms_until = step.sms_code_expires_at
+    return {
+        "id": "mfa_authenticate",
+        **common,
+        "types": step.mfa_types,
+        "enroll_types": step.enroll_types,
+        "default_type": step.default_mfa_type,
+        "phone_number": step.phone_number,
+        "sms_sent": sms_until is not None,
+        "sms_code_expires_at": _timestamp(sms_until),
+    }
+
+
+def pending_step_of(request: HttpRequest) -> pending.PendingStep | None:
+    """The step ``request``'s browser is part-way through: its cookie, bound to the IST it holds."""
+    try:
+        ist = cookies.intermediate_session(request, {})
+    except Problem:
+        return None  # a mangled IST cookie is no sign-in in progress
+    step = pending.recall(request)
+    return step if step is not None and ist is not None and step.belongs_to(ist.token) else None
 
 
 def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
@@ -45,9 +92,9 @@ def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
         ist = cookies.intermediate_session(request, {})
     except Problem:
         ist = None  # a mangled IST cookie is no sign-in in progress
-    step = pending.recall(request)
+    step = pending_step_of(request)
     flows = entry_flows()
-    if step is not None and ist is not None and step.belongs_to(ist.token):
+    if step is not None:
         found = "primary_authentication_required" if step.step == pending.PRIMARY else "mfa_required"
         flows.append(pending_flow(step))
     elif ist is not None:

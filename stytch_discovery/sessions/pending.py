@@ -1,13 +1,18 @@
 """The step Stytch asks for before it lets a member in (MFA, another primary method), held here.
 
-When a create or an exchange answers ``member_authenticated: false``, what the next step needs
-(the organization, the member, the methods allowed) is kept server-side in a signed HttpOnly
-cookie bound to the fresh IST by its SHA-256. The steps that follow take the organization and the
-member from it, never from the request body, and send the IST from its own cookie.
+When a create, an exchange or a primary authentication answers ``member_authenticated: false``,
+what the next step needs (the organization, the member, the methods allowed and enrolled) is kept
+server-side in a signed HttpOnly cookie bound to the fresh IST by its SHA-256. The steps that
+follow take the organization and the member from it, never from the request body, and send the
+IST from its own cookie.
 
 Why a signed cookie rather than the Django session: it needs no session table and no write per
 sign-in step, it expires with the IST it is bound to, it cannot be edited (an HMAC with
-``SECRET_KEY``), and a copy without its IST is useless. It holds no token.
+``SECRET_KEY``), and a copy without its IST is useless. It holds no token, no code and no full
+phone number (only its masked form): a signed cookie is readable, only not forgeable.
+
+An IST a step spent on success is remembered in Django's cache until it would have expired
+(:func:`spend`), so replaying the step's cookies afterwards is refused here, without a Stytch call.
 """
 
 from __future__ import annotations
@@ -15,21 +20,28 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import cookies
-from stytch_discovery.sessions.types import MemberAuthentication
+from stytch_discovery.sessions.types import Member, MemberAuthentication
 
 SALT = "stytch_discovery.pending"
 #: Stytch's IST lifetime, when an answer does not say when its IST expires.
 IST_SECONDS = 600
+#: An SMS code lives two minutes; sending another before then invalidates the first.
+SMS_CODE_SECONDS = 120
 
 MFA, PRIMARY = "mfa", "primary"
+SMS, TOTP, RECOVERY_CODES = "sms_otp", "totp", "recovery_codes"
+MFA_METHODS = (SMS, TOTP)
+
+_SPENT = "stytch_discovery:spent_ist:"
 
 
 @dataclass(frozen=True)
@@ -44,47 +56,112 @@ class PendingStep:
     ist_digest: str
     #: When the IST (and so this step) expires, in seconds since the epoch.
     expires_at: float
+    #: PRIMARY: the methods the organization accepts (Stytch's ``allowed_auth_methods``).
     primary_auth_methods: tuple[str, ...] = ()
-    #: What the MFA step needs to know (``mfa_required`` and the member's factors).
-    mfa: dict[str, Any] = field(default_factory=dict)
+    #: MFA: the methods the organization allows (``sms_otp``, ``totp``).
+    mfa_allowed: tuple[str, ...] = MFA_METHODS
+    #: MFA: the methods the member has set up (a verified phone, an active TOTP registration).
+    mfa_enrolled: tuple[str, ...] = ()
+    #: MFA: the member's default method, ``""`` for none.
+    default_mfa_method: str = ""
+    #: MFA: the member's phone number, masked (``+•••••••0006``); ``""`` when they have none.
+    phone_number: str = ""
+    #: MFA: when an SMS code was last sent for this step (Stytch's own or ours), in epoch seconds.
+    sms_sent_at: float | None = None
+    #: MFA: a method being set up in this step (``totp`` after TOTP create), ``""`` for none.
+    enrolling: str = ""
 
     def belongs_to(self, ist: str | None) -> bool:
         return ist is not None and digest(ist) == self.ist_digest
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= time.time()
+
+    @property
+    def mfa_types(self) -> list[str]:
+        """What the member can finish MFA with now: enrolled and allowed, plus recovery codes."""
+        usable = [
+            method for method in MFA_METHODS if method in self.mfa_allowed and method in self.mfa_enrolled
+        ]
+        if self.enrolling and self.enrolling not in usable:
+            usable.append(self.enrolling)
+        if TOTP in self.mfa_enrolled and TOTP in self.mfa_allowed:
+            usable.append(RECOVERY_CODES)
+        return usable
+
+    @property
+    def enroll_types(self) -> list[str]:
+        """What the member may set up here: the allowed methods, when none is usable yet."""
+        return [] if self.mfa_types else list(self.mfa_allowed)
+
+    @property
+    def default_mfa_type(self) -> str | None:
+        """The method to offer first, in the order of Stytch's own UI: the default, then any usable."""
+        usable = [method for method in self.mfa_types if method != RECOVERY_CODES]
+        if self.default_mfa_method in usable:
+            return self.default_mfa_method
+        return usable[0] if usable else None
+
+    @property
+    def sms_code_expires_at(self) -> float | None:
+        """Until when the last SMS code is valid, or None when no live code was sent."""
+        if self.sms_sent_at is None:
+            return None
+        until = self.sms_sent_at + SMS_CODE_SECONDS
+        return until if until > time.time() else None
 
 
 def digest(ist: str) -> str:
     return hashlib.sha256(ist.encode()).hexdigest()
 
 
+def mask_phone_number(number: str) -> str:
+    """``+15005550006`` as ``+•••••••0006``: enough to recognise it, not to dial it."""
+    if not number:
+        return ""
+    digits = number.lstrip("+")
+    return "+" + "•" * max(0, len(digits) - 4) + digits[-4:]
+
+
+def mfa_facts(member: Member, organization_raw: dict[str, Any]) -> dict[str, Any]:
+    """The MFA fields of a step, from Stytch's Member and Organization (Stytch's own UI reads these)."""
+    raw = member.raw
+    enrolled = []
+    if raw.get("mfa_phone_number_verified"):
+        enrolled.append(SMS)
+    if raw.get("totp_registration_id"):
+        enrolled.append(TOTP)
+    if organization_raw.get("mfa_methods") == "RESTRICTED":
+        allowed = tuple(m for m in MFA_METHODS if m in (organization_raw.get("allowed_mfa_methods") or ()))
+    else:
+        allowed = MFA_METHODS
+    return {
+        "mfa_allowed": allowed,
+        "mfa_enrolled": tuple(enrolled),
+        "default_mfa_method": str(raw.get("default_mfa_method") or ""),
+        "phone_number": mask_phone_number(str(raw.get("mfa_phone_number") or "")),
+    }
+
+
 def step_of(result: MemberAuthentication) -> PendingStep:
-    """The step a not-yet-authenticated create or exchange answer asks for."""
+    """The step a not-yet-authenticated answer (create, exchange, primary authenticate) asks for."""
     expires = result.intermediate_session_token_expires_at
-    member = result.member
+    mfa_required = result.mfa_required or {}
+    initiated = mfa_required.get("secondary_auth_initiated") == SMS
     return PendingStep(
         step=PRIMARY if result.primary_required else MFA,
         organization_id=result.organization.organization_id,
         organization_name=result.organization.organization_name,
         organization_slug=result.organization.organization_slug,
         member_id=result.member_id,
-        email_address=member.email_address,
+        email_address=result.member.email_address,
         ist_digest=digest(result.intermediate_session_token),
         expires_at=expires.timestamp() if expires is not None else time.time() + IST_SECONDS,
         primary_auth_methods=tuple((result.primary_required or {}).get("allowed_auth_methods") or ()),
-        mfa={
-            "mfa_required": result.mfa_required,
-            "member": {key: member.raw.get(key) for key in _MFA_MEMBER_FIELDS},
-            "organization": {key: result.organization.raw.get(key) for key in _MFA_ORGANIZATION_FIELDS},
-        },
+        sms_sent_at=time.time() if initiated else None,
+        **mfa_facts(result.member, result.organization.raw),
     )
-
-
-_MFA_MEMBER_FIELDS = (
-    "mfa_phone_number_verified",
-    "totp_registration_id",
-    "default_mfa_method",
-    "mfa_enrolled",
-)
-_MFA_ORGANIZATION_FIELDS = ("mfa_policy", "mfa_methods", "allowed_mfa_methods")
 
 
 def remember(response: HttpResponseBase, step: PendingStep) -> None:
@@ -95,18 +172,30 @@ def remember(response: HttpResponseBase, step: PendingStep) -> None:
     )
 
 
-def recall(request: HttpRequest) -> PendingStep | None:
-    """The pending step of ``request``'s browser, if its cookie is genuine and not expired."""
+_TUPLES = ("primary_auth_methods", "mfa_allowed", "mfa_enrolled")
+
+
+def recall(request: HttpRequest, *, include_expired: bool = False) -> PendingStep | None:
+    """The pending step of ``request``'s browser, if its cookie is genuine (and not expired)."""
     value = request.COOKIES.get(app_settings.PENDING_COOKIE_NAME)
     if not value:
         return None
     try:
         data = signing.loads(value, salt=SALT, max_age=24 * 60 * 60)
-        step = PendingStep(**{**data, "primary_auth_methods": tuple(data.get("primary_auth_methods", ()))})
+        step = PendingStep(**{**data, **{key: tuple(data.get(key, ())) for key in _TUPLES}})
     except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return step if step.expires_at > time.time() else None
+        return None  # forged, or written by another version of this step: no step
+    return step if include_expired or not step.expired else None
 
 
 def forget(response: HttpResponseBase) -> None:
     cookies.delete(response, app_settings.PENDING_COOKIE_NAME)
+
+
+def spend(ist: str, *, until: float) -> None:
+    """Remember that ``ist`` was spent by a finished step, until it would have expired anyway."""
+    cache.set(_SPENT + digest(ist), True, max(1, int(until - time.time())))
+
+
+def is_spent(step: PendingStep) -> bool:
+    return bool(cache.get(_SPENT + step.ist_digest))

@@ -18,12 +18,14 @@ from stytch_discovery.internal.http.fields import (
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
 from stytch_discovery.internal.rules import (
+    CODE_MESSAGE,
+    CODE_RE,
     EXCHANGE_LOCALES,
     MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
     ORGANIZATION_REFERENCE_RE,
 )
-from stytch_discovery.internal.tokens import TOKEN_FIELDS
+from stytch_discovery.internal.tokens import IST, TOKEN_FIELDS
 
 from .types import MemberAuthentication
 
@@ -37,6 +39,33 @@ class SessionOptionsSerializer(RequestSerializer):
     )
     session_custom_claims = CustomClaimsField(required=False)
     telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
+
+
+_FROM_THE_STEP = "Taken from the pending sign-in step held by the server, never from the request."
+#: What a request finishing a pending step must not name: the step's own organization, member, IST.
+STEP_FIELDS = dict.fromkeys(("organization_id", "member_id", "email_address", *TOKEN_FIELDS), _FROM_THE_STEP)
+
+
+def code_field() -> PatternField:
+    """A 6-digit code (SMS, email, authenticator app), never echoed back."""
+    return PatternField(pattern=CODE_RE, message=CODE_MESSAGE, max_length=6, write_only=True)
+
+
+class StepRequestSerializer(RequestSerializer):
+    """A request finishing a pending step: the step's organization, member and IST are refused."""
+
+    refused_fields = STEP_FIELDS
+
+
+class StepSessionOptionsSerializer(SessionOptionsSerializer):
+    """A request finishing a pending step with a session: its options, but never its IST."""
+
+    refused_fields = STEP_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields.pop(IST)  # the step's, from its cookie
+        return fields
 
 
 class OrganizationSerializer(serializers.Serializer[Any]):
@@ -171,23 +200,48 @@ class SignedInUserSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
 
 
+class PendingMemberSerializer(serializers.Serializer[Any]):
+    member_id = serializers.CharField()
+    email_address = serializers.CharField()
+
+
+class FlowSerializer(serializers.Serializer[Any]):
+    """One way forward (allauth-headless style): an entry point, or the step that is pending.
+
+    A pending step names its organization, member and expiry; ``primary_authenticate`` adds the
+    organization's ``methods`` and those this server finishes (``supported``); ``mfa_authenticate``
+    the methods usable now (``types``), those the member may set up (``enroll_types``), the one to
+    offer first, the masked phone number and whether an SMS code is live.
+    """
+
+    id = serializers.CharField()
+    is_pending = serializers.BooleanField(required=False)
+    providers = serializers.ListField(child=serializers.CharField(), required=False)
+    organization = SignedInOrganizationSerializer(required=False)
+    member = PendingMemberSerializer(required=False)
+    expires_at = serializers.CharField(required=False)
+    methods = serializers.ListField(child=serializers.CharField(), required=False)
+    supported = serializers.ListField(child=serializers.CharField(), required=False)
+    types = serializers.ListField(child=serializers.CharField(), required=False)
+    enroll_types = serializers.ListField(child=serializers.CharField(), required=False)
+    default_type = serializers.CharField(required=False, allow_null=True)
+    phone_number = serializers.CharField(required=False, allow_blank=True)
+    sms_sent = serializers.BooleanField(required=False)
+    sms_code_expires_at = serializers.CharField(required=False, allow_null=True)
+
+
 class SessionSerializer(serializers.Serializer[Any]):
-    """``GET session`` when signed in: who, where, until when; no token."""
+    """``GET session`` when signed in: who, where, until when; no token.
+
+    ``pending`` is the step this browser is part-way through elsewhere (a switch into an
+    organization that asks for MFA), else null.
+    """
 
     member = SignedInMemberSerializer()
     organization = SignedInOrganizationSerializer()
     member_session = SignedInSessionSerializer()
     user = SignedInUserSerializer(allow_null=True)
-
-
-class FlowSerializer(serializers.Serializer[Any]):
-    """One way forward (allauth-headless style): an entry point, or the step that is pending."""
-
-    id = serializers.CharField()
-    is_pending = serializers.BooleanField(required=False)
-    providers = serializers.ListField(child=serializers.CharField(), required=False)
-    methods = serializers.ListField(child=serializers.CharField(), required=False)
-    organization = SignedInOrganizationSerializer(required=False)
+    pending = FlowSerializer(allow_null=True)
 
 
 class NotSignedInSerializer(ErrorSerializer):

@@ -3,11 +3,13 @@ the shared answer of every call that may start a session."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import auth
+from django.http import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -51,11 +53,52 @@ class MemberAuthenticationBaseView(StytchDiscoveryView):
         body.pop(IST, None)
         return credential
 
-    def answer(self, result: MemberAuthentication, *, status: int) -> Response:
+    def answer(
+        self, result: MemberAuthentication, *, status: int, extra: dict[str, Any] | None = None
+    ) -> Response:
+        self.check_way_forward(result)
         data = MemberAuthenticationSerializer(
             result, context={"include_tokens": app_settings.RETURN_TOKENS_IN_BODY}
         ).data
-        response = Response(data, status=status)
+        response = Response({**data, **(extra or {})}, status=status)
+        self.finish(response, result)
+        return response
+
+    def check_way_forward(self, result: MemberAuthentication) -> None:
+        """Refuse an answer that leads nowhere: another primary method is needed, none is allowed.
+
+        Stytch's own UI calls it ``CannotJoinOrgDueToAuthPolicy``. The fresh IST still lists the
+        member's organizations, so it stays in its cookie (the way back to the picker).
+        """
+        if result.member_authenticated or result.primary_required is None:
+            return
+        if result.primary_required.get("allowed_auth_methods"):
+            return
+
+        def keep_intermediate_session(response: HttpResponseBase) -> None:
+            cookies.clear_intermediate_sessions(response, self.django_request)
+            pending.forget(response)
+            if result.intermediate_session_token:
+                cookies.set_intermediate_session(
+                    response, result.intermediate_session_token, result.intermediate_session_token_expires_at
+                )
+
+        cookies.defer(self.django_request, keep_intermediate_session)
+        organization = result.organization
+        raise Problem(
+            "organization_join_forbidden",
+            extra={
+                "organization": {
+                    "organization_id": organization.organization_id,
+                    "organization_name": organization.organization_name,
+                    "organization_slug": organization.organization_slug,
+                },
+                "allowed_auth_methods": [],
+            },
+        )
+
+    def finish(self, response: HttpResponseBase, result: MemberAuthentication) -> None:
+        """Put on ``response`` (JSON or a redirect) the cookies ``result`` calls for."""
         # The IST used is spent either way, so the IST cookies the request carried go first.
         cookies.clear_intermediate_sessions(response, self.django_request)
         if result.member_authenticated:
@@ -72,7 +115,6 @@ class MemberAuthenticationBaseView(StytchDiscoveryView):
                 response, result.intermediate_session_token, result.intermediate_session_token_expires_at
             )
             pending.remember(response, pending.step_of(result))
-        return response
 
     def log_into_django(self, result: MemberAuthentication) -> None:
         """With ``DJANGO_SESSION_LOGIN``, the member's user is signed into Django's own session too."""
@@ -81,6 +123,72 @@ class MemberAuthenticationBaseView(StytchDiscoveryView):
         link = members.linked(result.member_id)
         if link is not None and link.user is not None:
             auth.login(self.django_request, link.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+
+
+class PendingStepBaseView(MemberAuthenticationBaseView):
+    """Base of the views that finish the step Stytch asked for: MFA, or another primary method.
+
+    The trust boundary: the organization, the member and the IST come from the server-held step
+    (``sessions.pending``) and the IST's HttpOnly cookie, never from the request body (whose
+    serializers refuse those fields as unknown). The step must belong to that IST, be of this
+    view's kind, not have expired and not have been finished already; the method must be one the
+    organization allows. Each check fails without a Stytch call. Throttles count per member.
+    """
+
+    #: ``pending.MFA`` or ``pending.PRIMARY``.
+    step_kind: ClassVar[str] = pending.MFA
+    #: The method this view finishes, checked against the organization's (None: not checked).
+    method: ClassVar[str | None] = None
+    _step: pending.PendingStep | None = None
+
+    def pending_step(self) -> pending.PendingStep:
+        if self._step is None:
+            self._step = self._find_step()
+        return self._step
+
+    def _find_step(self) -> pending.PendingStep:
+        credential = cookies.intermediate_session(self.django_request, {})
+        if credential is None:
+            raise Problem("intermediate_session_required")
+        self.credential = credential
+        step = pending.recall(self.django_request, include_expired=True)
+        if step is None or not step.belongs_to(credential.token) or step.step != self.step_kind:
+            raise Problem("step_not_pending")
+        if step.expired or pending.is_spent(step):
+            raise Problem("intermediate_session_invalid")  # its IST is dead: sign in again
+        allowed = step.mfa_allowed if step.step == pending.MFA else step.primary_auth_methods
+        if self.method is not None and self.method not in allowed:
+            raise Problem("auth_method_not_allowed")
+        return step
+
+    def step_ist(self) -> str:
+        """The IST of the pending step (from its cookie), for the Stytch call that finishes it."""
+        self.pending_step()
+        assert self.credential is not None  # pending_step() found it
+        return self.credential.token
+
+    def throttle_subject(self) -> str | None:
+        """Throttles count per member (the step's), whatever the IP or the cookies presented."""
+        try:
+            return f"member:{self.pending_step().member_id}"
+        except Problem:
+            return None  # the request fails anyway; it is counted by client
+
+    def finish(self, response: HttpResponseBase, result: MemberAuthentication) -> None:
+        super().finish(response, result)
+        if result.member_authenticated and self.credential is not None:
+            pending.spend(self.credential.token, until=self.pending_step().expires_at)
+
+    def remember(self, response: HttpResponseBase, **changes: Any) -> None:
+        """Keep the step, with ``changes``, for the requests that follow (an SMS sent, TOTP created)."""
+        self._step = dataclasses.replace(self.pending_step(), **changes)
+        pending.remember(response, self._step)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if response.status_code == 401:
+            pending.forget(response)  # its IST is gone: so is the step
+        return response
 
 
 class SessionView(StytchDiscoveryView):
@@ -100,7 +208,10 @@ class SessionView(StytchDiscoveryView):
             raise flows.not_signed_in(self.django_request, code="session_invalid") from error
         if verified is None:
             raise flows.not_signed_in(self.django_request)
-        return Response(SessionSerializer(_signed_in(verified)).data)
+        # Signed in, and part-way into another organization (switching into one that asks for MFA).
+        step = flows.pending_step_of(self.django_request)
+        pending_flow = flows.pending_flow(step) if step is not None else None
+        return Response(SessionSerializer({**_signed_in(verified), "pending": pending_flow}).data)
 
 
 def _signed_in(verified: RequestSession) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .keys import KeyRing
 from .recording import Recorder
 from .routes import Project, Request, stytch_router
 from .state import FakeState
+from .totp import QrRenderer, placeholder_qr_code
 
 Json = dict[str, Any]
 
@@ -60,12 +61,21 @@ def parse_json(body: bytes) -> Any:
 
 
 class FakeApp:
-    def __init__(self, *, project_id: str, secret: str, default_discovery_redirect_url: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        project_id: str,
+        secret: str,
+        default_discovery_redirect_url: str | None,
+        qr_code: QrRenderer | None = None,
+    ) -> None:
         self.state = FakeState()
         self.faults = FaultPlan()
         self.recorder = Recorder()
         self.keys = KeyRing()
-        self.project = Project(project_id, self.state, self.keys, default_discovery_redirect_url)
+        self.project = Project(
+            project_id, self.state, self.keys, default_discovery_redirect_url, qr_code or placeholder_qr_code
+        )
         self.router = stytch_router()
         self._credentials = f"{project_id}:{secret}".encode()
         self.control = Controls(self.project, self.faults, self.recorder)

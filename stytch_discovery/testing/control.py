@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from . import payloads, seeding, validation
-from .errors import invalid_argument
+from . import payloads, seeding, totp, validation
+from .errors import ApiError, invalid_argument
 from .faults import FaultPlan, FaultRule
 from .recording import Recorder
 from .routes import Project
@@ -38,6 +38,14 @@ class Controls:
             "/_fake/outbox": ("GET", lambda _: {"messages": self.outbox()}),
             "/_fake/seed": ("POST", self.seed),
             "/_fake/intermediate_sessions": ("POST", self._mint_intermediate_session_from_json),
+            "/_fake/totp_code": (
+                "POST",
+                lambda body: self.totp_code(validation.required_str(body, "member_id")),
+            ),
+            "/_fake/recovery_codes": (
+                "POST",
+                lambda body: self.recovery_codes(validation.required_str(body, "member_id")),
+            ),
             "/_fake/faults": ("POST", self.add_fault),
             "/_fake/stats": ("GET", lambda _: self.stats()),
             "/_fake/requests": ("GET", lambda _: self.requests()),
@@ -58,11 +66,37 @@ class Controls:
         with self.state.lock:
             return [dict(message) for message in self.state.outbox]
 
-    def mint_intermediate_session(self, email_address: str) -> Json:
+    def mint_intermediate_session(
+        self, email_address: str, factors: tuple[str, ...] = ("magic_link",)
+    ) -> Json:
         email = validation.email_address({"email_address": email_address})
+        if not factors or any(factor not in validation.AUTH_METHODS for factor in factors):
+            raise invalid_argument(f"factors must be primary methods: {', '.join(validation.AUTH_METHODS)}.")
         with self.state.lock:
-            ist = self.state.mint_intermediate_session(email)
+            ist = self.state.mint_intermediate_session(email, factors=factors)
         return {"intermediate_session_token": ist.token, "expires_at": payloads.iso(ist.expires_at)}
+
+    def _member(self, member_id: str) -> Any:
+        member = self.state.members.get(member_id)
+        if member is None:
+            raise ApiError(404, "member_not_found")
+        return member
+
+    def totp_code(self, member_id: str) -> Json:
+        """The code the member's authenticator app shows now, by the fake's clock."""
+        with self.state.lock:
+            member = self._member(member_id)
+            registration = member.totp or member.pending_totp
+            if registration is None:
+                raise ApiError(404, "totp_not_found")
+            now = self.state.now()
+            left = totp.STEP_SECONDS - int(now.timestamp()) % totp.STEP_SECONDS
+            return {"code": totp.code_at(registration.secret, now), "seconds_left": left}
+
+    def recovery_codes(self, member_id: str) -> Json:
+        with self.state.lock:
+            member = self._member(member_id)
+            return {"recovery_codes": list(member.totp.recovery_codes) if member.totp else []}
 
     def reset(self) -> Json:
         """Back to a freshly started fake: no data, no faults, real time, the initial key."""
@@ -122,7 +156,8 @@ class Controls:
     # -- JSON bodies of the endpoints -----------------------------------------------------
 
     def _mint_intermediate_session_from_json(self, body: Json) -> Json:
-        return self.mint_intermediate_session(validation.required_str(body, "email_address"))
+        factors = tuple(validation.str_list(body, "factors")) or ("magic_link",)
+        return self.mint_intermediate_session(validation.required_str(body, "email_address"), factors)
 
     def _clock_from_json(self, body: Json) -> Json:
         given = [key for key in ("advance_seconds", "offset_seconds") if key in body]

@@ -8,6 +8,7 @@ from typing import Any
 
 from .app import FakeApp
 from .server import FakeHTTPServer
+from .totp import QrRenderer
 
 Json = dict[str, Any]
 
@@ -31,7 +32,10 @@ class FakeStytch:
         host: str = "127.0.0.1",
         port: int = 0,
         default_discovery_redirect_url: str | None = None,
+        qr_code: QrRenderer | None = None,
     ) -> None:
+        """``qr_code``: a function from an ``otpauth://`` URI to a PNG data URI, for TOTP create
+        (default: a placeholder PNG, not a scannable code; see ``testing.totp``)."""
         self.project_id = project_id
         self.secret = secret
         self.host = host
@@ -40,6 +44,7 @@ class FakeStytch:
             project_id=project_id,
             secret=secret,
             default_discovery_redirect_url=default_discovery_redirect_url,
+            qr_code=qr_code,
         )
         self._server: FakeHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -99,13 +104,29 @@ class FakeStytch:
         return self.app.control.seed(data)
 
     def outbox(self) -> list[Json]:
-        """The discovery magic links "sent": ``email_address``, ``url``, ``token``, ``sent_at``."""
+        """What the fake "sent", oldest first; each message's ``kind`` says what it is.
+
+        ``discovery_magic_link`` and ``magic_link``: ``email_address``, ``url``, ``token``,
+        ``sent_at`` (and ``organization_id``); ``email_otp``: ``email_address``, ``code``,
+        ``organization_id``, ``sent_at``; ``sms_otp``: ``phone_number``, ``code``, ``member_id``,
+        ``organization_id``, ``sent_at``.
+        """
         return self.app.control.outbox()
 
-    def mint_intermediate_session(self, email_address: str) -> str:
-        """A fresh discovery IST for the email, as if its magic link had been clicked."""
-        minted = self.app.control.mint_intermediate_session(email_address)
+    def mint_intermediate_session(
+        self, email_address: str, *, factors: tuple[str, ...] = ("magic_link",)
+    ) -> str:
+        """A fresh discovery IST for the email, as if its magic link (or ``factors``) had been proven."""
+        minted = self.app.control.mint_intermediate_session(email_address, factors=factors)
         return str(minted["intermediate_session_token"])
+
+    def totp_code(self, member_id: str) -> str:
+        """The code the member's authenticator app shows now (their active, else pending, TOTP)."""
+        return str(self.app.control.totp_code(member_id)["code"])
+
+    def recovery_codes(self, member_id: str) -> list[str]:
+        """The member's unused recovery codes (Stytch's ``GET /v1/b2b/recovery_codes/...``)."""
+        return list(self.app.control.recovery_codes(member_id)["recovery_codes"])
 
     def add_fault(
         self,

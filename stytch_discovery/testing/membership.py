@@ -55,10 +55,18 @@ def has_verified_member_on(state: FakeState, organization: Organization, domain:
     )
 
 
-def requirements(organization: Organization, member: Member | None) -> Requirements:
-    """Discovery ISTs and sessions prove the email by magic link; what else is needed."""
+def requirements(
+    organization: Organization, member: Member | None, factors: tuple[str, ...] = ("magic_link",)
+) -> Requirements:
+    """What entering still needs beyond ``factors`` (discovery ISTs and sessions: the magic link).
+
+    An organization with ``auth_methods: RESTRICTED`` needs one of its ``allowed_auth_methods``
+    among the factors; MFA is needed under ``mfa_policy: REQUIRED_FOR_ALL`` or for an
+    MFA-enrolled member (the caller finishes MFA itself, so it is never among ``factors``).
+    """
     settings = organization.settings
-    if settings["auth_methods"] == "RESTRICTED" and ("magic_link" not in settings["allowed_auth_methods"]):
-        return Requirements(primary_auth_methods=list(settings["allowed_auth_methods"]))
+    allowed = settings["allowed_auth_methods"]
+    if settings["auth_methods"] == "RESTRICTED" and not set(factors) & set(allowed):
+        return Requirements(primary_auth_methods=list(allowed))
     mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
     return Requirements(mfa=mfa)

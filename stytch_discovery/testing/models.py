@@ -26,6 +26,27 @@ class Organization:
 
 
 @dataclass
+class TotpRegistration:
+    """An authenticator app: pending (``expires_at`` set) until a code is authenticated once."""
+
+    registration_id: str
+    secret: str  # base32, as Stytch hands it out
+    recovery_codes: list[str]  # the unused ones
+    created_at: datetime
+    expires_at: datetime | None
+    last_step: int = -1  # the last 30-second step a code was accepted for (no replay)
+
+
+@dataclass
+class OneTimeCode:
+    """An SMS or email code: the latest one sent to a member (a resend replaces it)."""
+
+    code: str
+    expires_at: datetime
+    used: bool = False
+
+
+@dataclass
 class Member:
     member_id: str
     organization_id: str
@@ -38,6 +59,16 @@ class Member:
     email_id: str
     created_at: datetime
     updated_at: datetime
+    mfa_phone_number: str = ""
+    mfa_phone_number_verified: bool = False
+    default_mfa_method: str = ""
+    totp: TotpRegistration | None = None  # the active registration
+    pending_totp: TotpRegistration | None = None  # created, not yet authenticated
+
+    @property
+    def active_mfa_factors(self) -> list[str]:
+        factors = ["sms_otp"] if self.mfa_phone_number_verified else []
+        return [*factors, "totp"] if self.totp is not None else factors
 
 
 @dataclass
@@ -46,6 +77,8 @@ class MagicLink:
     email_address: str
     expires_at: datetime
     pkce_code_challenge: str | None
+    #: None for a discovery link; an organization-scoped (login or signup) link's organization.
+    organization_id: str | None = None
 
 
 @dataclass
@@ -54,6 +87,8 @@ class IntermediateSession:
     email_address: str
     expires_at: datetime
     organization_id_hint: str | None
+    #: The primary factors it carries (a discovery magic link proves the email: ``magic_link``).
+    factors: tuple[str, ...] = ("magic_link",)
 
 
 @dataclass
@@ -66,6 +101,8 @@ class MemberSession:
     last_accessed_at: datetime
     expires_at: datetime
     custom_claims: Json
+    #: How the member signed in: primary factors, then MFA (``sms_otp``, ``totp``, ``recovery_code``).
+    factors: tuple[str, ...] = ("magic_link",)
 
 
 @dataclass

@@ -73,11 +73,11 @@ def member(member: Member, org: Organization) -> Json:
         "is_locked": False,
         "email_address_verified": member.email_address_verified,
         "mfa_enrolled": member.mfa_enrolled,
-        "mfa_phone_number_verified": False,
+        "mfa_phone_number_verified": member.mfa_phone_number_verified,
         "member_password_id": "",
-        "totp_registration_id": "",
-        "mfa_phone_number": "",
-        "default_mfa_method": "",
+        "totp_registration_id": member.totp.registration_id if member.totp else "",
+        "mfa_phone_number": member.mfa_phone_number,
+        "default_mfa_method": member.default_mfa_method,
         "roles": member_roles(member, org),
         "trusted_metadata": {},
         "untrusted_metadata": {},
@@ -90,13 +90,27 @@ def member(member: Member, org: Organization) -> Json:
     }
 
 
-def requirement_fields(requirements: Requirements) -> Json:
+def requirement_fields(
+    requirements: Requirements, member: Member | None = None, secondary_auth_initiated: str | None = None
+) -> Json:
+    """``primary_required`` and ``mfa_required``; the member's options only once they have a factor.
+
+    Discovery never starts secondary auth; an exchange or a primary authentication may have sent
+    an SMS code (``secondary_auth_initiated: "sms_otp"``).
+    """
     primary = requirements.primary_auth_methods
+    options = None
+    if member is not None and member.active_mfa_factors:
+        options = {
+            "mfa_phone_number": member.mfa_phone_number if member.mfa_phone_number_verified else "",
+            "totp_registration_id": member.totp.registration_id if member.totp else "",
+        }
     return {
         "primary_required": None if primary is None else {"allowed_auth_methods": primary},
-        # Discovery never starts secondary auth, so there is nothing to report yet.
         "mfa_required": (
-            {"member_options": None, "secondary_auth_initiated": None} if requirements.mfa else None
+            {"member_options": options, "secondary_auth_initiated": secondary_auth_initiated}
+            if requirements.mfa and primary is None
+            else None
         ),
     }
 
@@ -114,18 +128,44 @@ def discovered_organization(found: Discovery, requirements: Requirements) -> Jso
     }
 
 
-def authentication_factors(member: Member, when: datetime) -> list[Json]:
-    """The discovery magic link: the only primary factor the fake hands out."""
-    return [
-        {
-            "type": "magic_link",
-            "delivery_method": "email",
+#: Each factor's ``type`` and ``delivery_method`` in Stytch's AuthenticationFactor.
+FACTOR_SHAPES = {
+    "magic_link": ("magic_link", "email"),
+    "email_otp": ("otp", "email"),
+    "sms_otp": ("otp", "sms"),
+    "totp": ("totp", "authenticator_app"),
+    "recovery_code": ("recovery_codes", "recovery_code"),
+    "password": ("password", "knowledge"),
+    "sso": ("sso", "sso_saml"),
+    **{
+        f"{name}_oauth": ("oauth", f"oauth_{name}")
+        for name in ("google", "microsoft", "slack", "github", "hubspot")
+    },
+}
+
+
+def authentication_factors(
+    member: Member, when: datetime, factors: tuple[str, ...] = ("magic_link",)
+) -> list[Json]:
+    """How the session was earned: its primary factor(s), then its MFA factor, if any."""
+    found = []
+    for factor in factors:
+        kind, delivery = FACTOR_SHAPES[factor]
+        entry: Json = {
+            "type": kind,
+            "delivery_method": delivery,
             "last_authenticated_at": iso(when),
             "created_at": iso(when),
             "updated_at": iso(when),
-            "email_factor": {"email_id": member.email_id, "email_address": member.email_address},
         }
-    ]
+        if delivery == "email":
+            entry["email_factor"] = {"email_id": member.email_id, "email_address": member.email_address}
+        elif delivery == "sms":
+            entry["phone_number_factor"] = {"phone_id": "", "phone_number": member.mfa_phone_number}
+        elif delivery == "authenticator_app" and member.totp is not None:
+            entry["authenticator_app_factor"] = {"totp_id": member.totp.registration_id}
+        found.append(entry)
+    return found
 
 
 def member_session(session: MemberSession, member: Member, org: Organization) -> Json:
@@ -137,7 +177,7 @@ def member_session(session: MemberSession, member: Member, org: Organization) ->
         "started_at": iso(session.started_at),
         "last_accessed_at": iso(session.last_accessed_at),
         "expires_at": iso(session.expires_at),
-        "authentication_factors": authentication_factors(member, session.started_at),
+        "authentication_factors": authentication_factors(member, session.started_at, session.factors),
         "roles": role_ids(member, org),
         "custom_claims": session.custom_claims,
     }
@@ -162,7 +202,7 @@ def session_claims(
             "last_accessed_at": iso(session.last_accessed_at),
             "expires_at": iso(session.expires_at),
             "attributes": {"ip_address": "", "user_agent": ""},
-            "authentication_factors": authentication_factors(member, session.started_at),
+            "authentication_factors": authentication_factors(member, session.started_at, session.factors),
             "roles": role_ids(member, org),
         },
         ORGANIZATION_CLAIM: {"organization_id": org.organization_id, "slug": org.slug},

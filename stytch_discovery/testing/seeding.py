@@ -16,7 +16,11 @@ Format (every list optional)::
                    "status": "active" | "invited" | "pending",  # default active
                    "name": "", "mfa_enrolled": false, "is_admin": false,
                    "roles": ["editor"],  # besides stytch_member (and stytch_admin for is_admin)
-                   "email_address_verified": true}],
+                   "email_address_verified": true,
+                   # MFA factors (neither by default): a verified phone, an active TOTP
+                   # registration (its secret generated, or given as base32), a default method.
+                   "mfa_phone_number": "+15005550006", "totp": true, "totp_secret": "...",
+                   "recovery_codes": ["abcd-efgh-ijkl", ...], "default_mfa_method": "totp"}],
       "identities": [{"email_address": "bo@acme.example",
                       "oauth_tenants": {"slack": ["T123"]}}]
     }
@@ -33,6 +37,7 @@ raised (400 over HTTP).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import payloads, policy, validation
@@ -43,6 +48,9 @@ from .state import MEMBER_STATUSES, FakeState
 Json = dict[str, Any]
 
 RESERVED_ROLES = (policy.MEMBER_ROLE, policy.ADMIN_ROLE)
+E164_RE = re.compile(r"\+[1-9][0-9]{1,14}")
+BASE32_RE = re.compile(r"[A-Z2-7]{16,128}")
+RECOVERY_CODE_RE = re.compile(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}")
 
 
 def seed(state: FakeState, data: Json) -> Json:
@@ -143,7 +151,34 @@ def seed_member(state: FakeState, entry: Json) -> Json:
         mfa_enrolled=bool(validation.optional_bool(entry, "mfa_enrolled")),
         email_address_verified=verified is not False,
     )
+    seed_mfa_factors(state, member, entry)
     return payloads.member(member, organization)
+
+
+def seed_mfa_factors(state: FakeState, member: Any, entry: Json) -> None:
+    phone = validation.optional_str(entry, "mfa_phone_number")
+    if phone is not None:
+        if not E164_RE.fullmatch(phone):
+            raise invalid_argument("mfa_phone_number must be in E.164, e.g. +15005550006.")
+        member.mfa_phone_number = phone
+        member.mfa_phone_number_verified = (
+            validation.optional_bool(entry, "mfa_phone_number_verified") is not False
+        )
+    secret = validation.optional_str(entry, "totp_secret")
+    if secret is not None and not BASE32_RE.fullmatch(secret):
+        raise invalid_argument("totp_secret must be 16 to 128 base32 characters (A-Z, 2-7).")
+    if validation.optional_bool(entry, "totp") or secret is not None:
+        member.totp = state.new_totp_registration(None, secret)
+        codes = validation.str_list(entry, "recovery_codes")
+        if codes:
+            if not all(RECOVERY_CODE_RE.fullmatch(code) for code in codes):
+                raise invalid_argument(
+                    "recovery_codes look like abcd-efgh-1234 (lower-case letters, digits)."
+                )
+            member.totp.recovery_codes = list(codes)
+    default = validation.one_of(entry, "default_mfa_method", ("sms_otp", "totp"), "invalid_argument")
+    if default is not None:
+        member.default_mfa_method = default
 
 
 def seed_identity(state: FakeState, entry: Json) -> Json:

@@ -21,13 +21,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from . import policy, validation
+from . import policy, totp, validation
 from .errors import ApiError
-from .models import IntermediateSession, MagicLink, Member, MemberSession, Organization
+from .models import (
+    IntermediateSession,
+    MagicLink,
+    Member,
+    MemberSession,
+    OneTimeCode,
+    Organization,
+    TotpRegistration,
+)
+from .payloads import iso
 
 Json = dict[str, Any]
 
 IST_LIFETIME = timedelta(minutes=10)
+SMS_CODE_LIFETIME = timedelta(minutes=2)
 DEFAULT_SESSION_MINUTES = 60
 MEMBER_STATUSES = ("active", "pending", "invited")
 
@@ -52,6 +62,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(33)
 
 
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
 @dataclass
 class FakeState:
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -66,6 +80,9 @@ class FakeState:
     intermediate_sessions: dict[str, IntermediateSession] = field(default_factory=dict)
     sessions: dict[str, MemberSession] = field(default_factory=dict)
     sessions_by_token: dict[str, MemberSession] = field(default_factory=dict)
+    # member_id -> the latest SMS code; (organization_id, lower-cased email) -> the latest email code.
+    sms_codes: dict[str, OneTimeCode] = field(default_factory=dict)
+    email_codes: dict[tuple[str, str], OneTimeCode] = field(default_factory=dict)
     outbox: list[Json] = field(default_factory=list)
     # The project's RBAC policy, by id: Stytch's reserved roles and resources plus seeded ones.
     roles: dict[str, policy.Role] = field(default_factory=policy.default_roles)
@@ -82,20 +99,36 @@ class FakeState:
 
     # -- magic links ----------------------------------------------------------------------
 
-    def add_magic_link(self, email_address: str, minutes: int, pkce_code_challenge: str | None) -> MagicLink:
+    def add_magic_link(
+        self,
+        email_address: str,
+        minutes: int,
+        pkce_code_challenge: str | None,
+        organization_id: str | None = None,
+    ) -> MagicLink:
         link = MagicLink(
             token=new_token(),
             email_address=email_address,
             expires_at=self.now() + timedelta(minutes=minutes),
             pkce_code_challenge=pkce_code_challenge,
+            organization_id=organization_id,
         )
         self.magic_links[link.token] = link
         return link
 
-    def redeem_magic_link(self, token: str, pkce_code_verifier: str | None) -> MagicLink:
-        """Single use: a redeemed link is gone. A PKCE failure leaves it usable."""
+    def redeem_magic_link(
+        self, token: str, pkce_code_verifier: str | None, *, organization_scoped: bool = False
+    ) -> MagicLink:
+        """Single use: a redeemed link is gone. A PKCE failure leaves it usable.
+
+        A discovery link is unknown to the organization-scoped endpoint and the other way round.
+        """
         link = self.magic_links.get(token)
-        if link is None or link.expires_at <= self.now():
+        if (
+            link is None
+            or link.expires_at <= self.now()
+            or (link.organization_id is not None) != organization_scoped
+        ):
             raise ApiError(404, "magic_link_not_found")
         challenge = link.pkce_code_challenge
         if challenge is not None and pkce_code_verifier is None:
@@ -110,13 +143,17 @@ class FakeState:
     # -- intermediate sessions ------------------------------------------------------------
 
     def mint_intermediate_session(
-        self, email_address: str, organization_id_hint: str | None = None
+        self,
+        email_address: str,
+        organization_id_hint: str | None = None,
+        factors: Sequence[str] = ("magic_link",),
     ) -> IntermediateSession:
         ist = IntermediateSession(
             token=new_token(),
             email_address=email_address,
             expires_at=self.now() + IST_LIFETIME,
             organization_id_hint=organization_id_hint,
+            factors=tuple(dict.fromkeys(factors)),
         )
         self.intermediate_sessions[ist.token] = ist
         return ist
@@ -234,7 +271,13 @@ class FakeState:
 
     # -- member sessions ------------------------------------------------------------------
 
-    def start_session(self, member: Member, duration_minutes: int | None, claims: Json) -> MemberSession:
+    def start_session(
+        self,
+        member: Member,
+        duration_minutes: int | None,
+        claims: Json,
+        factors: Sequence[str] = ("magic_link",),
+    ) -> MemberSession:
         now = self.now()
         session = MemberSession(
             member_session_id=new_id("member-session"),
@@ -245,6 +288,7 @@ class FakeState:
             last_accessed_at=now,
             expires_at=now + timedelta(minutes=duration_minutes or DEFAULT_SESSION_MINUTES),
             custom_claims=claims,
+            factors=tuple(dict.fromkeys(factors)),
         )
         self.sessions[session.member_session_id] = session
         self.sessions_by_token[session.token] = session
@@ -280,3 +324,56 @@ class FakeState:
         """Every session of the member, live or not (sessions/revoke with member_id)."""
         for session in [s for s in self.sessions.values() if s.member_id == member_id]:
             self.revoke(session)
+
+    # -- one-time codes -------------------------------------------------------------------
+
+    def send_sms_code(self, member: Member, phone_number: str) -> OneTimeCode:
+        """A new code for the member (the previous one, if any, stops working), in the outbox."""
+        sent = OneTimeCode(code=new_code(), expires_at=self.now() + SMS_CODE_LIFETIME)
+        self.sms_codes[member.member_id] = sent
+        self.outbox.append(
+            {
+                "kind": "sms_otp",
+                "phone_number": phone_number,
+                "code": sent.code,
+                "member_id": member.member_id,
+                "organization_id": member.organization_id,
+                "sent_at": iso(self.now()),
+            }
+        )
+        return sent
+
+    def send_email_code(self, member: Member, minutes: int) -> OneTimeCode:
+        sent = OneTimeCode(code=new_code(), expires_at=self.now() + timedelta(minutes=minutes))
+        self.email_codes[member.organization_id, member.email_address.lower()] = sent
+        self.outbox.append(
+            {
+                "kind": "email_otp",
+                "email_address": member.email_address,
+                "code": sent.code,
+                "organization_id": member.organization_id,
+                "sent_at": iso(self.now()),
+            }
+        )
+        return sent
+
+    def new_totp_registration(
+        self, expires_at: datetime | None, secret: str | None = None
+    ) -> TotpRegistration:
+        """A registration with a fresh secret (or ``secret``) and ten recovery codes."""
+        return TotpRegistration(
+            registration_id=new_id("member-totp"),
+            secret=secret or totp.new_secret(),
+            recovery_codes=totp.new_recovery_codes(),
+            created_at=self.now(),
+            expires_at=expires_at,
+        )
+
+    def redeem_code(self, sent: OneTimeCode | None, code: str) -> None:
+        """The latest code, once, while it lives: 404 ``otp_code_not_found`` for any other code,
+        401 ``unable_to_auth_otp_code`` for the right code once expired or used."""
+        if sent is None or not secrets.compare_digest(sent.code, code):
+            raise ApiError(404, "otp_code_not_found")
+        if sent.used or sent.expires_at <= self.now():
+            raise ApiError(401, "unable_to_auth_otp_code")
+        sent.used = True

@@ -102,7 +102,20 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("W004", {"COOKIE_SAMESITE": "None"}, True),
     ("W005", {"COOKIE_SECURE": False}, False),
     ("W006", {"RETURN_TOKENS_IN_BODY": True}, False),
+    ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "ftp://example.com/cb"}, True),
+    ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
+    ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}, False),
+    ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_send": None}}, False),
 ]
+
+
+def test_w020_is_quiet_under_debug_and_when_the_code_scopes_keep_a_rate(settings: Any) -> None:
+    disabled = {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}
+    other = {"THROTTLE_RATES": {"stytch_discovery.list": None, "stytch_discovery.code_send": "1/min"}}
+
+    assert "stytch_discovery.W020" not in ids_for(settings, disabled, True)
+    assert "stytch_discovery.W020" not in ids_for(settings, other, False)
+    assert ids_for(settings, {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "https://app.example/cb"}, True) == set()
 
 
 @pytest.mark.parametrize(("expected", "overrides", "debug"), BAD)

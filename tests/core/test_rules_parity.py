@@ -6,12 +6,15 @@ import what it tests), so this keeps the two from drifting apart.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rest_framework.fields import ChoiceField
 
 from stytch_discovery.discovery.serializers import CreateOrganizationRequestSerializer
 from stytch_discovery.internal import rules
 from stytch_discovery.testing import validation
+from stytch_discovery.testing.routes import mfa as mfa_routes
 
 
 @pytest.mark.parametrize(
@@ -37,3 +40,24 @@ def test_every_organization_enum_allows_the_same_values(field: str) -> None:
     serializer_field = CreateOrganizationRequestSerializer().fields[field]
     assert isinstance(serializer_field, ChoiceField)
     assert tuple(serializer_field.choices) == allowed
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "samples"),
+    [
+        (
+            rules.E164_RE,
+            mfa_routes.E164_RE,
+            ["+15005550006", "+1", "+12", "15005550006", "+05005550006", "+1234567890123456", "+1 500"],
+        ),
+        (rules.CODE_RE, mfa_routes.CODE_RE, ["123456", "12345", "1234567", "12345a", "١٢٣٤٥٦", "123456\n"]),
+        (
+            rules.RECOVERY_CODE_RE,
+            mfa_routes.RECOVERY_CODE_RE,
+            ["ckss-2skx-ebow", "CKSS-2SKX-EBOW", "ckss2skxebow", "ckss-2skx-ebo", "ckss-2skx-ebow\n"],
+        ),
+    ],
+)
+def test_mfa_patterns_accept_the_same_strings(ours: Any, theirs: Any, samples: list[str]) -> None:
+    for sample in samples:
+        assert bool(ours.match(sample)) == bool(theirs.fullmatch(sample)), sample

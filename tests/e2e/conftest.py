@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.helpers import DemoServer, Screenshots, running_demo
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
@@ -71,3 +71,22 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def shoot() -> Screenshots:
     return Screenshots()
+
+
+@pytest.fixture
+def context(browser: Browser, demo_server: DemoServer) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        base_url=demo_server.url, viewport={"width": 1200, "height": 900}, locale="en-US", timezone_id="UTC"
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    yield page
+    assert script_errors == [], "the page's script threw"

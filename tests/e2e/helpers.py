@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from stytch_discovery.conf import DEFAULTS
+
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Locator, Page
+
+DEMO_EMAIL = "ada@acme.example"
+IST_COOKIE = DEFAULTS["IST_COOKIE_NAME"]
+SESSION_COOKIE = DEFAULTS["SESSION_COOKIE_NAME"]
+TOKEN_COOKIES = {IST_COOKIE, SESSION_COOKIE, DEFAULTS["SESSION_JWT_COOKIE_NAME"]}
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -82,3 +91,69 @@ class Screenshots:
         path = SCREENSHOTS / f"{self.taken:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
+
+def fake_control(demo_server: DemoServer, path: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the in-process fake's /_fake/ control endpoints (loopback only)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        demo_server.fake_url + path, data=data, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.load(response)
+
+
+def org_action(page: Page, slug: str) -> Locator:
+    return page.locator(f'[data-org-slug="{slug}"] .org-action')
+
+
+def sign_in_by_magic_link(
+    page: Page, demo_server: DemoServer, shoot: Screenshots, email: str = DEMO_EMAIL
+) -> None:
+    """Email -> check your inbox -> click the newest link in the dev inbox -> the picker."""
+    from playwright.sync_api import expect
+
+    sent_before = len(fake_control(demo_server, "/_fake/outbox")["messages"])
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in with your work email")).to_be_visible()
+    page.get_by_role("textbox", name="Work email").fill(email)
+    shoot(page, "email")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    inbox = page.locator("#inbox-list li")
+    expect(inbox).to_have_count(min(sent_before + 1, 20))
+    expect(inbox.first).to_contain_text(f"To {email}")
+    shoot(page, "check-inbox")
+    inbox.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Choose an organization")).to_be_visible()
+    assert_tokens_out_of_reach(page, page.context, expected={IST_COOKIE})
+
+
+def assert_tokens_out_of_reach(page: Page, context: BrowserContext, *, expected: set[str]) -> None:
+    """Token cookies are HttpOnly, and no script-readable storage holds a token value."""
+    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    assert expected <= set(cookies), f"missing token cookies: {expected - set(cookies)}"
+    tokens = [cookies[name]["value"] for name in TOKEN_COOKIES & set(cookies)]
+    for name in TOKEN_COOKIES & set(cookies):
+        assert cookies[name]["httpOnly"], f"{name} is readable by scripts"
+    readable = page.evaluate(
+        """() => ({
+            local: Object.entries(localStorage),
+            session: Object.entries(sessionStorage),
+            cookie: document.cookie,
+        })"""
+    )
+    assert readable == {"local": [], "session": [], "cookie": ""}
+    dumped = json.dumps(readable)
+    assert all(token and token not in dumped for token in tokens)
+
+
+def log_out(page: Page, shoot: Screenshots) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Sign in with your work email")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    shoot(page, "signed-out")
+    names = {cookie["name"] for cookie in page.context.cookies()}
+    assert not names & TOKEN_COOKIES

@@ -24,6 +24,15 @@ OPERATIONS = {
     ("get", "session"),
     ("post", "sessions/exchange"),
     ("post", "logout"),
+    ("post", "mfa/sms/send"),
+    ("post", "mfa/sms/authenticate"),
+    ("post", "mfa/totp/create"),
+    ("post", "mfa/totp/authenticate"),
+    ("post", "mfa/recovery-codes/recover"),
+    ("post", "primary/magic-links/send"),
+    ("get", "primary/magic-links/authenticate"),
+    ("post", "primary/email-codes/send"),
+    ("post", "primary/email-codes/authenticate"),
 }
 #: A CSRF secret the test sends both as the cookie and in the header, as a browser would.
 CSRF_SECRET = "s" * 32
@@ -90,6 +99,8 @@ def quiet_throttles(settings: Any) -> None:
                 "stytch_discovery.create",
                 "stytch_discovery.exchange",
                 "stytch_discovery.cached",
+                "stytch_discovery.code_send",
+                "stytch_discovery.code_attempt",
             ]
         ),
     }

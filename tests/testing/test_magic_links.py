@@ -31,7 +31,8 @@ def test_send_answers_the_bare_envelope_and_fills_the_outbox(
     assert_envelope(body)
     assert set(body) == {"status_code", "request_id"}
     (message,) = control("outbox").json()["messages"]
-    assert set(message) == {"email_address", "url", "token", "sent_at"}
+    assert set(message) == {"kind", "email_address", "url", "token", "sent_at"}
+    assert message["kind"] == "discovery_magic_link"
     assert message["email_address"] == "ada@acme.example"
     assert message["url"] == f"{REDIRECT}?stytch_token_type=discovery&token={message['token']}"
     assert message["sent_at"].endswith("Z")

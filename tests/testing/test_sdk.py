@@ -276,3 +276,94 @@ def test_revoke_every_session_of_a_member_through_the_sdk(client: B2BClient, sig
     with pytest.raises(StytchError) as raised:
         client.sessions.authenticate(session_token=signed_in.session_token)
     assert (raised.value.details.status_code, raised.value.details.error_type) == (404, "session_not_found")
+
+
+def test_the_sdk_parses_every_mfa_and_primary_answer(fake: FakeStytch, client: B2BClient) -> None:
+    seeded = fake.seed(
+        {
+            "organizations": [
+                {
+                    "organization_slug": "codes-mfa",
+                    "auth_methods": "RESTRICTED",
+                    "allowed_auth_methods": ["email_otp", "magic_link"],
+                    "mfa_policy": "REQUIRED_FOR_ALL",
+                },
+                {"organization_slug": "vault", "mfa_policy": "REQUIRED_FOR_ALL"},
+            ],
+            "members": [
+                {"organization_slug": "codes-mfa", "email_address": ADA},
+                {"organization_slug": "vault", "email_address": ADA},
+            ],
+        }
+    )
+    org_id, vault_id = (org["organization_id"] for org in seeded["organizations"])
+
+    def last(kind: str) -> dict[str, Any]:
+        return [message for message in fake.outbox() if message["kind"] == kind][-1]
+
+    entered = client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=fake.mint_intermediate_session(ADA, factors=("password",)),
+        organization_id=org_id,
+    )
+    assert entered.primary_required is not None
+    sent = client.otps.email.login_or_signup(organization_id=org_id, email_address=ADA)
+    assert sent.member_created is False
+    primary = client.otps.email.authenticate(
+        organization_id=org_id,
+        email_address=ADA,
+        code=last("email_otp")["code"],
+        intermediate_session_token=entered.intermediate_session_token,
+    )
+    assert primary.member_authenticated is False
+    assert primary.mfa_required is not None
+    ist, member_id = primary.intermediate_session_token, primary.member_id
+    client.otps.sms.send(
+        organization_id=org_id,
+        member_id=member_id,
+        mfa_phone_number="+15005550006",
+        intermediate_session_token=ist,
+    )
+    sms = client.otps.sms.authenticate(
+        organization_id=org_id,
+        member_id=member_id,
+        code=last("sms_otp")["code"],
+        intermediate_session_token=ist,
+    )
+    assert sms.member_session is not None
+    assert sms.member_session.member_id == member_id
+
+    vault = client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=fake.mint_intermediate_session(ADA), organization_id=vault_id
+    )
+    vault_member = vault.member_id
+    created = client.totps.create(
+        organization_id=vault_id,
+        member_id=vault_member,
+        intermediate_session_token=vault.intermediate_session_token,
+    )
+    assert len(created.recovery_codes) == 10
+    authenticated = client.totps.authenticate(
+        organization_id=vault_id,
+        member_id=vault_member,
+        code=fake.totp_code(vault_member),
+        intermediate_session_token=vault.intermediate_session_token,
+    )
+    assert authenticated.member.totp_registration_id == created.totp_registration_id
+    again = client.discovery.intermediate_sessions.exchange(
+        intermediate_session_token=fake.mint_intermediate_session(ADA), organization_id=vault_id
+    )
+    recovered = client.recovery_codes.recover(
+        organization_id=vault_id,
+        member_id=vault_member,
+        recovery_code=created.recovery_codes[0],
+        intermediate_session_token=again.intermediate_session_token,
+    )
+    assert recovered.recovery_codes_remaining == 9
+
+    link = client.magic_links.email.login_or_signup(
+        organization_id=org_id, email_address=ADA, login_redirect_url="http://localhost:8000/cb"
+    )
+    assert link.member_id == member_id
+    logged_in = client.magic_links.authenticate(magic_links_token=last("magic_link")["token"])
+    assert logged_in.member_authenticated is False
+    assert logged_in.mfa_required is not None

@@ -32,6 +32,10 @@ from stytch_discovery.exceptions import (
 #: (DRF's parse error text, Stytch's own text for ``stytch_rejected``, the wait when throttled).
 CODES: dict[str, tuple[int, str]] = {
     "validation_error": (400, "The request is not valid; see fields."),
+    "code_invalid": (400, "That code is not right; check it and try again."),
+    "code_expired": (400, "That code has expired or was already used; ask for a new one."),
+    "recovery_code_invalid": (400, "That recovery code is not valid or was already used."),
+    "phone_number_invalid": (400, "That phone number cannot receive codes; check it (e.g. +14155550123)."),
     "parse_error": (400, "The request body is not valid JSON."),
     "stytch_rejected": (400, "Stytch refused the request."),
     "intermediate_session_required": (
@@ -49,11 +53,23 @@ CODES: dict[str, tuple[int, str]] = {
         "This organization needs another sign-in method before it lets you in.",
     ),
     "csrf_failed": (403, "CSRF verification failed; fetch a token from the csrf endpoint first."),
+    "auth_method_not_allowed": (403, "This organization does not allow that sign-in method."),
+    "organization_join_forbidden": (
+        403,
+        "This organization's sign-in policy does not let you join it; choose another organization.",
+    ),
     "permission_denied": (403, "You do not have permission to do this."),
     "organization_mismatch": (403, "Your session is for another organization."),
     "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
     "organization_not_found": (404, "No such organization."),
     "method_not_allowed": (405, "This method is not allowed here."),
+    "mfa_factor_missing": (409, "You have not set up that method; use another one or set it up first."),
+    "totp_exists": (409, "An authenticator app is already set up, or being set up, for you."),
+    "phone_number_taken": (409, "Another member of this organization already uses that phone number."),
+    "step_not_pending": (
+        409,
+        "No sign-in step of this kind is waiting; ask the session endpoint where you stand.",
+    ),
     "organization_slug_taken": (409, "That organization slug is already taken."),
     "organization_external_id_taken": (409, "That organization external id is already taken."),
     "payload_too_large": (413, "The request body is too large."),
@@ -103,12 +119,48 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "no_default_discovery_redirect_url_set": "stytch_misconfigured",
     "invalid_discovery_redirect_url": "stytch_misconfigured",
     "too_many_requests": "stytch_rate_limited",
+    # MFA and primary authentication (sessions contract §B.3).
+    "otp_code_not_found": "code_invalid",
+    "invalid_totp_code": "code_invalid",
+    "unable_to_authenticate_totp": "code_invalid",
+    "recovery_code_used_as_totp_code": "code_invalid",
+    "unable_to_auth_otp_code": "code_expired",
+    "totp_code_already_authenticated": "code_expired",
+    "expired_totp": "code_expired",
+    "unable_to_authenticate_recovery_code": "recovery_code_invalid",
+    "invalid_recovery_code": "recovery_code_invalid",
+    "totp_code_used_as_recovery_code": "recovery_code_invalid",
+    "invalid_phone_number": "phone_number_invalid",
+    "invalid_phone_number_country_code": "phone_number_invalid",
+    "unsubscribed_phone_number": "phone_number_invalid",
+    "duplicate_member_phone_number": "phone_number_taken",
+    "duplicate_member_phone_number_for_member": "phone_number_taken",
+    "active_totp_exists": "totp_exists",
+    "pending_totp_exists": "totp_exists",
+    "secondary_factor_not_found": "mfa_factor_missing",
+    "default_mfa_member_missing_factor": "mfa_factor_missing",
+    "no_active_recovery_code_backed_factor": "mfa_factor_missing",
+    "recovery_codes_not_found": "mfa_factor_missing",
+    "member_phone_number_not_found": "mfa_factor_missing",
+    "totp_not_found": "mfa_factor_missing",
+    "session_enforced_factor_matching_session_required": "mfa_factor_missing",
+    "invalid_mfa_default_method": "auth_method_not_allowed",
+    "operation_restricted_by_organization_mfa_methods": "auth_method_not_allowed",
+    "operation_restricted_by_organization_auth_methods": "auth_method_not_allowed",
+    "action_available_only_once_primary_authentication_is_met": "step_not_pending",
+    "member_session_member_id_mismatch": "intermediate_session_invalid",
+    "session_on_code_does_not_match_session_passed_in": "intermediate_session_invalid",
 }
 
-#: Field a Stytch conflict is about, so a form can show it next to the right input.
+#: Field a Stytch refusal is about, so a form can show it next to the right input.
 _CONFLICT_FIELDS = {
     "organization_slug_taken": "organization_slug",
     "organization_external_id_taken": "organization_external_id",
+    "phone_number_taken": "mfa_phone_number",
+    "phone_number_invalid": "mfa_phone_number",
+    "code_invalid": "code",
+    "code_expired": "code",
+    "recovery_code_invalid": "recovery_code",
 }
 
 #: Codes logged at ERROR: the server, not the caller, must be fixed.

@@ -117,6 +117,15 @@ class StrictIntegerField(serializers.IntegerField):
         return data
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: not ``1``, not ``"true"``."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class CustomClaimsField(serializers.DictField):
     """``session_custom_claims``: a JSON object of at most 4 KB.
 

@@ -1,8 +1,9 @@
 """DRF scoped throttling whose rates come from ``STYTCH_DISCOVERY["THROTTLE_RATES"]``.
 
 Rates are read at request time (so ``override_settings`` works) and kept in Django's default
-cache, so a shared cache (Redis, Memcached) throttles across processes. The key is the Django
-user id when signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+cache, so a shared cache (Redis, Memcached) throttles across processes. The key is what the view's
+``throttle_subject()`` names (the member of a pending sign-in step), else the Django user id when
+signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
 """
 
 from __future__ import annotations
@@ -105,6 +106,13 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
                 cache.touch(key, period)
             return count
         return 1  # a cache that keeps losing the key cannot throttle: let the request through
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        subject = getattr(view, "throttle_subject", None)
+        ident = subject() if callable(subject) else None
+        if ident:
+            return self.cache_format % {"scope": self.scope, "ident": ident}
+        return super().get_cache_key(request, view)
 
     def get_rate(self) -> str | None:
         return app_settings.THROTTLE_RATES.get(str(self.scope))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from . import discovery, magic_links, rbac, sessions
+from . import discovery, magic_links, mfa, primary, rbac, sessions
 from .registry import Handler, Project, Request, Route, Router
 
 __all__ = ["Handler", "Project", "Request", "Route", "Router", "stytch_router"]
 
 
 def stytch_router() -> Router:
-    return Router((*discovery.ROUTES, *magic_links.ROUTES, *sessions.ROUTES, *rbac.ROUTES))
+    return Router(
+        (*discovery.ROUTES, *magic_links.ROUTES, *sessions.ROUTES, *rbac.ROUTES, *mfa.ROUTES, *primary.ROUTES)
+    )

@@ -94,34 +94,66 @@ def entered(
     member: Member,
     organization: Organization,
     options: SessionOptions,
+    *,
+    factors: tuple[str, ...] = ("magic_link",),
+    ist: IntermediateSession | None = None,
+    send_sms: bool = False,
 ) -> Json:
-    """The Create/Exchange answer: a session, or a fresh IST and what is still needed.
+    """The Create/Exchange/primary-authenticate answer: a session, or an IST and what is still needed.
 
-    The fresh IST carries the email (the magic-link factor every fake session has) and is
-    bound to the organization; session options are ignored when one is returned.
+    ``factors`` are the primary factors proven so far. Unfinished, a primary authentication
+    answers the *same* IST it was given (``ist``), now carrying the new factor and bound to the
+    organization; the others mint a fresh IST bound to the organization. Session options are then
+    ignored. With ``send_sms`` (an exchange given a ``locale``, any primary authentication), a
+    member who needs MFA and has a verified phone the organization may text gets an SMS code at
+    once, unless their default method is TOTP: ``secondary_auth_initiated: "sms_otp"``.
     """
     state = project.state
-    requirements = membership.requirements(organization, member)
+    requirements = membership.requirements(organization, member, factors)
+    initiated = None
+    texted = (
+        member.mfa_phone_number_verified
+        and "sms_otp" in allowed_mfa_methods(organization)
+        and member.default_mfa_method != "totp"
+    )
+    if send_sms and texted and requirements.primary_auth_methods is None and requirements.mfa:
+        state.send_sms_code(member, member.mfa_phone_number)
+        initiated = "sms_otp"
     common = {
         "member_id": member.member_id,
         "member": payloads.member(member, organization),
         "organization": payloads.organization(organization),
         "member_authenticated": requirements.satisfied,
         "member_device": None,
-        **payloads.requirement_fields(requirements),
+        **payloads.requirement_fields(requirements, member, initiated),
     }
     if requirements.satisfied:
-        session = state.start_session(member, *options)
+        if ist is not None:
+            state.intermediate_session(ist.token, consume=True)
+        session = state.start_session(member, *options, factors=factors)
         return {
             **common,
             **session_fields(project, session, member, organization),
             "intermediate_session_token": "",
         }
-    fresh = state.mint_intermediate_session(email_address, organization.organization_id)
+    if ist is not None:
+        ist.factors = factors
+        ist.organization_id_hint = organization.organization_id
+        carried = ist
+    else:
+        carried = state.mint_intermediate_session(email_address, organization.organization_id, factors)
     return {
         **common,
-        **ist_fields(fresh),
+        **ist_fields(carried),
         "session_token": "",
         "session_jwt": "",
         "member_session": None,
     }
+
+
+def allowed_mfa_methods(organization: Organization) -> list[str]:
+    """``allowed_mfa_methods`` when ``mfa_methods`` is RESTRICTED, else both methods."""
+    settings = organization.settings
+    if settings["mfa_methods"] == "RESTRICTED":
+        return list(settings["allowed_mfa_methods"])
+    return list(validation.MFA_METHODS)

@@ -47,7 +47,7 @@ def create_organization(project: Project, request: Request) -> Json:
     organization = state.add_organization(settings)
     state.intermediate_session(token, consume=True)
     member = state.add_member(organization, ist.email_address, admin=True)
-    return entered(project, ist.email_address, member, organization, options)
+    return entered(project, ist.email_address, member, organization, options, factors=ist.factors)
 
 
 def exchange_intermediate_session(project: Project, request: Request) -> Json:
@@ -55,7 +55,7 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
     token = validation.required_str(body, "intermediate_session_token")
     reference = validation.required_str(body, "organization_id")
     options = session_options(body)
-    validation.one_of(body, "locale", validation.EXCHANGE_LOCALES, "invalid_argument")
+    locale = validation.one_of(body, "locale", validation.EXCHANGE_LOCALES, "invalid_argument")
     ist = state.intermediate_session(token, consume=False)
     organization = state.find_organization(reference)
     member = state.member_in(organization, ist.email_address)
@@ -66,7 +66,15 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
         member = state.add_member(organization, ist.email_address)
     else:
         state.activate(member)
-    return entered(project, ist.email_address, member, organization, options)
+    return entered(
+        project,
+        ist.email_address,
+        member,
+        organization,
+        options,
+        factors=ist.factors,
+        send_sms=locale is not None,
+    )
 
 
 ROUTES = (

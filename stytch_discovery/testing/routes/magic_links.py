@@ -36,6 +36,7 @@ def send_discovery_magic_link(project: Project, request: Request) -> Json:
     link = state.add_magic_link(email, minutes or MAGIC_LINK_MINUTES, challenge)
     state.outbox.append(
         {
+            "kind": "discovery_magic_link",
             "email_address": email,
             "url": with_token(redirect_url, link.token),
             "token": link.token,
@@ -57,7 +58,7 @@ def authenticate_discovery_magic_link(project: Project, request: Request) -> Jso
     }
 
 
-def with_token(url: str, token: str) -> str:
+def with_token(url: str, token: str, token_type: str = "discovery") -> str:  # noqa: S107 - a type name
     """The redirect URL plus Stytch's token parameters, keeping its own query string."""
     parts = urlsplit(url)
     query = [
@@ -65,7 +66,7 @@ def with_token(url: str, token: str) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if key not in ("stytch_token_type", "token")
     ]
-    query += [("stytch_token_type", "discovery"), ("token", token)]
+    query += [("stytch_token_type", token_type), ("token", token)]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

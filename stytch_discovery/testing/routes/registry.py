@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from stytch_discovery.testing import totp
 from stytch_discovery.testing.errors import ApiError
 from stytch_discovery.testing.keys import KeyRing
 from stytch_discovery.testing.state import FakeState
@@ -30,6 +31,8 @@ class Project:
     state: FakeState
     keys: KeyRing
     default_discovery_redirect_url: str | None = None
+    #: TOTP create's ``qr_code``: a PNG data URI for an ``otpauth://`` URI (``testing.totp``).
+    qr_code: totp.QrRenderer = totp.placeholder_qr_code
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Fake's choices where the sessions contract is silent or guesses (section A):
 * exchange: only an existing membership (active, pending or invited; the latter two are
   activated) can be entered; joining by email domain or OAuth tenant answers 400
   ``insufficient_factors_for_session_exchange``. The old session is left alone (whether Stytch
-  revokes it is undocumented). No SMS is ever sent, so ``secondary_auth_initiated`` stays null;
+  revokes it is undocumented). The session's primary factors carry over; given a ``locale``, an
+  SMS code goes at once to a member who needs MFA and has a verified phone (``answers.entered``);
 * revoke: exactly one of member_session_id, session_token, session_jwt and member_id, as for
   authenticate; ``member_id`` revokes every session of the member (none is fine; an unknown
   member is 404 ``member_not_found``).
@@ -67,7 +68,7 @@ def exchange_session(project: Project, request: Request) -> Json:
     credentials = session_credentials(body)
     reference = validation.required_str(body, "organization_id")
     options = session_options(body)
-    validation.one_of(body, "locale", validation.EXCHANGE_LOCALES, "invalid_argument")
+    locale = validation.one_of(body, "locale", validation.EXCHANGE_LOCALES, "invalid_argument")
     session = session_from(project, *credentials)
     email = state.members[session.member_id].email_address
     organization = state.find_organization(reference)
@@ -75,7 +76,10 @@ def exchange_session(project: Project, request: Request) -> Json:
     if member is None:
         raise ApiError(400, "insufficient_factors_for_session_exchange")
     state.activate(member)
-    return entered(project, email, member, organization, options)
+    factors = tuple(factor for factor in session.factors if factor in validation.AUTH_METHODS)
+    return entered(
+        project, email, member, organization, options, factors=factors, send_sms=locale is not None
+    )
 
 
 def revoke_session(project: Project, request: Request) -> Json:

@@ -1,5 +1,5 @@
-// The example SPA: email -> magic link -> organization picker / create -> signed in -> switch ->
-// log out. Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by
+// The example SPA: email -> magic link -> organization picker / create -> (another primary method,
+// MFA) -> signed in -> switch -> log out. Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by
 // the API; this script only ever holds the CSRF token, in memory. Who is signed in comes from
 // GET session; the page asks it only when the server says this browser holds a credential, so a
 // first visit makes no failing request.
@@ -76,7 +76,8 @@ function showStep(name) {
   }
   const heading = document.querySelector(`#step-${name} h1`);
   if (heading) heading.focus();
-  setInboxPolling(name === "inbox");
+  // Codes and links arrive while these steps wait for them.
+  setInboxPolling(["inbox", "mfa", "primary"].includes(name));
 }
 
 function showError(error) {
@@ -199,17 +200,28 @@ async function refreshInbox() {
 
 function inboxItem(message) {
   const item = document.createElement("li");
+  item.dataset.kind = message.kind;
   const to = document.createElement("div");
   to.className = "inbox-to";
-  to.textContent = `To ${message.email_address}`;
+  to.textContent = message.kind === "sms_otp" ? `Text to ${message.phone_number}` : `To ${message.email_address}`;
   const time = document.createElement("time");
   time.dateTime = message.sent_at;
   time.textContent = new Date(message.sent_at).toLocaleTimeString();
-  const link = document.createElement("a");
-  link.href = message.url;
-  link.className = "inbox-link";
-  link.textContent = "Sign in to Stytch discovery demo";
-  item.append(to, time, link);
+  item.append(to, time);
+  if (message.code) {
+    const code = document.createElement("div");
+    code.className = "inbox-code";
+    code.textContent = message.code;
+    const what = document.createElement("div");
+    what.textContent = message.kind === "sms_otp" ? "Your sign-in code:" : "Your email sign-in code:";
+    item.append(what, code);
+  } else {
+    const link = document.createElement("a");
+    link.href = message.url;
+    link.className = "inbox-link";
+    link.textContent = message.kind === "magic_link" ? "Finish signing in to your organization" : "Sign in to Stytch discovery demo";
+    item.append(link);
+  }
   return item;
 }
 
@@ -333,7 +345,9 @@ async function loadOrganizations() {
 async function enterOrganization(button, org) {
   clearMessages();
   try {
-    const result = await busy(button, () => post(urls.exchange, { organization_id: org.organization_id }));
+    // With a locale, Stytch texts a code at once to a member who has a phone and needs MFA.
+    const result = await busy(button, () =>
+      post(urls.exchange, { organization_id: org.organization_id, locale: "en" }));
     await showAuthentication(result);
   } catch (error) {
     showFailure(error);
@@ -412,32 +426,262 @@ $("create-form").addEventListener("submit", async (event) => {
 
 async function showAuthentication(result) {
   if (result.next_step === "mfa" || result.next_step === "primary_auth") {
-    showRequirement(result);
+    // GET session names the pending step and what it allows (held server-side): in its 401, or,
+    // when a switch left the member signed in elsewhere, as `pending` in its 200.
+    let state;
+    try {
+      state = await request("GET", urls.session);
+    } catch (error) {
+      await resumeStep(error);
+      return;
+    }
+    if (state.pending) showPending(state.pending);
+    else showSignedIn(state);
   } else {
     showSignedIn(await request("GET", urls.session));
   }
 }
 
-function showRequirement(result) {
-  const org = result.organization.organization_name;
-  if (result.next_step === "mfa") {
-    const methods = mfaMethods(result);
-    $("requirement-title").textContent = "This organization requires MFA";
-    $("requirement-text").textContent =
-      `${org} requires multi-factor authentication: finish it with ${methods}.`;
-  } else {
-    const methods = methodList(result.primary_required && result.primary_required.allowed_auth_methods);
-    $("requirement-title").textContent = "This organization needs another sign-in method";
-    $("requirement-text").textContent = `${org} only accepts ${methods}.`;
-  }
+// The step GET session says is pending: MFA, another primary method, or one this demo cannot do.
+function showPending(flow) {
+  if (flow.id === "mfa_authenticate") showMfa(flow);
+  else if ((flow.supported || []).length) showPrimary(flow);
+  else showRequirement(flow);
+}
+
+function showRequirement(flow) {
+  const org = flow.organization.organization_name;
+  $("requirement-title").textContent = "This organization needs another sign-in method";
+  $("requirement-text").textContent = `${org} only accepts ${methodList(flow.methods)}.`;
   showStep("requirement");
 }
 
-// The demo's organizations allow both MFA methods; Stytch says when it already sent a code.
-function mfaMethods(result) {
-  const initiated = result.mfa_required && result.mfa_required.secondary_auth_initiated;
-  return initiated === "sms_otp" ? "the SMS code just sent to your phone" : "an SMS code or an authenticator app (TOTP)";
+// --- MFA: SMS code, authenticator app, recovery code ---------------------------------------------
+
+const MFA_LABELS = { sms_otp: "Text message", totp: "Authenticator app", recovery_codes: "Recovery code" };
+let mfaFlow = null;
+let mfaMethod = null;
+
+function showMfa(flow) {
+  mfaFlow = flow;
+  const org = flow.organization.organization_name;
+  const enrolling = flow.types.length === 0;
+  $("mfa-title").textContent = enrolling ? `Set up a second step for ${org}` : `Finish signing in to ${org}`;
+  $("mfa-intro").textContent = enrolling
+    ? `${org} requires multi-factor authentication. Choose how you want to confirm it is you.`
+    : `${org} requires multi-factor authentication.`;
+  const methods = enrolling ? flow.enroll_types : flow.types;
+  $("mfa-methods").replaceChildren(...methods.map((method) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.method = method;
+    button.textContent = enrolling ? `Set up: ${MFA_LABELS[method]}` : MFA_LABELS[method];
+    button.addEventListener("click", () => chooseMfa(method, enrolling));
+    return button;
+  }));
+  showStep("mfa");
+  const first = enrolling ? null : flow.default_type || methods[0];
+  if (first) chooseMfa(first, false);
+  else for (const id of ["mfa-sms", "mfa-totp-setup", "mfa-code-form"]) $(id).hidden = true;
 }
+
+function chooseMfa(method, enrolling) {
+  clearMessages();
+  mfaMethod = method;
+  for (const button of $("mfa-methods").querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.method === method));
+  }
+  $("mfa-sms").hidden = method !== "sms_otp";
+  $("mfa-totp-setup").hidden = true;
+  $("mfa-dev-code").hidden = !(config.devInbox && method === "totp");
+  $("mfa-dev-code-value").hidden = true;
+  $("mfa-code").value = "";
+  setFieldError("mfa-code-error", "");
+  $("mfa-code-label").textContent = method === "recovery_codes" ? "Recovery code" : "6-digit code";
+  $("mfa-code").inputMode = method === "recovery_codes" ? "text" : "numeric";
+  if (method === "sms_otp") showSmsPanel();
+  if (method === "totp" && enrolling) {
+    $("mfa-code-form").hidden = true;
+    createTotp();
+    return;
+  }
+  $("mfa-code-form").hidden = method === "sms_otp" && !mfaFlow.sms_sent;
+  if (!$("mfa-code-form").hidden) $("mfa-code").focus();
+}
+
+function showSmsPanel() {
+  const flow = mfaFlow;
+  const hasPhone = Boolean(flow.phone_number);
+  $("mfa-phone-form").hidden = hasPhone || flow.sms_sent;
+  $("mfa-sms-send").hidden = !hasPhone || flow.sms_sent;
+  $("mfa-sms-status").textContent = flow.sms_sent
+    ? `We texted a code to ${flow.phone_number}. It works for 2 minutes.`
+    : hasPhone ? `We can text a code to ${flow.phone_number}.` : "Which phone should we text your codes to?";
+}
+
+async function sendSms(element, body) {
+  clearMessages();
+  let sent;
+  try {
+    sent = await busy(element, () => post(urls.mfaSmsSend, body));
+  } catch (error) {
+    if (error.fields && error.fields.mfa_phone_number) {
+      setFieldError("mfa-phone-error", error.fields.mfa_phone_number.join(" "));
+    }
+    showFailure(error);
+    return;
+  }
+  mfaFlow = { ...mfaFlow, phone_number: sent.phone_number, sms_sent: true };
+  showSmsPanel();
+  if (!sent.sent) announce("The code we texted a moment ago still works.");
+  $("mfa-code-form").hidden = false;
+  $("mfa-code").focus();
+}
+
+$("mfa-sms-send").addEventListener("click", (event) => sendSms(event.target, {}));
+
+$("mfa-phone-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const number = $("mfa-phone").value.replace(/[\s().-]/g, "");
+  if (!/^\+[1-9][0-9]{1,14}$/.test(number)) {
+    setFieldError("mfa-phone-error", "Give the number with its country code, like +15005550006.");
+    $("mfa-phone").focus();
+    return;
+  }
+  setFieldError("mfa-phone-error", "");
+  sendSms(event.target, { mfa_phone_number: number });
+});
+
+async function createTotp() {
+  let created;
+  try {
+    created = await busy($("mfa-methods"), () => post(urls.mfaTotpCreate, {}));
+  } catch (error) {
+    showFailure(error);
+    return;
+  }
+  $("mfa-qr").src = created.qr_code;
+  $("mfa-secret").textContent = created.secret;
+  $("mfa-recovery-codes").replaceChildren(...created.recovery_codes.map((code) => {
+    const item = document.createElement("li");
+    item.textContent = code;
+    return item;
+  }));
+  $("mfa-totp-setup").hidden = false;
+  mfaFlow = { ...mfaFlow, types: ["totp"] };
+  $("mfa-code-form").hidden = false;
+  $("mfa-dev-code").hidden = !config.devInbox;
+  $("mfa-code-label").textContent = "6-digit code from the app";
+}
+
+$("mfa-dev-code").addEventListener("click", async (event) => {
+  let shown;
+  try {
+    shown = await busy(event.target, () =>
+      request("GET", `${urls.devTotp}?member_id=${encodeURIComponent(mfaFlow.member.member_id)}`));
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  $("mfa-dev-code-value").textContent = `The fake's authenticator shows ${shown.code} (for ${shown.seconds_left} more seconds).`;
+  $("mfa-dev-code-value").hidden = false;
+});
+
+$("mfa-code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const value = $("mfa-code").value.trim();
+  const recovery = mfaMethod === "recovery_codes";
+  const problem = recovery
+    ? (/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/.test(value.toLowerCase()) ? "" : "A recovery code looks like abcd-1234-efgh.")
+    : (/^[0-9]{6}$/.test(value) ? "" : "Enter the 6-digit code.");
+  setFieldError("mfa-code-error", problem);
+  if (problem) {
+    $("mfa-code").focus();
+    return;
+  }
+  const url = recovery ? urls.mfaRecover : mfaMethod === "totp" ? urls.mfaTotpAuthenticate : urls.mfaSmsAuthenticate;
+  const body = recovery ? { recovery_code: value.toLowerCase() } : { code: value };
+  let result;
+  try {
+    result = await busy(event.target, () => post(url, body));
+  } catch (error) {
+    if (error.fields && (error.fields.code || error.fields.recovery_code)) {
+      setFieldError("mfa-code-error", error.message);
+      $("mfa-code").focus();
+      return;
+    }
+    showFailure(error);
+    return;
+  }
+  await showAuthentication(result);
+  if (result.recovery_codes_remaining !== undefined) {
+    announce(`Signed in with a recovery code: ${result.recovery_codes_remaining} left.`);
+  }
+});
+
+// --- primary authentication: an organization email code or magic link ------------------------------
+
+let primaryFlow = null;
+
+function showPrimary(flow) {
+  primaryFlow = flow;
+  const org = flow.organization.organization_name;
+  $("primary-title").textContent = `${org} needs another sign-in method`;
+  $("primary-text").textContent = `${org} only accepts ${methodList(flow.methods)}, sent to ${flow.member.email_address}.`;
+  $("primary-send-code").hidden = !flow.supported.includes("email_otp");
+  $("primary-send-link").hidden = !flow.supported.includes("magic_link");
+  $("primary-code-form").hidden = true;
+  $("primary-status").textContent = "";
+  showStep("primary");
+}
+
+$("primary-send-code").addEventListener("click", async (event) => {
+  clearMessages();
+  try {
+    await busy(event.target, () => post(urls.primaryCodeSend, {}));
+  } catch (error) {
+    showFailure(error);
+    return;
+  }
+  $("primary-status").textContent = `We emailed a code to ${primaryFlow.member.email_address}.`;
+  $("primary-code-form").hidden = false;
+  $("primary-code").focus();
+});
+
+$("primary-send-link").addEventListener("click", async (event) => {
+  clearMessages();
+  try {
+    await busy(event.target, () => post(urls.primaryLinkSend, {}));
+  } catch (error) {
+    showFailure(error);
+    return;
+  }
+  $("primary-status").textContent = `We emailed a sign-in link to ${primaryFlow.member.email_address}: open it in this browser.`;
+});
+
+$("primary-code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const code = $("primary-code").value.trim();
+  if (!/^[0-9]{6}$/.test(code)) {
+    setFieldError("primary-code-error", "Enter the 6-digit code.");
+    return;
+  }
+  setFieldError("primary-code-error", "");
+  let result;
+  try {
+    result = await busy(event.target, () => post(urls.primaryCodeAuthenticate, { code, locale: "en" }));
+  } catch (error) {
+    if (error.fields && error.fields.code) {
+      setFieldError("primary-code-error", error.message);
+      return;
+    }
+    showFailure(error);
+    return;
+  }
+  await showAuthentication(result);
+});
 
 // GET session's answer: who, where, until when.
 function showSignedIn(state) {
@@ -570,11 +814,7 @@ async function resumeStep(error) {
   }
   const pending = (error.flows || []).find((flow) => flow.is_pending);
   if (pending && pending.organization) {
-    showRequirement({
-      organization: pending.organization,
-      next_step: pending.id === "mfa_authenticate" ? "mfa" : "primary_auth",
-      primary_required: { allowed_auth_methods: pending.methods || [] },
-    });
+    showPending(pending);
     return;
   }
   if (error.code === "session_invalid") announce("Your session has ended; sign in again.");

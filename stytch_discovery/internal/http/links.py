@@ -1,0 +1,101 @@
+"""Views an emailed link lands on: they answer with a redirect to the SPA, errors included.
+
+``next`` may pick the redirect's target when it stays on an allowed host (no open redirect), else
+``LOGIN_REDIRECT_URL``; a failure adds ``?stytch_discovery_error=<code>``. The answer carries
+``Referrer-Policy: no-referrer``: the link's URL held a token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_variables
+from rest_framework import serializers
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.response import Response
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.net import is_loopback, with_query
+
+from . import cookies, openapi, reporting
+from .base import StytchDiscoveryView
+from .errors import ErrorAnswer
+
+#: The query parameter a link view adds to its redirect when something failed.
+ERROR_PARAMETER = "stytch_discovery_error"
+#: 401s about the link itself: they say nothing about the cookies the browser holds.
+LINK_CODES = frozenset({"magic_link_invalid"})
+
+
+class LinkTargetView(StytchDiscoveryView):
+    """Base of the ``GET`` views an emailed link points at."""
+
+    #: The link's query string: ``token`` (required) and Stytch's ``stytch_token_type``.
+    query_serializer: ClassVar[type[serializers.Serializer[Any]]]
+
+    @sensitive_variables("query")
+    def link_token(self) -> str:
+        """The link's token, validated, then blanked out of the request (error reports, logs)."""
+        query = self.query_serializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        reporting.scrub_query_parameter(self.django_request, "token")
+        return str(query.validated_data["token"])
+
+    @staticmethod
+    def document(*, summary: str, link_type: str) -> Callable[[Any], Any]:
+        """The OpenAPI description every link target shares (``link_type``: its ``stytch_token_type``)."""
+        return openapi.document(
+            summary=summary,
+            responses={
+                302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")
+            },
+            errors=(405,),
+            parameters=openapi.query_parameters(
+                ("token", True, "The magic-link token Stytch put in the link."),
+                ("stytch_token_type", False, f"Must be '{link_type}' when present."),
+                ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
+            ),
+        )
+
+    def redirect_target(self) -> str:
+        """``next`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
+        candidate = self.request.query_params.get("next", "")
+        if candidate:
+            host = urlsplit(candidate).hostname
+            allowed = {self.django_request.get_host(), *app_settings.ALLOWED_REDIRECT_HOSTS}
+            if url_has_allowed_host_and_scheme(
+                candidate,
+                allowed_hosts=allowed,
+                require_https=not (settings.DEBUG or (host is not None and is_loopback(host))),
+            ):
+                return candidate
+        return app_settings.LOGIN_REDIRECT_URL
+
+    def redirect(self, **params: str) -> HttpResponseRedirect:
+        response = HttpResponseRedirect(with_query(self.redirect_target(), **params))
+        # The link's URL held the token: do not let the next page learn it as a referrer.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, MethodNotAllowed):
+            # Not a browser following the link: answer like every other view.
+            return super().handle_exception(exc)
+        answer = self.error_answer(exc)
+        if answer is None:
+            raise exc
+        self.log_failure(answer, exc)
+        response = self.redirect(**{ERROR_PARAMETER: answer.code})
+        if answer.status == 401 and answer.code not in LINK_CODES:
+            self.forget_dead_credentials(response, answer)
+        return response  # type: ignore[return-value]
+
+    def forget_dead_credentials(self, response: HttpResponseRedirect, answer: ErrorAnswer) -> None:
+        """A 401 for a token read from a cookie: the cookie goes, as for the JSON views."""
+        if self.credential is not None and self.credential.cookie:
+            cookies.delete(response, self.credential.cookie)

@@ -1,0 +1,165 @@
+"""Organization-scoped primary authentication at Stytch: email magic links and email codes.
+
+Sending is ``login_or_signup`` for one organization (a member logs in; an email that may join by
+domain signs up). Authenticating with the pending step's IST adds the factor to it: when the
+organization's requirements are then met, Stytch consumes the IST and answers a session; else it
+answers the same IST with what is still needed (MFA, typically). Either way the answer is a
+``MemberAuthentication``, as from an exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.views.decorators.debug import sensitive_variables
+
+from stytch_discovery.client import StytchClient
+from stytch_discovery.internal.calls import call, payload
+from stytch_discovery.sessions.services import session_started
+from stytch_discovery.sessions.types import MemberAuthentication
+
+from .types import LoginEmailSent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+SEND_LOGIN_MAGIC_LINK = "/v1/b2b/magic_links/email/login_or_signup"
+AUTHENTICATE_MAGIC_LINK = "/v1/b2b/magic_links/authenticate"
+SEND_LOGIN_EMAIL_OTP = "/v1/b2b/otps/email/login_or_signup"
+AUTHENTICATE_EMAIL_OTP = "/v1/b2b/otps/email/authenticate"
+
+__all__ = [
+    "authenticate_email_otp",
+    "authenticate_magic_link",
+    "send_login_email_otp",
+    "send_login_magic_link",
+]
+
+
+def send_login_magic_link(
+    *,
+    organization_id: str,
+    email_address: str,
+    login_redirect_url: str | None = None,
+    signup_redirect_url: str | None = None,
+    pkce_code_challenge: str | None = None,
+    login_template_id: str | None = None,
+    signup_template_id: str | None = None,
+    locale: str | None = None,
+    login_expiration_minutes: int | None = None,
+    signup_expiration_minutes: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+    stytch: StytchClient | None = None,
+) -> LoginEmailSent:
+    """Email a magic link for ``organization_id`` (its target: ``login_redirect_url``)."""
+    body = payload(
+        {
+            "organization_id": organization_id,
+            "email_address": email_address,
+            "login_redirect_url": login_redirect_url,
+            "signup_redirect_url": signup_redirect_url,
+            "pkce_code_challenge": pkce_code_challenge,
+            "login_template_id": login_template_id,
+            "signup_template_id": signup_template_id,
+            "locale": locale,
+            "login_expiration_minutes": login_expiration_minutes,
+            "signup_expiration_minutes": signup_expiration_minutes,
+        },
+        extra,
+    )
+    return call(SEND_LOGIN_MAGIC_LINK, body, LoginEmailSent.from_json, stytch=stytch)
+
+
+@sensitive_variables("magic_links_token", "intermediate_session_token", "pkce_code_verifier", "body")
+def authenticate_magic_link(
+    *,
+    magic_links_token: str,
+    intermediate_session_token: str | None = None,
+    pkce_code_verifier: str | None = None,
+    session_duration_minutes: int | None = None,
+    session_custom_claims: Mapping[str, Any] | None = None,
+    locale: str | None = None,
+    telemetry_id: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    user: AbstractBaseUser | None = None,
+    stytch: StytchClient | None = None,
+) -> MemberAuthentication:
+    """Prove an organization magic link (single use), adding it to the IST when one is given."""
+    body = payload(
+        {
+            "magic_links_token": magic_links_token,
+            "intermediate_session_token": intermediate_session_token,
+            "pkce_code_verifier": pkce_code_verifier,
+            "session_duration_minutes": session_duration_minutes,
+            "session_custom_claims": session_custom_claims,
+            "locale": locale,
+            "telemetry_id": telemetry_id,
+        },
+        extra,
+    )
+    result = call(AUTHENTICATE_MAGIC_LINK, body, MemberAuthentication.from_json, stytch=stytch)
+    session_started(result, created=False, user=user)
+    return result
+
+
+def send_login_email_otp(
+    *,
+    organization_id: str,
+    email_address: str,
+    login_template_id: str | None = None,
+    signup_template_id: str | None = None,
+    locale: str | None = None,
+    login_expiration_minutes: int | None = None,
+    signup_expiration_minutes: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+    stytch: StytchClient | None = None,
+) -> LoginEmailSent:
+    """Email a 6-digit code for ``organization_id``."""
+    body = payload(
+        {
+            "organization_id": organization_id,
+            "email_address": email_address,
+            "login_template_id": login_template_id,
+            "signup_template_id": signup_template_id,
+            "locale": locale,
+            "login_expiration_minutes": login_expiration_minutes,
+            "signup_expiration_minutes": signup_expiration_minutes,
+        },
+        extra,
+    )
+    return call(SEND_LOGIN_EMAIL_OTP, body, LoginEmailSent.from_json, stytch=stytch)
+
+
+@sensitive_variables("code", "intermediate_session_token", "body")
+def authenticate_email_otp(
+    *,
+    organization_id: str,
+    email_address: str,
+    code: str,
+    intermediate_session_token: str | None = None,
+    session_duration_minutes: int | None = None,
+    session_custom_claims: Mapping[str, Any] | None = None,
+    locale: str | None = None,
+    telemetry_id: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+    user: AbstractBaseUser | None = None,
+    stytch: StytchClient | None = None,
+) -> MemberAuthentication:
+    """Check an emailed code, adding it to the IST when one is given."""
+    body = payload(
+        {
+            "organization_id": organization_id,
+            "email_address": email_address,
+            "code": code,
+            "intermediate_session_token": intermediate_session_token,
+            "session_duration_minutes": session_duration_minutes,
+            "session_custom_claims": session_custom_claims,
+            "locale": locale,
+            "telemetry_id": telemetry_id,
+        },
+        extra,
+    )
+    result = call(AUTHENTICATE_EMAIL_OTP, body, MemberAuthentication.from_json, stytch=stytch)
+    session_started(result, created=False, user=user)
+    return result
