@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from email.message import Message
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from .app import FakeApp
+from .app import FakeApp, Reply
+from .errors import ApiError
 from .server import FakeHTTPServer
 from .totp import QrRenderer
 
@@ -14,6 +18,8 @@ Json = dict[str, Any]
 
 DEFAULT_PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000"
 DEFAULT_SECRET = "secret-test-fake-local-only"  # noqa: S105 - a published test-only value
+#: Shaped like Stytch's test public tokens; the browser-facing OAuth and SSO start URLs carry it.
+DEFAULT_PUBLIC_TOKEN = "public-token-test-00000000-0000-4000-8000-000000000000"  # noqa: S105 - test-only
 
 
 class FakeStytch:
@@ -21,7 +27,8 @@ class FakeStytch:
 
     ``with FakeStytch() as fake: ...`` starts it on a free port; point a client (or the
     official SDK, ``B2BClient(..., environment=fake.base_url + "/")``) at ``fake.base_url``
-    with ``fake.project_id`` and ``fake.secret``.
+    with ``fake.project_id`` and ``fake.secret``. Browser-facing start URLs (OAuth, SSO) carry
+    ``fake.public_token``, as a frontend carries a Stytch project's public token.
     """
 
     def __init__(
@@ -29,6 +36,7 @@ class FakeStytch:
         *,
         project_id: str = DEFAULT_PROJECT_ID,
         secret: str = DEFAULT_SECRET,
+        public_token: str = DEFAULT_PUBLIC_TOKEN,
         host: str = "127.0.0.1",
         port: int = 0,
         default_discovery_redirect_url: str | None = None,
@@ -38,11 +46,13 @@ class FakeStytch:
         (default: a placeholder PNG, not a scannable code; see ``testing.totp``)."""
         self.project_id = project_id
         self.secret = secret
+        self.public_token = public_token
         self.host = host
         self._requested_port = port
         self.app = FakeApp(
             project_id=project_id,
             secret=secret,
+            public_token=public_token,
             default_discovery_redirect_url=default_discovery_redirect_url,
             qr_code=qr_code,
         )
@@ -108,7 +118,8 @@ class FakeStytch:
 
         ``discovery_magic_link`` and ``magic_link``: ``email_address``, ``url``, ``token``,
         ``sent_at`` (and ``organization_id``); ``email_otp``: ``email_address``, ``code``,
-        ``organization_id``, ``sent_at``; ``sms_otp``: ``phone_number``, ``code``, ``member_id``,
+        ``organization_id``, ``sent_at``; ``discovery_email_otp``: ``email_address``, ``code``,
+        ``sent_at``; ``sms_otp``: ``phone_number``, ``code``, ``member_id``,
         ``organization_id``, ``sent_at``.
         """
         return self.app.control.outbox()
@@ -119,6 +130,24 @@ class FakeStytch:
         """A fresh discovery IST for the email, as if its magic link (or ``factors``) had been proven."""
         minted = self.app.control.mint_intermediate_session(email_address, factors=factors)
         return str(minted["intermediate_session_token"])
+
+    def sign_in(
+        self,
+        start_url: str,
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        tenant_id: str | None = None,
+    ) -> str:
+        """Be the browser of an OAuth or SSO start: open ``start_url`` (absolute, or a path with its
+        query), sign in as ``email`` on the fake provider's page (default: the start's
+        ``provider_login_hint``), and return the callback URL it redirects to, with
+        ``stytch_token_type`` and ``token``. A refusal raises :class:`ApiError`."""
+        parts = urlsplit(start_url)
+        page = browse(self.app, f"{parts.path}?{parts.query}", 307)
+        fields = {"email": email, "name": name, "tenant_id": tenant_id, "approve": "1"}
+        given = urlencode({key: value for key, value in fields.items() if value})
+        return browse(self.app, f"{page}&{given}", 302)
 
     def totp_code(self, member_id: str) -> str:
         """The code the member's authenticator app shows now (their active, else pending, TOTP)."""
@@ -185,3 +214,12 @@ class FakeStytch:
     def signing_keys(self) -> Json:
         """``{"signing_kid": kid, "published_kids": [newest first]}``."""
         return self.app.control.signing_keys()
+
+
+def browse(app: FakeApp, target: str, expected: int) -> str:
+    """GET ``target`` as a browser (through the app's dispatch, no socket); the redirect's Location."""
+    reply: Reply = app.handle("GET", target, Message(), b"")
+    if reply.status != expected:
+        error = json.loads(reply.body) if reply.content_type == "application/json" else {}
+        raise ApiError(reply.status, error.get("error_type", "bad_request"), error.get("error_message"))
+    return dict(reply.headers)["Location"]
