@@ -187,7 +187,7 @@ class DiscoveredOrganizationsSerializer(serializers.Serializer[Any]):
     discovered_organizations = DiscoveredOrganizationSerializer(many=True)
 
 
-class EmailSentSerializer(serializers.Serializer[Any]):
+class DiscoveryEmailSentSerializer(serializers.Serializer[Any]):
     """Answer of an emailed discovery entry point's send."""
 
     email_address = serializers.CharField()

@@ -14,7 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.discovery.serializers import DiscoveredOrganizationsSerializer, EmailSentSerializer
+from stytch_discovery.discovery.serializers import (
+    DiscoveredOrganizationsSerializer,
+    DiscoveryEmailSentSerializer,
+)
 from stytch_discovery.discovery.views import discovered_answer, keep_intermediate_session
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
@@ -44,14 +47,16 @@ class SendEmailCodeView(EmailCodeView):
     @openapi.document(
         summary="Email a discovery code",
         request=SendEmailCodeRequestSerializer,
-        responses={200: EmailSentSerializer},
+        responses={200: DiscoveryEmailSentSerializer},
         errors=ERRORS,
     )
     def post(self, request: Request) -> Response:
         body = self.validated(SendEmailCodeRequestSerializer)
         self.throttle_email(body["email_address"])
         result = services.send_discovery_email_otp(**body)
-        return Response(EmailSentSerializer({"email_address": result.email_address, "sent": True}).data)
+        return Response(
+            DiscoveryEmailSentSerializer({"email_address": result.email_address, "sent": True}).data
+        )
 
 
 class AuthenticateEmailCodeView(EmailCodeView):

@@ -6,7 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from stytch_discovery.discovery.serializers import DiscoveryEmailRequestSerializer, EmailSentSerializer
+from stytch_discovery.discovery.serializers import (
+    DiscoveryEmailRequestSerializer,
+    DiscoveryEmailSentSerializer,
+)
 from stytch_discovery.internal.http.fields import EnumField, TokenField
 
 
@@ -25,5 +28,5 @@ class SendMagicLinkRequestSerializer(DiscoveryEmailRequestSerializer):
     }
 
 
-class MagicLinkSentSerializer(EmailSentSerializer):
+class MagicLinkSentSerializer(DiscoveryEmailSentSerializer):
     """Answer of ``POST discovery/magic-links/send``."""
