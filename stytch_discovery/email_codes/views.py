@@ -19,9 +19,10 @@ from stytch_discovery.discovery.serializers import (
     DiscoveryEmailSentSerializer,
 )
 from stytch_discovery.discovery.views import discovered_answer, keep_intermediate_session
+from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
-from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, stytch_answer
 
 from . import services
 from .serializers import AuthenticateEmailCodeRequestSerializer, SendEmailCodeRequestSerializer
@@ -80,3 +81,9 @@ class AuthenticateEmailCodeView(EmailCodeView):
             email_address=result.email_address, discovered_organizations=result.discovered_organizations
         )
         return keep_intermediate_session(Response(answer), result)
+
+    def error_answer(self, exc: Exception) -> ErrorAnswer | None:
+        # Stytch's word for "no code was sent to this address": to the person typing, a wrong code.
+        if isinstance(exc, StytchDiscoveryAPIError) and exc.error_type == "email_not_found":
+            return stytch_answer(exc, "code_invalid")
+        return super().error_answer(exc)

@@ -21,7 +21,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.discovery.views import keep_intermediate_session
 from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
-from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
+from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, stytch_answer
 from stytch_discovery.internal.http.links import BrowserRedirectView, LinkTargetView
 from stytch_discovery.internal.net import namespaced
 
@@ -107,9 +107,5 @@ class OAuthAuthenticateView(LinkTargetView):
 
     def error_answer(self, exc: Exception) -> ErrorAnswer | None:
         if isinstance(exc, StytchDiscoveryAPIError) and exc.error_type in PKCE_ERRORS:
-            return ErrorAnswer.of(
-                "oauth_state_mismatch",
-                stytch_error_type=exc.error_type,
-                stytch_request_id=exc.request_id or None,
-            )
+            return stytch_answer(exc, "oauth_state_mismatch")
         return super().error_answer(exc)

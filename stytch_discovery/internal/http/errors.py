@@ -310,8 +310,9 @@ def _stytch_code(error: StytchDiscoveryAPIError) -> str:
     return "stytch_unavailable" if status >= 500 else "stytch_rejected"
 
 
-def _stytch_answer(error: StytchDiscoveryAPIError) -> ErrorAnswer:
-    code = _stytch_code(error)
+def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> ErrorAnswer:
+    """The answer for Stytch's ``error``; ``code`` overrides the table (an endpoint's own reading)."""
+    code = code or _stytch_code(error)
     conflict = _CONFLICT_FIELDS.get(code)
     # Stytch's own text explains a rejection best; other codes have a fixed message.
     message = (error.error_message or message_of(code)) if code == "stytch_rejected" else message_of(code)
@@ -351,7 +352,7 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
     if isinstance(error, StytchDiscoveryConfigurationError):
         return ErrorAnswer.of("stytch_not_configured")
     if isinstance(error, StytchDiscoveryAPIError):
-        return _stytch_answer(error)
+        return stytch_answer(error)
     if isinstance(error, StytchDiscoveryInvalidSession):
         return ErrorAnswer.of("session_invalid")
     request_id = getattr(error, "request_id", "") or None
