@@ -65,7 +65,8 @@ def test_the_code_buys_the_organization_list_and_an_ist_cookie(
     found = {item["organization"]["organization_id"] for item in body["discovered_organizations"]}
     assert found == set(orgs.values())
     cookie = response.cookies[app_settings.IST_COOKIE_NAME]
-    assert cookie["httponly"] and cookie.value
+    assert cookie["httponly"]
+    assert cookie.value
     # The list endpoint, with that cookie, answers the same organizations in the same shape.
     listed = post(api, "discovery/organizations", {})
     assert listed.status_code == 200
