@@ -267,8 +267,13 @@ class StytchDiscoverySettings:
 
     @property
     def OAUTH_PROVIDERS(self) -> list[str]:
-        """The OAuth providers offered for discovery, in the order given (none by default)."""
-        return [str(provider) for provider in self.get("OAUTH_PROVIDERS")]
+        """The OAuth providers offered for discovery, in the order given (none by default).
+
+        Names this app cannot start are left out (E061 reports them), so no route is missing.
+        """
+        value = self.get("OAUTH_PROVIDERS")
+        names = value if isinstance(value, (list, tuple)) else ()
+        return [provider for provider in dict.fromkeys(names) if provider in OAUTH_DISCOVERY_PROVIDERS]
 
     @property
     def OAUTH_DISCOVERY_REDIRECT_URL(self) -> str | None:
@@ -277,11 +282,16 @@ class StytchDiscoverySettings:
         return str(value) if value else None
 
     def oauth_custom_scopes(self, provider: str) -> list[str]:
-        return [str(scope) for scope in self.get("OAUTH_CUSTOM_SCOPES").get(provider, ())]
+        """``OAUTH_CUSTOM_SCOPES[provider]``; a malformed setting (E063) counts as none."""
+        value = self.get("OAUTH_CUSTOM_SCOPES")
+        scopes = value.get(provider, ()) if isinstance(value, dict) else ()
+        return [str(scope) for scope in scopes] if isinstance(scopes, (list, tuple)) else []
 
     def oauth_provider_params(self, provider: str) -> dict[str, str]:
-        params = self.get("OAUTH_PROVIDER_PARAMS").get(provider, {})
-        return {str(key): str(value) for key, value in params.items()}
+        """``OAUTH_PROVIDER_PARAMS[provider]``; a malformed setting (E063) counts as none."""
+        value = self.get("OAUTH_PROVIDER_PARAMS")
+        params = value.get(provider, {}) if isinstance(value, dict) else {}
+        return {str(key): str(item) for key, item in params.items()} if isinstance(params, dict) else {}
 
     @property
     def OAUTH_STATE_COOKIE_NAME(self) -> str:

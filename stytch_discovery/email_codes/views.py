@@ -23,6 +23,7 @@ from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, stytch_answer
+from stytch_discovery.internal.tokens import IST
 
 from . import services
 from .serializers import AuthenticateEmailCodeRequestSerializer, SendEmailCodeRequestSerializer
@@ -80,6 +81,8 @@ class AuthenticateEmailCodeView(EmailCodeView):
         answer = discovered_answer(
             email_address=result.email_address, discovered_organizations=result.discovered_organizations
         )
+        if app_settings.RETURN_TOKENS_IN_BODY:  # a client without cookies needs the IST itself
+            answer[IST] = result.intermediate_session_token
         return keep_intermediate_session(Response(answer), result)
 
     def error_answer(self, exc: Exception) -> ErrorAnswer | None:

@@ -252,3 +252,26 @@ def test_neither_the_code_nor_the_ist_is_logged_answered_or_stored(
 
     assert_nowhere(code, caplog, sent, failed, done)
     assert_nowhere(ist, caplog, sent, failed, done)
+
+
+def test_with_return_tokens_in_body_a_client_without_cookies_gets_the_ist(
+    api: APIClient, fake_stytch: FakeStytch, settings: Any
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "RETURN_TOKENS_IN_BODY": True}
+    send(api)
+
+    body = authenticate(api, last_code(fake_stytch, KIND)).json()
+    listed = post(
+        APIClient(),
+        "discovery/organizations",
+        {"intermediate_session_token": body["intermediate_session_token"]},
+    )
+
+    assert listed.status_code == 200, listed.content
+    assert listed.json()["email_address"] == EMAIL
+
+
+def test_without_it_the_ist_stays_out_of_the_body(api: APIClient, fake_stytch: FakeStytch) -> None:
+    send(api)
+
+    assert "intermediate_session_token" not in authenticate(api, last_code(fake_stytch, KIND)).json()

@@ -163,3 +163,22 @@ def test_post_is_not_allowed(api: APIClient, oauth_on: None) -> None:
     response = api.post(url("discovery/oauth/google/start"), {}, format="json")
 
     assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+
+
+def test_malformed_provider_settings_offer_nothing_instead_of_failing(
+    api: APIClient, oauth_on: None, settings: Any
+) -> None:
+    # The system checks report these (E061, E063); requests must still not fail.
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "OAUTH_PROVIDERS": ["github", "google", "google"],
+        "OAUTH_CUSTOM_SCOPES": ["not", "a", "dict"],
+        "OAUTH_PROVIDER_PARAMS": {"google": "prompt=none"},
+    }
+
+    flows = api.get(url("session")).json()["flows"]
+    query = query_of(start(api)["Location"])
+
+    assert [flow.get("provider") for flow in flows if flow["id"] == "discovery_oauth"] == ["google"]
+    assert "custom_scopes" not in query
+    assert not [key for key in query if key.startswith("provider_")]
