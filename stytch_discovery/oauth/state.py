@@ -1,11 +1,11 @@
 """The state an OAuth callback needs, bound to the browser that started the flow.
 
-``begin`` draws a random state id, keeps ``{provider, next}`` under its SHA-256 in Django's cache
-for ten minutes, and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE verifier is
+``begin`` draws a random state id; ``remember`` keeps ``{provider, next}`` under its SHA-256 in
+Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE verifier is
 never stored nor sent to the browser: it is an HMAC of the state id under ``SECRET_KEY``, so only
-this server can compute it again. ``take`` reads the cookie at the callback and removes the cache
-entry (``cache.delete`` answers True once, so two racing callbacks cannot both pass), leaving a
-"used" mark until the state would have expired.
+this server can compute it again. ``take`` reads the cookie at the callback, marks the state used
+(until it would have expired) and removes the cache entry: ``cache.delete`` answers True once, so
+two racing callbacks cannot both pass.
 
 Why a signed cookie and not Django's session: the app needs no session table or middleware
 (``PENDING_COOKIE_NAME`` works the same way), and the cookie is what ties the callback to this
@@ -65,10 +65,8 @@ def _key(state_id: str) -> str:
 
 
 def begin(*, provider: str, next_url: str) -> OAuthStart:
-    """A new flow for ``provider``, kept server-side until ``remember`` puts it on a response."""
-    start = OAuthStart(provider=provider, next_url=next_url, state_id=secrets.token_urlsafe(32))
-    cache.set(_STATE + _key(start.state_id), {"provider": provider, "next": next_url}, STATE_SECONDS)
-    return start
+    """A new flow for ``provider``; nothing is kept until ``remember`` puts it on a response."""
+    return OAuthStart(provider=provider, next_url=next_url, state_id=secrets.token_urlsafe(32))
 
 
 def _samesite() -> str:
@@ -76,7 +74,10 @@ def _samesite() -> str:
 
 
 def remember(response: HttpResponseBase, start: OAuthStart) -> None:
-    """The signed state cookie on the start's redirect (it replaces any earlier flow's)."""
+    """Keep ``start`` server-side, and its signed state cookie on the start's redirect (the cookie
+    replaces any earlier flow's)."""
+    kept = {"provider": start.provider, "next": start.next_url}
+    cache.set(_STATE + _key(start.state_id), kept, STATE_SECONDS)
     value = signing.dumps(start.state_id, salt=SALT)
     cookies.set_cookie(
         response, app_settings.OAUTH_STATE_COOKIE_NAME, value, STATE_SECONDS, samesite=_samesite()
@@ -101,7 +102,10 @@ def take(request: HttpRequest) -> OAuthStart:
         raise Problem("oauth_state_missing") from error
     key = _key(str(state_id))
     found = cache.get(_STATE + key)
-    if found is None or not cache.delete(_STATE + key):
+    if found is None:
         raise Problem("oauth_state_used" if cache.get(_USED + key) else "oauth_state_missing")
+    # The mark goes first: a racing callback that finds the state gone then finds it used.
     cache.set(_USED + key, True, STATE_SECONDS)
+    if not cache.delete(_STATE + key):
+        raise Problem("oauth_state_used")
     return OAuthStart(provider=found["provider"], next_url=found["next"], state_id=str(state_id))
