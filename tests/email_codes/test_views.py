@@ -275,3 +275,26 @@ def test_without_it_the_ist_stays_out_of_the_body(api: APIClient, fake_stytch: F
     send(api)
 
     assert "intermediate_session_token" not in authenticate(api, last_code(fake_stytch, KIND)).json()
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code"),
+    [
+        ({"status": 503}, 502, "stytch_unavailable"),
+        ({"malformed": True}, 502, "stytch_bad_response"),
+        ({"latency_ms": 1500}, 504, "stytch_timeout"),
+        ({"retry_after": 3}, 429, "stytch_rate_limited"),
+        ({"status": 401, "error_type": "unauthorized_credentials"}, 502, "stytch_misconfigured"),
+    ],
+)
+def test_stytch_failing_gets_a_documented_status_and_no_ist(
+    api: APIClient, fake_stytch: FakeStytch, settings: Any, fault: dict[str, Any], status: int, code: str
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "READ_TIMEOUT": 0.3, "MAX_RETRIES": 0}
+    send(api)
+    fake_stytch.add_fault(services.AUTHENTICATE_DISCOVERY_EMAIL_OTP, **fault)
+
+    response = authenticate(api, last_code(fake_stytch, KIND))
+
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert app_settings.IST_COOKIE_NAME not in response.cookies

@@ -189,11 +189,27 @@ def test_a_malformed_callback_is_refused_without_a_stytch_call(
     assert stytch_calls(fake_stytch) == 0
 
 
-def test_stytch_failing_goes_back_with_its_code(api: APIClient, fake_stytch: FakeStytch) -> None:
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ({"status": 503}, "stytch_unavailable"),
+        ({"malformed": True}, "stytch_bad_response"),
+        ({"latency_ms": 1500}, "stytch_timeout"),
+        ({"status": 403, "error_type": "oauth_unverified_email"}, "oauth_email_unverified"),
+        ({"status": 400, "error_type": "pkce_expected_code_verifier"}, "oauth_state_mismatch"),
+    ],
+)
+def test_stytch_failing_goes_back_with_its_code(
+    api: APIClient, fake_stytch: FakeStytch, settings: Any, fault: dict[str, Any], code: str
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "READ_TIMEOUT": 0.3, "MAX_RETRIES": 0}
     callback = consent(fake_stytch, start(api))
-    fake_stytch.add_fault(services.AUTHENTICATE_DISCOVERY_OAUTH, status=503)
+    fake_stytch.add_fault(services.AUTHENTICATE_DISCOVERY_OAUTH, **fault)
 
-    assert follow(api, callback)["Location"] == ERROR + "stytch_unavailable"
+    response = follow(api, callback)
+
+    assert response["Location"] == ERROR + code
+    assert app_settings.IST_COOKIE_NAME not in response.cookies
 
 
 def test_a_provider_that_is_switched_off_is_not_started(
