@@ -1,9 +1,9 @@
 """The state an OAuth callback needs, bound to the browser that started the flow.
 
 ``begin`` draws a random state id; ``remember`` keeps ``{provider, next}`` under its SHA-256 in
-Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE verifier is
-never stored nor sent to the browser: it is an HMAC of the state id under ``SECRET_KEY``, so only
-this server can compute it again. ``take`` reads the cookie at the callback, marks the state used
+Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE
+verifier is never stored nor sent to the browser: it is an HMAC of the state id under
+``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the callback, marks the state used
 (until it would have expired) and removes the cache entry: ``cache.delete`` answers True once, so
 two racing callbacks cannot both pass.
 
