@@ -3,9 +3,9 @@
 ``begin`` draws a random state id; ``remember`` keeps ``{provider, next}`` under its SHA-256 in
 Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE
 verifier is never stored nor sent to the browser: it is an HMAC of the state id under
-``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the callback, marks the state used
-(until it would have expired) and removes the cache entry: ``cache.delete`` answers True once, so
-two racing callbacks cannot both pass.
+``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the
+callback, marks the state used (until it would have expired) and removes the cache entry:
+``cache.delete`` answers True once, so two racing callbacks cannot both pass.
 
 Why a signed cookie and not Django's session: the app needs no session table or middleware
 (``PENDING_COOKIE_NAME`` works the same way), and the cookie is what ties the callback to this
