@@ -298,3 +298,14 @@ def test_stytch_failing_gets_a_documented_status_and_no_ist(
 
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert app_settings.IST_COOKIE_NAME not in response.cookies
+
+
+def test_a_code_without_the_csrf_token_is_refused_before_stytch(fake_stytch: FakeStytch, db: None) -> None:
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.get("/api/stytch/csrf")
+    send(APIClient())
+
+    response = authenticate(browser, last_code(fake_stytch, KIND))
+
+    assert (response.status_code, response.json()["code"]) == (403, "csrf_failed")
+    assert calls_to(fake_stytch, services.AUTHENTICATE_DISCOVERY_EMAIL_OTP) == []
