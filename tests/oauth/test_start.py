@@ -182,3 +182,15 @@ def test_malformed_provider_settings_offer_nothing_instead_of_failing(
     assert [flow.get("provider") for flow in flows if flow["id"] == "discovery_oauth"] == ["google"]
     assert "custom_scopes" not in query
     assert not [key for key in query if key.startswith("provider_")]
+
+
+def test_starts_have_their_own_per_client_scope(api: APIClient, oauth_on: None, settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "THROTTLE_RATES": {"stytch_discovery.oauth_start": "2/min", "stytch_discovery.authenticate": "1/min"},
+    }
+
+    locations = [start(api)["Location"] for _ in range(3)]
+
+    assert [location.startswith("http://127.0.0.1") for location in locations] == [True, True, False]
+    assert locations[2] == "/?stytch_discovery_error=throttled"
