@@ -12,6 +12,7 @@ from stytch_discovery.internal.http.fields import (
     PatternField,
     RequestSerializer,
     StrictCharField,
+    StrictEmailField,
     TextField,
     TokenField,
     string_list,
@@ -31,6 +32,7 @@ from stytch_discovery.internal.rules import (
     ORGANIZATION_REFERENCE_RE,
     RESTRICTED_NOT,
     ROLE_ID_RE,
+    SEND_LOCALES,
     SLUG_MESSAGE,
     SLUG_RE,
 )
@@ -45,6 +47,13 @@ from stytch_discovery.sessions.serializers import (
 )
 
 # -- requests --------------------------------------------------------------------------------------
+
+
+class DiscoveryEmailRequestSerializer(RequestSerializer):
+    """What every emailed discovery entry point is sent with (a magic link, a code)."""
+
+    email_address = StrictEmailField(max_length=254)
+    locale = EnumField(choices=SEND_LOCALES, required=False)
 
 
 class ListOrganizationsRequestSerializer(RequestSerializer):
@@ -176,6 +185,13 @@ class DiscoveredOrganizationsSerializer(serializers.Serializer[Any]):
     organization_id_hint = serializers.CharField(allow_null=True)
     can_create_organization = serializers.BooleanField()
     discovered_organizations = DiscoveredOrganizationSerializer(many=True)
+
+
+class DiscoveryEmailSentSerializer(serializers.Serializer[Any]):
+    """Answer of an emailed discovery entry point's send."""
+
+    email_address = serializers.CharField()
+    sent = serializers.BooleanField()
 
 
 class CachedOrganizationSerializer(serializers.Serializer[Any]):

@@ -20,12 +20,14 @@ GOOD: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:8765",
 }
 LIVE_ID = "project-live-00000000-0000-4000-8000-000000000000"
+PUBLIC_TOKEN = "public-token-test-00000000-0000-4000-8000-000000000000"
 
 
 @pytest.fixture(autouse=True)
 def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STYTCH_PROJECT_ID", raising=False)
     monkeypatch.delenv("STYTCH_SECRET", raising=False)
+    monkeypatch.delenv("STYTCH_PUBLIC_TOKEN", raising=False)
 
 
 def ids_for(settings: Any, overrides: dict[str, Any], debug: bool = False) -> set[str]:
@@ -106,7 +108,52 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}, False),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_send": None}}, False),
+    # Other discovery entry points: emailed codes and OAuth.
+    ("E060", {"PUBLIC_TOKEN": "secret-test-not-public"}, True),
+    ("E060", {"PUBLIC_TOKEN": 7}, True),
+    ("E060", {"OAUTH_PROVIDERS": ["google"]}, True),
+    ("E061", {"OAUTH_PROVIDERS": ["github"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E061", {"OAUTH_PROVIDERS": "google", "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E061", {"OAUTH_PROVIDERS": ["google", "google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": "/relative/callback"}, True),
+    ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": 5}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": ["openid"]}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": "a b"}}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": ["two words"]}}, True),
+    ("E063", {"OAUTH_PROVIDER_PARAMS": {"google": {"prompt": 1}}}, True),
+    ("E063", {"OAUTH_PROVIDER_PARAMS": {"google": {"not-a-name": "x"}}}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": 1}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": 16}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": "10"}, True),
+    ("E010", {"EMAIL_CODES_ENABLED": "yes"}, True),
+    ("E012", {"OAUTH_STATE_COOKIE_NAME": "stytch_session"}, True),
+    ("W030", {"PUBLIC_TOKEN": "public-token-live-00000000-0000-4000-8000-000000000000"}, True),
+    ("W031", {"OAUTH_PROVIDER_PARAMS": {"microsoft": {"prompt": "select_account"}}}, True),
+    ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_send": None}}, False),
+    ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_attempt": None}}, False),
+    ("W033", {"OAUTH_PROVIDERS": ["google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, False),
 ]
+
+
+def test_the_entry_point_settings_that_work_raise_nothing(settings: Any) -> None:
+    working = {
+        "PUBLIC_TOKEN": PUBLIC_TOKEN,
+        "OAUTH_PROVIDERS": ["google", "microsoft"],
+        "OAUTH_DISCOVERY_REDIRECT_URL": "https://app.example/api/stytch/discovery/oauth/authenticate",
+        "OAUTH_CUSTOM_SCOPES": {"google": ["https://www.googleapis.com/auth/calendar.readonly"]},
+        "OAUTH_PROVIDER_PARAMS": {"google": {"prompt": "select_account"}, "microsoft": {"domain_hint": "x"}},
+        "EMAIL_CODE_EXPIRATION_MINUTES": 15,
+        "EMAIL_CODES_ENABLED": False,
+    }
+    assert ids_for(settings, working, False) == set()
+    assert ids_for(settings, {"EMAIL_CODE_EXPIRATION_MINUTES": 2}, False) == set()
+
+
+def test_the_public_token_may_come_from_the_environment(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STYTCH_PUBLIC_TOKEN", PUBLIC_TOKEN)
+    assert ids_for(settings, {"OAUTH_PROVIDERS": ["microsoft"]}, True) == set()
 
 
 def test_w020_is_quiet_under_debug_and_when_the_code_scopes_keep_a_rate(settings: Any) -> None:

@@ -24,7 +24,7 @@ from rest_framework.views import APIView, set_rollback
 from . import cookies, drf, guards, openapi, reporting
 from .errors import ErrorAnswer, answer_for
 from .fields import RequestSerializer
-from .throttling import StytchDiscoveryThrottle
+from .throttling import EmailAddressThrottle, StytchDiscoveryThrottle
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -47,6 +47,8 @@ class StytchDiscoveryView(APIView):
     metadata_class = None  # no OPTIONS self-description: the OpenAPI schema is the description
     schema = openapi.view_schema()
     throttle_scope: str | None = None
+    #: A second scope, counted per email address by ``throttle_email`` (None: not counted).
+    email_throttle_scope: str | None = None
     #: The token the request used, so a 401 can clear the cookie it came from.
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
@@ -81,6 +83,12 @@ class StytchDiscoveryView(APIView):
     def service_user(self) -> AbstractBaseUser | None:
         user = self.request.user
         return user if user.is_authenticated else None
+
+    def throttle_email(self, email_address: str) -> None:
+        """Count this request against ``email_throttle_scope`` for ``email_address`` (429 when over)."""
+        throttle = EmailAddressThrottle(email_address)
+        if not throttle.allow_request(self.request, self):
+            self.throttled(self.request, throttle.wait())
 
     def validated(self, serializer_class: type[RequestSerializer]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data)

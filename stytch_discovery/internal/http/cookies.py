@@ -97,8 +97,13 @@ def _seconds_until(moment: datetime | None) -> int | None:
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def set_cookie(response: HttpResponseBase, name: str, value: str, max_age: int | None) -> None:
-    """An HttpOnly cookie with the ``COOKIE_*`` flags (``max_age`` None: a browser-session cookie)."""
+def set_cookie(
+    response: HttpResponseBase, name: str, value: str, max_age: int | None, *, samesite: str | None = None
+) -> None:
+    """An HttpOnly cookie with the ``COOKIE_*`` flags (``max_age`` None: a browser-session cookie).
+
+    ``samesite`` overrides ``COOKIE_SAMESITE`` for a cookie that must survive a cross-site redirect.
+    """
     response.set_cookie(
         name,
         value,
@@ -108,7 +113,7 @@ def set_cookie(response: HttpResponseBase, name: str, value: str, max_age: int |
         secure=app_settings.COOKIE_SECURE,
         httponly=True,
         # checks.py guarantees one of Django's accepted values.
-        samesite=cast(Literal["Lax", "Strict", "None"], app_settings.COOKIE_SAMESITE),
+        samesite=cast(Literal["Lax", "Strict", "None"], samesite or app_settings.COOKIE_SAMESITE),
     )
 
 

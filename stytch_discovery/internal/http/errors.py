@@ -45,6 +45,13 @@ CODES: dict[str, tuple[int, str]] = {
     "intermediate_session_invalid": (401, "The sign-in has expired or was already used; sign in again."),
     "session_invalid": (401, "The session is invalid or has expired; sign in again."),
     "magic_link_invalid": (401, "The magic link is invalid, expired or already used; request a new one."),
+    "oauth_invalid": (401, "Signing in with that provider failed or took too long; start again."),
+    "oauth_state_missing": (
+        401,
+        "No sign-in with that provider was started in this browser, or it took too long; start again.",
+    ),
+    "oauth_state_used": (401, "That sign-in was already finished; start again to sign in once more."),
+    "oauth_state_mismatch": (401, "That sign-in was started in another browser; start again here."),
     "not_authenticated": (401, "Sign in first: this request carries no member session."),
     "organization_selection_required": (401, "Signed in: choose or create an organization to continue."),
     "mfa_required": (401, "This organization requires multi-factor authentication: finish it to continue."),
@@ -58,10 +65,12 @@ CODES: dict[str, tuple[int, str]] = {
         403,
         "This organization's sign-in policy does not let you join it; choose another organization.",
     ),
+    "oauth_email_unverified": (403, "That provider has not verified your email address; use another way in."),
     "permission_denied": (403, "You do not have permission to do this."),
     "organization_mismatch": (403, "Your session is for another organization."),
     "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
     "organization_not_found": (404, "No such organization."),
+    "entry_point_disabled": (404, "This way of signing in is not offered here."),
     "method_not_allowed": (405, "This method is not allowed here."),
     "mfa_factor_missing": (409, "You have not set up that method; use another one or set it up first."),
     "totp_exists": (409, "An authenticator app is already set up, or being set up, for you."),
@@ -119,6 +128,14 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "no_default_discovery_redirect_url_set": "stytch_misconfigured",
     "invalid_discovery_redirect_url": "stytch_misconfigured",
     "too_many_requests": "stytch_rate_limited",
+    # OAuth discovery (sessions contract §C.2); pkce_* are the OAuth callback's own (oauth.views).
+    "oauth_token_not_found": "oauth_invalid",
+    "oauth_discovery_flow_callback_error": "oauth_invalid",
+    "oauth_flow_callback_error": "oauth_invalid",
+    "oauth_invalid_state": "oauth_invalid",
+    "oauth_state_mismatch": "oauth_invalid",
+    "oauth_state_used": "oauth_invalid",
+    "oauth_unverified_email": "oauth_email_unverified",
     # MFA and primary authentication (sessions contract §B.3).
     "otp_code_not_found": "code_invalid",
     "invalid_totp_code": "code_invalid",
@@ -293,8 +310,9 @@ def _stytch_code(error: StytchDiscoveryAPIError) -> str:
     return "stytch_unavailable" if status >= 500 else "stytch_rejected"
 
 
-def _stytch_answer(error: StytchDiscoveryAPIError) -> ErrorAnswer:
-    code = _stytch_code(error)
+def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> ErrorAnswer:
+    """The answer for Stytch's ``error``; ``code`` overrides the table (an endpoint's own reading)."""
+    code = code or _stytch_code(error)
     conflict = _CONFLICT_FIELDS.get(code)
     # Stytch's own text explains a rejection best; other codes have a fixed message.
     message = (error.error_message or message_of(code)) if code == "stytch_rejected" else message_of(code)
@@ -334,7 +352,7 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
     if isinstance(error, StytchDiscoveryConfigurationError):
         return ErrorAnswer.of("stytch_not_configured")
     if isinstance(error, StytchDiscoveryAPIError):
-        return _stytch_answer(error)
+        return stytch_answer(error)
     if isinstance(error, StytchDiscoveryInvalidSession):
         return ErrorAnswer.of("session_invalid")
     request_id = getattr(error, "request_id", "") or None

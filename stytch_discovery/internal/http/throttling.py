@@ -3,11 +3,13 @@
 Rates are read at request time (so ``override_settings`` works) and kept in Django's default
 cache, so a shared cache (Redis, Memcached) throttles across processes. The key is what the view's
 ``throttle_subject()`` names (the member of a pending sign-in step), else the Django user id when
-signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it. ``EmailAddressThrottle`` counts
+a second scope per email address (a view calls it once the body is valid).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -122,3 +124,22 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
             return self.remaining
         until = self.cache.get(f"{self.key}:until")
         return max(0.0, until - self.now) if until is not None else float(self.duration or 0)
+
+
+class EmailAddressThrottle(StytchDiscoveryThrottle):
+    """A second count, per email address: ``view.email_throttle_scope`` picks the rate.
+
+    Sends and code attempts are counted per client by the view's own scope, and per address
+    here, so neither many clients nor one client can flood an inbox or guess at one address's
+    code. The key holds the address's SHA-256, not the address.
+    """
+
+    scope_attr = "email_throttle_scope"
+
+    def __init__(self, email_address: str) -> None:
+        super().__init__()
+        self.email_address = email_address.strip().lower()
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        ident = hashlib.sha256(self.email_address.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": f"email:{ident}"}
