@@ -333,6 +333,17 @@ def _check_mfa() -> Iterable[CheckMessage]:
         )
 
 
+def _check_primary_redirects() -> Iterable[CheckMessage]:
+    if app_settings.PUBLIC_TOKEN and app_settings.get("COOKIE_SAMESITE") == "Strict":
+        yield Warning(
+            'COOKIE_SAMESITE = "Strict" with a public token: the browser comes back from SSO and '
+            "OAuth through another site, so it would not send the sign-in's cookies, and every "
+            "SSO or OAuth primary step would fail.",
+            hint='Use "Lax" (the default), or "None" with Secure cookies.',
+            id="stytch_discovery.W035",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     _check_credentials,
     _check_environment,
@@ -345,6 +356,7 @@ CHECKS: tuple[Check, ...] = (
     _check_prune_after,
     _check_sessions,
     _check_mfa,
+    _check_primary_redirects,
 )
 
 

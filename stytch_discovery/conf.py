@@ -71,6 +71,8 @@ DEFAULTS: dict[str, Any] = {
     "DJANGO_SESSION_LOGIN": False,
     "RBAC_POLICY_CACHE_SECONDS": 300.0,
     "PRIMARY_MAGIC_LINK_REDIRECT_URL": None,
+    "PUBLIC_TOKEN": None,
+    "OAUTH_PROVIDERS": [],
 }
 
 
@@ -101,6 +103,11 @@ class StytchDiscoverySettings:
     @property
     def SECRET(self) -> str | None:
         return self.get("SECRET") or os.environ.get("STYTCH_SECRET") or None
+
+    @property
+    def PUBLIC_TOKEN(self) -> str | None:
+        """The project's public token, for the browser redirects that start SSO and OAuth."""
+        return self.get("PUBLIC_TOKEN") or os.environ.get("STYTCH_PUBLIC_TOKEN") or None
 
     @property
     def ENVIRONMENT(self) -> str:
@@ -224,6 +231,11 @@ class StytchDiscoverySettings:
         """Where an organization-scoped magic link points; None: this app's view on the asking host."""
         value = self.get("PRIMARY_MAGIC_LINK_REDIRECT_URL")
         return str(value) if value else None
+
+    @property
+    def OAUTH_PROVIDERS(self) -> list[str]:
+        """The OAuth providers set up in the Stytch project that this server offers."""
+        return [str(provider) for provider in self.get("OAUTH_PROVIDERS")]
 
     @property
     def LOGIN_REDIRECT_URL(self) -> str:

@@ -24,8 +24,12 @@ from .mfa.services import (
 from .primary.services import (
     authenticate_email_otp,
     authenticate_magic_link,
+    authenticate_oauth,
+    authenticate_sso,
+    oauth_start_url,
     send_login_email_otp,
     send_login_magic_link,
+    sso_start_url,
 )
 from .sessions.services import authenticate_session, exchange_session, revoke_session
 
@@ -34,18 +38,22 @@ __all__ = [
     "authenticate_discovery_magic_link",
     "authenticate_email_otp",
     "authenticate_magic_link",
+    "authenticate_oauth",
     "authenticate_session",
     "authenticate_sms_otp",
+    "authenticate_sso",
     "authenticate_totp",
     "create_organization",
     "create_totp",
     "exchange_intermediate_session",
     "exchange_session",
     "list_discovered_organizations",
+    "oauth_start_url",
     "recover_with_recovery_code",
     "revoke_session",
     "send_discovery_magic_link",
     "send_login_email_otp",
     "send_login_magic_link",
     "send_sms_otp",
+    "sso_start_url",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.sessions import pending
@@ -34,7 +35,29 @@ def entry_flows() -> list[Flow]:
 PRIMARY_METHODS: dict[str, str] = {
     "magic_link": "primary-magic-link-send",
     "email_otp": "primary-email-code-send",
+    "sso": "primary-sso-start",
+    "google_oauth": "primary-oauth-google-start",
+    "microsoft_oauth": "primary-oauth-microsoft-start",
 }
+#: The methods that start with a browser redirect through Stytch, which needs the public token.
+REDIRECT_METHODS = frozenset({"sso", "google_oauth", "microsoft_oauth"})
+
+
+def can_start(method: str, step: pending.PendingStep) -> bool:
+    """Whether this server can take ``step``'s member through ``method`` now.
+
+    SSO needs the public token and a connection of the organization's; OAuth the public token
+    and the provider among ``OAUTH_PROVIDERS`` (set up in the Stytch project).
+    """
+    if method not in PRIMARY_METHODS:
+        return False
+    if method not in REDIRECT_METHODS:
+        return True
+    if not app_settings.PUBLIC_TOKEN:
+        return False
+    if method == "sso":
+        return bool(step.sso_connections)
+    return method.removesuffix("_oauth") in app_settings.OAUTH_PROVIDERS
 
 
 def _timestamp(seconds: float | None) -> str | None:
@@ -61,7 +84,13 @@ def pending_flow(step: pending.PendingStep) -> Flow:
             "id": "primary_authenticate",
             **common,
             "methods": methods,
-            "supported": [method for method in methods if method in PRIMARY_METHODS],
+            "supported": [method for method in methods if can_start(method, step)],
+            "sso_connections": [
+                {"connection_id": connection_id, "display_name": display_name}
+                for connection_id, display_name in step.sso_connections
+            ]
+            if "sso" in methods
+            else [],
         }
     sms_until = step.sms_code_expires_at
     return {

@@ -106,6 +106,7 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}, False),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_send": None}}, False),
+    ("W035", {"PUBLIC_TOKEN": "public-token-test-checks", "COOKIE_SAMESITE": "Strict"}, True),
 ]
 
 
