@@ -8,6 +8,6 @@ fixture.
 from __future__ import annotations
 
 from .errors import ApiError
-from .fake import DEFAULT_PROJECT_ID, DEFAULT_SECRET, FakeStytch
+from .fake import DEFAULT_PROJECT_ID, DEFAULT_PUBLIC_TOKEN, DEFAULT_SECRET, FakeStytch
 
-__all__ = ["DEFAULT_PROJECT_ID", "DEFAULT_SECRET", "ApiError", "FakeStytch"]
+__all__ = ["DEFAULT_PROJECT_ID", "DEFAULT_PUBLIC_TOKEN", "DEFAULT_SECRET", "ApiError", "FakeStytch"]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m stytch_discovery.testing --port 8765 [--seed seed.json]``.
+"""Command line: ``python -m stytch_discovery.testing --port 8765 [--seed seed.json] [--public-token T]``.
 
 Prints the base URL on one line (flushed, so a parent process can read it) and serves until
 interrupted; Ctrl-C (SIGINT) or SIGTERM stops it cleanly with exit status 0.
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 
 from .errors import ApiError
-from .fake import DEFAULT_PROJECT_ID, DEFAULT_SECRET, FakeStytch
+from .fake import DEFAULT_PROJECT_ID, DEFAULT_PUBLIC_TOKEN, DEFAULT_SECRET, FakeStytch
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -28,6 +28,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--project-id", default=DEFAULT_PROJECT_ID)
     parser.add_argument("--secret", default=DEFAULT_SECRET)
+    parser.add_argument(
+        "--public-token", default=DEFAULT_PUBLIC_TOKEN, help="what OAuth and SSO start URLs must carry"
+    )
     parser.add_argument("--seed", type=Path, help="a JSON file in the /_fake/seed format")
     parser.add_argument("--default-redirect-url", help="used when send gives no redirect URL")
     return parser.parse_args(argv)
@@ -47,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fake = FakeStytch(
         project_id=args.project_id,
         secret=args.secret,
+        public_token=args.public_token,
         host=args.host,
         port=args.port,
         default_discovery_redirect_url=args.default_redirect_url,

@@ -66,6 +66,7 @@ class FakeApp:
         *,
         project_id: str,
         secret: str,
+        public_token: str,
         default_discovery_redirect_url: str | None,
         qr_code: QrRenderer | None = None,
     ) -> None:
@@ -74,7 +75,12 @@ class FakeApp:
         self.recorder = Recorder()
         self.keys = KeyRing()
         self.project = Project(
-            project_id, self.state, self.keys, default_discovery_redirect_url, qr_code or placeholder_qr_code
+            project_id,
+            self.state,
+            self.keys,
+            default_discovery_redirect_url=default_discovery_redirect_url,
+            public_token=public_token,
+            qr_code=qr_code or placeholder_qr_code,
         )
         self.router = stytch_router()
         self._credentials = f"{project_id}:{secret}".encode()

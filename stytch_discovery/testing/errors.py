@@ -56,6 +56,12 @@ MESSAGES: dict[str, str] = {
         "This magic link was sent without PKCE: a code verifier was not expected."
     ),
     "invalid_email": "Email format is invalid.",
+    "email_not_found": "No passcode was sent to this email address.",
+    "otp_code_not_found": "The passcode is incorrect. Please try again.",
+    "unable_to_auth_otp_code": (
+        "The passcode could not be authenticated because it was either already used or expired. "
+        "Send another passcode to this user."
+    ),
     "no_discovery_redirect_url_set": (
         "No discovery redirect URL was provided and no default discovery redirect URL is set."
     ),

@@ -14,6 +14,8 @@ Json = dict[str, Any]
 
 DEFAULT_PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000"
 DEFAULT_SECRET = "secret-test-fake-local-only"  # noqa: S105 - a published test-only value
+#: Shaped like Stytch's test public tokens; the browser-facing OAuth and SSO start URLs carry it.
+DEFAULT_PUBLIC_TOKEN = "public-token-test-00000000-0000-4000-8000-000000000000"  # noqa: S105 - test-only
 
 
 class FakeStytch:
@@ -21,7 +23,8 @@ class FakeStytch:
 
     ``with FakeStytch() as fake: ...`` starts it on a free port; point a client (or the
     official SDK, ``B2BClient(..., environment=fake.base_url + "/")``) at ``fake.base_url``
-    with ``fake.project_id`` and ``fake.secret``.
+    with ``fake.project_id`` and ``fake.secret``. Browser-facing start URLs (OAuth, SSO) carry
+    ``fake.public_token``, as a frontend carries a Stytch project's public token.
     """
 
     def __init__(
@@ -29,6 +32,7 @@ class FakeStytch:
         *,
         project_id: str = DEFAULT_PROJECT_ID,
         secret: str = DEFAULT_SECRET,
+        public_token: str = DEFAULT_PUBLIC_TOKEN,
         host: str = "127.0.0.1",
         port: int = 0,
         default_discovery_redirect_url: str | None = None,
@@ -38,11 +42,13 @@ class FakeStytch:
         (default: a placeholder PNG, not a scannable code; see ``testing.totp``)."""
         self.project_id = project_id
         self.secret = secret
+        self.public_token = public_token
         self.host = host
         self._requested_port = port
         self.app = FakeApp(
             project_id=project_id,
             secret=secret,
+            public_token=public_token,
             default_discovery_redirect_url=default_discovery_redirect_url,
             qr_code=qr_code,
         )
@@ -108,7 +114,8 @@ class FakeStytch:
 
         ``discovery_magic_link`` and ``magic_link``: ``email_address``, ``url``, ``token``,
         ``sent_at`` (and ``organization_id``); ``email_otp``: ``email_address``, ``code``,
-        ``organization_id``, ``sent_at``; ``sms_otp``: ``phone_number``, ``code``, ``member_id``,
+        ``organization_id``, ``sent_at``; ``discovery_email_otp``: ``email_address``, ``code``,
+        ``sent_at``; ``sms_otp``: ``phone_number``, ``code``, ``member_id``,
         ``organization_id``, ``sent_at``.
         """
         return self.app.control.outbox()

@@ -83,6 +83,8 @@ class FakeState:
     # member_id -> the latest SMS code; (organization_id, lower-cased email) -> the latest email code.
     sms_codes: dict[str, OneTimeCode] = field(default_factory=dict)
     email_codes: dict[tuple[str, str], OneTimeCode] = field(default_factory=dict)
+    # lower-cased email -> the latest discovery email code (no organization yet).
+    discovery_email_codes: dict[str, OneTimeCode] = field(default_factory=dict)
     outbox: list[Json] = field(default_factory=list)
     # The project's RBAC policy, by id: Stytch's reserved roles and resources plus seeded ones.
     roles: dict[str, policy.Role] = field(default_factory=policy.default_roles)
@@ -327,34 +329,38 @@ class FakeState:
 
     # -- one-time codes -------------------------------------------------------------------
 
+    def issue_code(self, lifetime: timedelta, message: Json) -> OneTimeCode:
+        """A fresh 6-digit code, put in the outbox as ``message`` plus its ``code`` and ``sent_at``."""
+        sent = OneTimeCode(code=new_code(), expires_at=self.now() + lifetime)
+        self.outbox.append({**message, "code": sent.code, "sent_at": iso(self.now())})
+        return sent
+
     def send_sms_code(self, member: Member, phone_number: str) -> OneTimeCode:
         """A new code for the member (the previous one, if any, stops working), in the outbox."""
-        sent = OneTimeCode(code=new_code(), expires_at=self.now() + SMS_CODE_LIFETIME)
-        self.sms_codes[member.member_id] = sent
-        self.outbox.append(
-            {
-                "kind": "sms_otp",
-                "phone_number": phone_number,
-                "code": sent.code,
-                "member_id": member.member_id,
-                "organization_id": member.organization_id,
-                "sent_at": iso(self.now()),
-            }
-        )
+        message = {
+            "kind": "sms_otp",
+            "phone_number": phone_number,
+            "member_id": member.member_id,
+            "organization_id": member.organization_id,
+        }
+        sent = self.sms_codes[member.member_id] = self.issue_code(SMS_CODE_LIFETIME, message)
         return sent
 
     def send_email_code(self, member: Member, minutes: int) -> OneTimeCode:
-        sent = OneTimeCode(code=new_code(), expires_at=self.now() + timedelta(minutes=minutes))
+        message = {
+            "kind": "email_otp",
+            "email_address": member.email_address,
+            "organization_id": member.organization_id,
+        }
+        sent = self.issue_code(timedelta(minutes=minutes), message)
         self.email_codes[member.organization_id, member.email_address.lower()] = sent
-        self.outbox.append(
-            {
-                "kind": "email_otp",
-                "email_address": member.email_address,
-                "code": sent.code,
-                "organization_id": member.organization_id,
-                "sent_at": iso(self.now()),
-            }
-        )
+        return sent
+
+    def send_discovery_email_code(self, email_address: str, minutes: int) -> OneTimeCode:
+        """A discovery code for any email (no organization): the latest one sent is the only valid one."""
+        message = {"kind": "discovery_email_otp", "email_address": email_address}
+        sent = self.issue_code(timedelta(minutes=minutes), message)
+        self.discovery_email_codes[email_address.lower()] = sent
         return sent
 
     def new_totp_registration(

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import requests
 
+from stytch_discovery.testing import DEFAULT_PUBLIC_TOKEN
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,3 +72,10 @@ def test_cli_reports_a_bad_seed_file(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 2
     assert "cannot seed" in stderr
+
+
+def test_cli_takes_a_public_token() -> None:
+    from stytch_discovery.testing.__main__ import parse_args
+
+    assert parse_args([]).public_token == DEFAULT_PUBLIC_TOKEN
+    assert parse_args(["--public-token", "public-token-test-cli"]).public_token == "public-token-test-cli"

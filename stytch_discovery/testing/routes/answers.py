@@ -81,11 +81,27 @@ def session_from(project: Project, token: str | None, session_jwt: str | None) -
     return project.state.live_session(member_session_id=session_claim["id"])
 
 
-def discovered(project: Project, email: str, *, include_eligible: bool) -> list[Json]:
+def discovered(
+    project: Project, email: str, *, include_eligible: bool, factors: tuple[str, ...] = ("magic_link",)
+) -> list[Json]:
+    """The discovered organizations, each with what entering it needs beyond ``factors``."""
     return [
-        payloads.discovered_organization(found, membership.requirements(found.organization, found.member))
+        payloads.discovered_organization(
+            found, membership.requirements(found.organization, found.member, factors)
+        )
         for found in membership.discover(project.state, email, include_eligible=include_eligible)
     ]
+
+
+def discovery_answer(project: Project, ist: IntermediateSession) -> Json:
+    """What a discovery authenticate answers (magic link, email code, OAuth): the IST and organizations."""
+    return {
+        **ist_fields(ist),
+        "email_address": ist.email_address,
+        "discovered_organizations": discovered(
+            project, ist.email_address, include_eligible=True, factors=ist.factors
+        ),
+    }
 
 
 def entered(

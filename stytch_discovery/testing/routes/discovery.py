@@ -25,15 +25,23 @@ def list_organizations(project: Project, request: Request) -> Json:
     key, value = exactly_one(request.body, SESSION_ARGUMENTS)
     if key == "intermediate_session_token":
         ist = project.state.intermediate_session(value, consume=False)
-        email, hint, include_eligible = ist.email_address, ist.organization_id_hint, True
+        email, hint, include_eligible, factors = (
+            ist.email_address,
+            ist.organization_id_hint,
+            True,
+            ist.factors,
+        )
     else:
         session = session_from(project, *credential_pair(key, value))
         email = project.state.members[session.member_id].email_address
         hint, include_eligible = None, False
+        factors = tuple(factor for factor in session.factors if factor in validation.AUTH_METHODS)
     return {
         "email_address": email,
         "organization_id_hint": hint,
-        "discovered_organizations": discovered(project, email, include_eligible=include_eligible),
+        "discovered_organizations": discovered(
+            project, email, include_eligible=include_eligible, factors=factors
+        ),
     }
 
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from stytch_discovery.testing import payloads, validation
 from stytch_discovery.testing.errors import ApiError
 
-from .answers import discovered, ist_fields
+from .answers import discovery_answer
 from .registry import Project, Request, Route
 
 Json = dict[str, Any]
@@ -50,12 +50,7 @@ def authenticate_discovery_magic_link(project: Project, request: Request) -> Jso
     token = validation.required_str(request.body, "discovery_magic_links_token")
     verifier = validation.optional_str(request.body, "pkce_code_verifier")
     link = project.state.redeem_magic_link(token, verifier)
-    ist = project.state.mint_intermediate_session(link.email_address)
-    return {
-        **ist_fields(ist),
-        "email_address": link.email_address,
-        "discovered_organizations": discovered(project, ist.email_address, include_eligible=True),
-    }
+    return discovery_answer(project, project.state.mint_intermediate_session(link.email_address))
 
 
 def with_token(url: str, token: str, token_type: str = "discovery") -> str:  # noqa: S107 - a type name

@@ -31,6 +31,8 @@ class Project:
     state: FakeState
     keys: KeyRing
     default_discovery_redirect_url: str | None = None
+    #: The public token browser-facing start URLs (OAuth, SSO) must carry, as Stytch checks it.
+    public_token: str = ""
     #: TOTP create's ``qr_code``: a PNG data URI for an ``otpauth://`` URI (``testing.totp``).
     qr_code: totp.QrRenderer = totp.placeholder_qr_code
 
