@@ -24,13 +24,15 @@ from .errors import ApiError, default_error_type
 from .faults import FaultPlan, FaultRule
 from .keys import KeyRing
 from .recording import Recorder
-from .routes import Project, Request, stytch_router
+from .routes import Page, Project, Request, stytch_router
 from .state import FakeState
 from .totp import QrRenderer, placeholder_qr_code
 
 Json = dict[str, Any]
 
 JSON_TYPE = "application/json"
+HTML_TYPE = "text/html; charset=utf-8"
+FORM_TYPE = "application/x-www-form-urlencoded"
 MALFORMED_BODY = (
     b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 )
@@ -110,6 +112,9 @@ class FakeApp:
             # A bug in the fake: say so in a Stytch-shaped 500 rather than dropping the line.
             failure = ApiError(500, "internal_server_error", f"Fake Stytch failed: {error!r}")
             return json_reply(500, failure.envelope(request_id))
+        if isinstance(result, Page):
+            location = () if result.location is None else (("Location", result.location),)
+            return Reply(result.status, result.html.encode(), HTML_TYPE, location)
         if envelope:
             result = {"status_code": 200, "request_id": request_id, **result}
         return json_reply(200, result)
@@ -122,13 +127,13 @@ class FakeApp:
             raise ApiError(405, "method_not_allowed")
         return operation(json_object(body) if method == "POST" else {})
 
-    def _api_call(self, method: str, target: str, headers: Message, body: bytes) -> Json:
+    def _api_call(self, method: str, target: str, headers: Message, body: bytes) -> Json | Page:
         parts = urlsplit(target)
         route, params = self.router.resolve(method, parts.path)
         if route.needs_auth and not self._authorized(headers.get("Authorization", "")):
             raise ApiError(401, "unauthorized_credentials")
         request = Request(
-            body=json_object(body) if method == "POST" else {},
+            body=request_body(method, headers, body),
             params=params,
             query=dict(parse_qsl(parts.query)),
         )
@@ -144,6 +149,15 @@ class FakeApp:
         except (binascii.Error, ValueError):
             return False
         return hmac.compare_digest(given, self._credentials)
+
+
+def request_body(method: str, headers: Message, body: bytes) -> Json:
+    """A POST's JSON object, or its fields when it is an HTML form (the fake provider's page)."""
+    if method != "POST":
+        return {}
+    if headers.get("Content-Type", "").startswith(FORM_TYPE):
+        return dict(parse_qsl(body.decode("utf-8", "replace")))
+    return json_object(body)
 
 
 def json_object(body: bytes) -> Json:

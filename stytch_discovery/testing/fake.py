@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from email.message import Message
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from .app import FakeApp
+from .app import FakeApp, Reply
+from .errors import ApiError
 from .server import FakeHTTPServer
 from .totp import QrRenderer
 
@@ -127,6 +131,24 @@ class FakeStytch:
         minted = self.app.control.mint_intermediate_session(email_address, factors=factors)
         return str(minted["intermediate_session_token"])
 
+    def sign_in(
+        self,
+        start_url: str,
+        email: str | None = None,
+        *,
+        name: str | None = None,
+        tenant_id: str | None = None,
+    ) -> str:
+        """Be the browser of an OAuth or SSO start: open ``start_url`` (absolute, or a path with its
+        query), sign in as ``email`` on the fake provider's page (default: the start's
+        ``provider_login_hint``), and return the callback URL it redirects to, with
+        ``stytch_token_type`` and ``token``. A refusal raises :class:`ApiError`."""
+        parts = urlsplit(start_url)
+        page = browse(self.app, f"{parts.path}?{parts.query}", 307)
+        fields = {"email": email, "name": name, "tenant_id": tenant_id, "approve": "1"}
+        given = urlencode({key: value for key, value in fields.items() if value})
+        return browse(self.app, f"{page}&{given}", 302)
+
     def totp_code(self, member_id: str) -> str:
         """The code the member's authenticator app shows now (their active, else pending, TOTP)."""
         return str(self.app.control.totp_code(member_id)["code"])
@@ -192,3 +214,12 @@ class FakeStytch:
     def signing_keys(self) -> Json:
         """``{"signing_kid": kid, "published_kids": [newest first]}``."""
         return self.app.control.signing_keys()
+
+
+def browse(app: FakeApp, target: str, expected: int) -> str:
+    """GET ``target`` as a browser (through the app's dispatch, no socket); the redirect's Location."""
+    reply: Reply = app.handle("GET", target, Message(), b"")
+    if reply.status != expected:
+        error = json.loads(reply.body) if reply.content_type == "application/json" else {}
+        raise ApiError(reply.status, error.get("error_type", "bad_request"), error.get("error_message"))
+    return dict(reply.headers)["Location"]

@@ -11,6 +11,16 @@ from .policy import Role
 Json = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class SsoConnection:
+    """A seeded SAML or OIDC connection: the fake's identity provider signs anyone in through it."""
+
+    connection_id: str
+    display_name: str
+    identity_provider: str
+    kind: str  # saml or oidc
+
+
 @dataclass
 class Organization:
     organization_id: str
@@ -19,6 +29,8 @@ class Organization:
     updated_at: datetime
     # Organization-scoped roles (Stytch's org policy, a private beta), by role_id.
     custom_roles: dict[str, Role] = field(default_factory=dict)
+    # Its SSO connections, the first one the default.
+    sso_connections: list[SsoConnection] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -79,6 +91,39 @@ class MagicLink:
     pkce_code_challenge: str | None
     #: None for a discovery link; an organization-scoped (login or signup) link's organization.
     organization_id: str | None = None
+
+
+@dataclass
+class BrowserFlow:
+    """An OAuth or SSO start, waiting on the fake identity provider's page for someone to sign in.
+
+    ``kind`` is the ``stytch_token_type`` the callback will carry: ``discovery_oauth``, ``oauth``
+    (organization-scoped) or ``sso``. ``redirect_urls`` are (login, signup): discovery has one
+    URL for both.
+    """
+
+    flow_id: str
+    kind: str
+    provider: str  # google, microsoft; "sso" for an SSO connection
+    redirect_urls: tuple[str | None, str | None]
+    pkce_code_challenge: str | None
+    expires_at: datetime
+    organization_id: str | None = None
+    connection_id: str | None = None
+    login_hint: str = ""
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass
+class ProviderToken:
+    """What the callback's ``token`` stands for: who signed in at the provider, for which flow."""
+
+    token: str
+    flow: BrowserFlow
+    email_address: str
+    full_name: str
+    tenant_ids: tuple[str, ...]
+    expires_at: datetime
 
 
 @dataclass

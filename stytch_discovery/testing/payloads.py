@@ -31,8 +31,15 @@ def organization(org: Organization) -> Json:
         **{key: value for key, value in settings.items() if value is not None},
         "organization_external_id": settings["organization_external_id"],
         "sso_jit_provisioning_allowed_connections": [],
-        "sso_active_connections": [],
-        "sso_default_connection_id": None,
+        "sso_active_connections": [
+            {
+                "connection_id": connection.connection_id,
+                "display_name": connection.display_name,
+                "identity_provider": connection.identity_provider,
+            }
+            for connection in org.sso_connections
+        ],
+        "sso_default_connection_id": org.sso_connections[0].connection_id if org.sso_connections else None,
         "scim_active_connection": None,
         "claimed_email_domains": [],
         "custom_roles": [role.to_json() for role in org.custom_roles.values()],

@@ -10,6 +10,12 @@ Format (every list optional)::
       "organizations": [{"organization_slug": "acme", "organization_name": "Acme",
                          "organization_id": "optional fixed id",
                          "custom_roles": [...same shape as roles...],
+                         # SSO connections the fake identity provider signs anyone in through
+                         # (every key optional; the first is the default connection):
+                         "sso_connections": [{"connection_id": "saml-connection-test-acme",
+                                              "display_name": "Acme SSO",
+                                              "identity_provider": "okta",
+                                              "type": "saml"}],  # or "oidc"
                          ...any Create field}],
       "members": [{"organization_slug": "acme",  # or "organization_id"
                    "email_address": "ada@acme.example",
@@ -42,8 +48,8 @@ from typing import Any
 
 from . import payloads, policy, validation
 from .errors import ApiError, invalid_argument
-from .models import Organization
-from .state import MEMBER_STATUSES, FakeState
+from .models import Organization, SsoConnection
+from .state import MEMBER_STATUSES, FakeState, new_id
 
 Json = dict[str, Any]
 
@@ -123,7 +129,24 @@ def seed_organization(state: FakeState, entry: Json) -> Organization:
                 f"The organization role {role.role_id} reuses a reserved or project role_id."
             )
         organization.custom_roles[role.role_id] = role
+    for item in objects(entry, "sso_connections"):
+        organization.sso_connections.append(seed_sso_connection(state, organization, item))
     return organization
+
+
+def seed_sso_connection(state: FakeState, organization: Organization, entry: Json) -> SsoConnection:
+    kind = validation.one_of(entry, "type", ("saml", "oidc"), "invalid_argument") or "saml"
+    connection_id = validation.optional_str(entry, "connection_id") or new_id(f"{kind}-connection")
+    taken = {c.connection_id for org in state.organizations.values() for c in org.sso_connections}
+    if connection_id in taken:
+        raise invalid_argument(f"The SSO connection_id {connection_id} is already used.")
+    return SsoConnection(
+        connection_id=connection_id,
+        display_name=validation.optional_str(entry, "display_name")
+        or f"{organization.settings['organization_name']} SSO",
+        identity_provider=validation.optional_str(entry, "identity_provider") or "generic",
+        kind=kind,
+    )
 
 
 def seed_member(state: FakeState, entry: Json) -> Json:

@@ -24,12 +24,14 @@ from typing import Any
 from . import policy, totp, validation
 from .errors import ApiError
 from .models import (
+    BrowserFlow,
     IntermediateSession,
     MagicLink,
     Member,
     MemberSession,
     OneTimeCode,
     Organization,
+    ProviderToken,
     TotpRegistration,
 )
 from .payloads import iso
@@ -38,6 +40,9 @@ Json = dict[str, Any]
 
 IST_LIFETIME = timedelta(minutes=10)
 SMS_CODE_LIFETIME = timedelta(minutes=2)
+#: How long a started OAuth/SSO flow waits on the provider's page, and its callback token lives.
+BROWSER_FLOW_LIFETIME = timedelta(minutes=10)
+PROVIDER_TOKEN_LIFETIME = timedelta(minutes=10)
 DEFAULT_SESSION_MINUTES = 60
 MEMBER_STATUSES = ("active", "pending", "invited")
 
@@ -46,6 +51,16 @@ def pkce_challenge(verifier: str) -> str:
     """S256: base64url(sha256(verifier)) without padding (RFC 7636)."""
     digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def check_pkce(challenge: str | None, verifier: str | None) -> None:
+    """Stytch's PKCE rules for a token started with (or without) a challenge: 400 on a mismatch."""
+    if challenge is not None and verifier is None:
+        raise ApiError(400, "pkce_expected_code_verifier")
+    if challenge is None and verifier is not None:
+        raise ApiError(400, "pkce_did_not_expect_code_verifier")
+    if verifier is not None and pkce_challenge(verifier) != challenge:
+        raise ApiError(400, "pkce_mismatch")
 
 
 def new_id(kind: str) -> str:
@@ -77,6 +92,8 @@ class FakeState:
     # lower-cased email -> {"slack": ["T123"], ...}: the OAuth tenants an identity carries.
     identities: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     magic_links: dict[str, MagicLink] = field(default_factory=dict)
+    browser_flows: dict[str, BrowserFlow] = field(default_factory=dict)
+    provider_tokens: dict[str, ProviderToken] = field(default_factory=dict)
     intermediate_sessions: dict[str, IntermediateSession] = field(default_factory=dict)
     sessions: dict[str, MemberSession] = field(default_factory=dict)
     sessions_by_token: dict[str, MemberSession] = field(default_factory=dict)
@@ -132,15 +149,49 @@ class FakeState:
             or (link.organization_id is not None) != organization_scoped
         ):
             raise ApiError(404, "magic_link_not_found")
-        challenge = link.pkce_code_challenge
-        if challenge is not None and pkce_code_verifier is None:
-            raise ApiError(400, "pkce_expected_code_verifier")
-        if challenge is None and pkce_code_verifier is not None:
-            raise ApiError(400, "pkce_did_not_expect_code_verifier")
-        if pkce_code_verifier is not None and pkce_challenge(pkce_code_verifier) != challenge:
-            raise ApiError(400, "pkce_mismatch")
+        check_pkce(link.pkce_code_challenge, pkce_code_verifier)
         del self.magic_links[token]
         return link
+
+    # -- OAuth and SSO: browser flows and their callback tokens ---------------------------
+
+    def start_flow(self, flow: BrowserFlow) -> BrowserFlow:
+        self.browser_flows[flow.flow_id] = flow
+        return flow
+
+    def pending_flow(self, flow_id: str) -> BrowserFlow:
+        flow = self.browser_flows.get(flow_id)
+        if flow is None or flow.expires_at <= self.now():
+            raise ApiError(404, "oauth_flow_not_found")
+        return flow
+
+    def approve_flow(
+        self, flow: BrowserFlow, email_address: str, full_name: str, tenant_ids: tuple[str, ...]
+    ) -> ProviderToken:
+        """Someone signed in at the provider: the flow is done and its callback token minted."""
+        del self.browser_flows[flow.flow_id]
+        grant = ProviderToken(
+            token=new_token(),
+            flow=flow,
+            email_address=email_address,
+            full_name=full_name,
+            tenant_ids=tenant_ids,
+            expires_at=self.now() + PROVIDER_TOKEN_LIFETIME,
+        )
+        self.provider_tokens[grant.token] = grant
+        return grant
+
+    def peek_provider_token(self, token: str, kind: str, not_found: str) -> ProviderToken:
+        """The live callback token of this ``kind`` (else 404 ``not_found``), not yet used up."""
+        grant = self.provider_tokens.get(token)
+        if grant is None or grant.flow.kind != kind or grant.expires_at <= self.now():
+            raise ApiError(404, not_found)
+        return grant
+
+    def redeem_provider_token(self, grant: ProviderToken, pkce_code_verifier: str | None) -> None:
+        """Single use, like magic links: a PKCE failure leaves the token usable."""
+        check_pkce(grant.flow.pkce_code_challenge, pkce_code_verifier)
+        del self.provider_tokens[grant.token]
 
     # -- intermediate sessions ------------------------------------------------------------
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from . import discovery, magic_links, mfa, otp_discovery, primary, rbac, sessions
-from .registry import Handler, Project, Request, Route, Router
+from . import discovery, idp, magic_links, mfa, oauth, otp_discovery, primary, rbac, sessions, sso
+from .registry import Handler, Page, PageRoute, Project, Request, Route, Router
 
-__all__ = ["Handler", "Project", "Request", "Route", "Router", "stytch_router"]
+__all__ = ["Handler", "Page", "PageRoute", "Project", "Request", "Route", "Router", "stytch_router"]
+
+#: Every feature's routes; ``idp`` is the fake identity provider's page, not Stytch's API.
+FEATURES = (discovery, magic_links, sessions, rbac, mfa, primary, otp_discovery, oauth, sso, idp)
 
 
 def stytch_router() -> Router:
-    return Router(
-        (
-            *discovery.ROUTES,
-            *magic_links.ROUTES,
-            *sessions.ROUTES,
-            *rbac.ROUTES,
-            *mfa.ROUTES,
-            *primary.ROUTES,
-            *otp_discovery.ROUTES,
-        )
-    )
+    return Router(route for feature in FEATURES for route in feature.ROUTES)

@@ -125,15 +125,20 @@ def primary_answer(
     ist: IntermediateSession | None,
     factor: str,
     options: Any,
+    extra: Json,
 ) -> Json:
+    """Every primary authenticate's answer (email link or code, OAuth, SSO), plus its own ``extra``."""
     project.state.activate(member)  # the email is proven
-    factors = (*(ist.factors if ist is not None else ()), factor)
+    factors = tuple(dict.fromkeys((*(ist.factors if ist is not None else ()), factor)))
     answer = entered(
         project, member.email_address, member, organization, options, factors=factors, ist=ist, send_sms=True
     )
-    # method_id: the email factor's id; reset_sessions (magic links only): never, here.
-    extra = {"reset_sessions": False} if factor == "magic_link" else {}
-    return {**answer, "organization_id": organization.organization_id, "method_id": member.email_id, **extra}
+    return {**answer, "organization_id": organization.organization_id, **extra}
+
+
+def email_method(member: Member) -> Json:
+    """The email methods' extra fields: the email factor's id (reset_sessions: links only, never here)."""
+    return {"method_id": member.email_id}
 
 
 def authenticate_magic_link(project: Project, request: Request) -> Json:
@@ -151,7 +156,8 @@ def authenticate_magic_link(project: Project, request: Request) -> Json:
     member = state.member_in(organization, link.email_address)
     if member is None:
         raise ApiError(404, "member_not_found")
-    return primary_answer(project, member, organization, ist, "magic_link", options)
+    extra = {**email_method(member), "reset_sessions": False}
+    return primary_answer(project, member, organization, ist, "magic_link", options, extra)
 
 
 def send_email_code(project: Project, request: Request) -> Json:
@@ -181,7 +187,7 @@ def authenticate_email_code(project: Project, request: Request) -> Json:
     member = state.member_in(organization, email)
     if member is None:
         raise ApiError(404, "member_not_found")
-    return primary_answer(project, member, organization, ist, "email_otp", options)
+    return primary_answer(project, member, organization, ist, "email_otp", options, email_method(member))
 
 
 ROUTES = (

@@ -3,7 +3,9 @@
 A route is a method, a path pattern such as ``/v1/b2b/sessions/jwks/{project_id}`` and a
 handler. Handlers are plain functions of the :class:`Project` they work on and the parsed
 :class:`Request`; they return the response fields (the app adds ``status_code`` and
-``request_id``) or raise :class:`~stytch_discovery.testing.errors.ApiError`.
+``request_id``) or raise :class:`~stytch_discovery.testing.errors.ApiError`. The browser-facing
+routes (OAuth and SSO starts, the fake identity provider's page) return a :class:`Page`
+instead: a redirect or some HTML.
 """
 
 from __future__ import annotations
@@ -39,14 +41,24 @@ class Project:
 
 @dataclass(frozen=True)
 class Request:
-    """One API call: the JSON body (``{}`` for GET), path parameters and query parameters."""
+    """One API call: the JSON (or HTML form) body, ``{}`` for GET, path and query parameters."""
 
     body: Json
     params: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Page:
+    """A browser answer: a redirect to ``location`` (a 3xx ``status``) or an HTML page."""
+
+    status: int
+    location: str | None = None
+    html: str = ""
+
+
 Handler = Callable[[Project, Request], Json]
+PageHandler = Callable[[Project, Request], Page]
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,16 @@ class Route:
     handler: Handler
     # Every Stytch endpoint needs Basic auth except the JWKS (PyJWKClient sends none).
     needs_auth: bool = True
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    """A browser-facing route (no Basic auth: a browser has no secret) answering a :class:`Page`."""
+
+    method: str
+    pattern: str
+    handler: PageHandler
+    needs_auth: bool = False
 
 
 def pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -70,20 +92,25 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
 class Router:
     """Resolves (method, path) to a route: 404 ``route_not_found``, 405 ``method_not_allowed``."""
 
-    def __init__(self, routes: Iterable[Route]) -> None:
+    def __init__(self, routes: Iterable[Route | PageRoute]) -> None:
         # Keyed by (method, pattern); looked up at resolve time, so a test may replace one.
         self.routes: dict[tuple[str, str], Route] = {}
+        self.pages: dict[tuple[str, str], PageRoute] = {}
         for route in routes:
-            if (route.method, route.pattern) in self.routes:
+            key = route.method, route.pattern
+            if key in self.routes or key in self.pages:
                 raise ValueError(f"Two routes for {route.method} {route.pattern}.")
-            self.routes[route.method, route.pattern] = route
-        patterns = {route.pattern for route in self.routes.values()}
+            if isinstance(route, PageRoute):
+                self.pages[key] = route
+            else:
+                self.routes[key] = route
+        patterns = {pattern for _, pattern in (*self.routes, *self.pages)}
         self._static = {pattern for pattern in patterns if "{" not in pattern}
         self._parameterized = [(pattern, pattern_regex(pattern)) for pattern in patterns if "{" in pattern]
 
-    def resolve(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+    def resolve(self, method: str, path: str) -> tuple[Route | PageRoute, dict[str, str]]:
         pattern, params = self._match(path)
-        route = self.routes.get((method, pattern))
+        route = self.routes.get((method, pattern)) or self.pages.get((method, pattern))
         if route is None:
             raise ApiError(405, "method_not_allowed")
         return route, params
