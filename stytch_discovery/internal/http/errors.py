@@ -210,10 +210,12 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "saml_connection_not_found": "sso_connection_missing",
     "oidc_connection_not_found": "sso_connection_missing",
     "external_connection_not_active": "sso_connection_missing",
+    "connection_not_found": "sso_connection_missing",
     "indeterminate_sso_connection_for_organization": "sso_connection_required",
     "missing_sso_connection_locator": "sso_connection_required",
     "sso_connection_organization_mismatch": "organization_access_denied",
     "invalid_connection_for_jit_provisioning": "organization_access_denied",
+    "sso_jit_provisioning_not_allowed": "organization_access_denied",
     # ... and our own setup: the public token, the redirect URLs.
     "public_token_not_found": "stytch_misconfigured",
     "invalid_public_token_id": "stytch_misconfigured",
