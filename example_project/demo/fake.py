@@ -16,7 +16,9 @@ def start(*, port: int = 0) -> FakeStytch:
     if _running is not None:
         raise RuntimeError("The demo's fake Stytch is already running.")
     fake = FakeStytch(port=port, qr_code=qr_code).start()
-    settings.STYTCH_DISCOVERY.update(PROJECT_ID=fake.project_id, SECRET=fake.secret, BASE_URL=fake.base_url)
+    settings.STYTCH_DISCOVERY.update(
+        PROJECT_ID=fake.project_id, SECRET=fake.secret, BASE_URL=fake.base_url, PUBLIC_TOKEN=fake.public_token
+    )
     _running = fake
     return fake
 
