@@ -5,7 +5,7 @@ eligible to join Umbrella by email domain (JIT on acme.example, where Grace is a
 verified member) and Hooli by OAuth tenant (her Slack workspace T0ACME is allowed), an active
 member of Stark Industries (MFA for everyone; her phone gets an SMS code), Oscorp (MFA; she has
 an authenticator app), Tyrell (MFA; she has set nothing up yet), Massive Dynamic (an emailed code
-first, then an SMS code) and Wayne Enterprises (SSO only).
+first, then an SMS code) and Wayne Enterprises (SSO only, through its SAML connection).
 Cyberdyne exists but she cannot see it: its slug shows the "slug taken" message on create.
 Organization ids are fixed, so the cache of a previous run still points at real organizations.
 """
@@ -87,6 +87,14 @@ DEMO_DATA: dict[str, Any] = {
             "organization_name": "Wayne Enterprises",
             "auth_methods": "RESTRICTED",
             "allowed_auth_methods": ["sso"],
+            # Entered through the fake identity provider's sign-in page.
+            "sso_connections": [
+                {
+                    "connection_id": "saml-connection-test-demo-wayne-enterprises",
+                    "display_name": "Wayne Enterprises Okta",
+                    "identity_provider": "okta",
+                }
+            ],
         },
         {
             "organization_slug": "cyberdyne",

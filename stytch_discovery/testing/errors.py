@@ -113,6 +113,27 @@ MESSAGES: dict[str, str] = {
     "invalid_oauth_allowed_tenants_format": (
         "allowed_oauth_tenants must map slack, hubspot or github to a list of tenant ids."
     ),
+    "oauth_token_not_found": "OAuth Token could not be found.",
+    "sso_token_not_found": "SSO token could not be found: it is unknown, used or expired.",
+    "no_login_redirect_urls_set": (
+        "No login_redirect_url or signup_redirect_url was given (the fake has no dashboard defaults)."
+    ),
+    "invalid_login_redirect_url": "The login_redirect_url must be an http(s) URL.",
+    "invalid_signup_redirect_url": "The signup_redirect_url must be an http(s) URL.",
+    "email_jit_provisioning_not_allowed": (
+        "This email is no member of the organization and may not join it."
+    ),
+    "operation_restricted_by_organization_auth_methods": (
+        "The organization's allowed_auth_methods do not include this method."
+    ),
+    # Fake's choices for the OAuth and SSO starts and the fake identity provider's page.
+    "invalid_public_token": "The public_token is not this project's.",
+    "oauth_provider_not_supported": "The fake serves OAuth with google and microsoft only.",
+    "oauth_flow_not_found": "This sign-in is unknown, finished or expired: start again.",
+    "connection_not_found": "No SSO connection has this connection_id.",
+    "sso_jit_provisioning_not_allowed": (
+        "This email is no member of the organization, whose sso_jit_provisioning forbids joining."
+    ),
     # Fake's choice, for seeding two members with one email in one organization.
     "duplicate_member_email": "A member with this email address already exists.",
     # Fake's choice, for a JWKS request naming another project.
