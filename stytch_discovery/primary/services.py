@@ -224,13 +224,15 @@ def oauth_start_url(
     login_redirect_url: str,
     signup_redirect_url: str | None = None,
     pkce_code_challenge: str | None = None,
+    login_hint: str | None = None,
     public_token: str | None = None,
     base_url: str | None = None,
 ) -> str:
     """Where to send the browser to sign in to ``organization_id`` with ``provider`` (google, microsoft).
 
     It comes back to ``login_redirect_url`` (or ``signup_redirect_url``) with
-    ``?stytch_token_type=oauth&token=…``.
+    ``?stytch_token_type=oauth&token=…``. ``login_hint`` (Stytch's ``provider_login_hint``)
+    suggests the account to the provider.
     """
     if provider not in OAUTH_PROVIDERS:
         raise ValueError(f"provider must be one of {', '.join(OAUTH_PROVIDERS)}.")
@@ -241,6 +243,7 @@ def oauth_start_url(
             "login_redirect_url": login_redirect_url,
             "signup_redirect_url": signup_redirect_url or login_redirect_url,
             "pkce_code_challenge": pkce_code_challenge,
+            "provider_login_hint": login_hint,
         }
     )
     path = OAUTH_START.format(provider=provider)

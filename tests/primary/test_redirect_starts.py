@@ -183,6 +183,7 @@ def test_oauth_start_names_the_steps_organization(
         "login_redirect_url": callback,
         "signup_redirect_url": callback,
         "pkce_code_challenge": redirects.code_challenge(redirects.code_verifier(state_of(api))),
+        "provider_login_hint": EMAIL,
     }
 
 

@@ -171,7 +171,7 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "action_available_only_once_primary_authentication_is_met": "step_not_pending",
     "member_session_member_id_mismatch": "intermediate_session_invalid",
     "session_on_code_does_not_match_session_passed_in": "intermediate_session_invalid",
-    # SSO as the primary step (OAuth's own types: primary.views): the token Stytch's redirect carried.
+    # SSO as the primary step (OAuth's types: primary.views.sso_oauth): the token of Stytch's redirect.
     "sso_token_not_found": "redirect_token_invalid",
     "expired_saml_response": "redirect_token_invalid",
     "expired_oidc_response": "redirect_token_invalid",

@@ -1,12 +1,5 @@
-"""The primary-authentication endpoints: an organization-scoped email magic link or email code,
-and SSO or OAuth through the browser redirects that start them and Stytch's redirect back.
-
-Each view takes the organization, the member's email and the IST from the pending primary step
-(``sessions.views.PendingStepBaseView``), checks that the organization allows its method, then
-makes one Stytch call (a start makes none: it sends the browser to Stytch). An authenticate that
-meets the organization's requirements sets the session cookies; one that leaves MFA to do keeps
-the same IST and records the MFA step.
-"""
+"""SSO and OAuth as the primary step: a start that sends the browser to Stytch, a callback it
+comes back to (the start's state and PKCE: ``primary.redirects``)."""
 
 from __future__ import annotations
 
@@ -23,153 +16,16 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
-from stytch_discovery.internal.http.links import LinkTargetView
 from stytch_discovery.internal.net import namespaced
-from stytch_discovery.sessions import pending
-from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
-from stytch_discovery.sessions.types import MemberAuthentication
-from stytch_discovery.sessions.views import PendingStepBaseView
-
-from . import redirects, services
-from .serializers import (
-    EmailCodeRequestSerializer,
-    EmailSentSerializer,
-    MagicLinkQuerySerializer,
+from stytch_discovery.primary import redirects, services
+from stytch_discovery.primary.serializers import (
     OAuthQuerySerializer,
-    SendRequestSerializer,
     SsoQuerySerializer,
     SsoStartQuerySerializer,
 )
+from stytch_discovery.sessions.types import MemberAuthentication
 
-STEP_ERRORS = (*openapi.COMMON_POST_ERRORS, 401, 409, *openapi.STYTCH_ERRORS)
-
-
-class PrimaryStepView(PendingStepBaseView):
-    step_kind = pending.PRIMARY
-
-    def sent(self) -> Response:
-        data = {"email_address": self.pending_step().email_address, "sent": True}
-        return Response(EmailSentSerializer(data).data)
-
-
-class SendMagicLinkView(PrimaryStepView):
-    """``POST primary/magic-links/send``: email the member a magic link for the organization."""
-
-    method = "magic_link"
-    throttle_scope = "stytch_discovery.code_send"
-
-    @openapi.document(
-        summary="Primary: email an organization magic link (to the pending step's member)",
-        request=SendRequestSerializer,
-        responses={200: EmailSentSerializer},
-        errors=STEP_ERRORS,
-    )
-    def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
-        target = app_settings.PRIMARY_MAGIC_LINK_REDIRECT_URL or request.build_absolute_uri(
-            reverse(namespaced(self.django_request, "primary-magic-link-authenticate"))
-        )
-        services.send_login_magic_link(
-            organization_id=step.organization_id,
-            email_address=step.email_address,
-            login_redirect_url=target,
-            signup_redirect_url=target,
-            **body,
-        )
-        return self.sent()
-
-
-class PrimaryNavigationView(LinkTargetView, PrimaryStepView):
-    """Base of the primary-step views a browser navigates to: failures redirect to the SPA too.
-
-    A 401 about the IST ends the step, so its cookie goes with the IST's.
-    """
-
-    def forget_dead_credentials(self, response: HttpResponseRedirect, answer: ErrorAnswer) -> None:
-        super().forget_dead_credentials(response, answer)
-        pending.forget(response)
-
-
-class MagicLinkAuthenticateView(PrimaryNavigationView):
-    """``GET primary/magic-links/authenticate?token=...``: the organization link's target.
-
-    It must open in the browser that holds the pending step and its IST (the link is added to that
-    IST). Then it redirects to ``LOGIN_REDIRECT_URL`` (or an allowed ``next``), signed in or with
-    the next step recorded; failures redirect with ``?stytch_discovery_error=<code>``.
-    """
-
-    method = "magic_link"
-    throttle_scope = "stytch_discovery.authenticate"
-    query_serializer = MagicLinkQuerySerializer
-
-    @LinkTargetView.document(
-        summary="Primary: organization magic-link target; sets the session (or the next step) and redirects",
-        link_type="multi_tenant_magic_links",
-    )
-    @sensitive_variables("token", "result")
-    def get(self, request: Request) -> HttpResponseRedirect:
-        token = self.link_token()
-        self.pending_step()
-        result = services.authenticate_magic_link(
-            magic_links_token=token,
-            intermediate_session_token=self.step_ist(),
-            user=self.service_user(),
-        )
-        self.check_way_forward(result)
-        response = self.redirect()
-        self.finish(response, result)
-        return response
-
-
-class SendEmailCodeView(PrimaryStepView):
-    """``POST primary/email-codes/send``: email the member a code for the organization."""
-
-    method = "email_otp"
-    throttle_scope = "stytch_discovery.code_send"
-
-    @openapi.document(
-        summary="Primary: email an organization code (to the pending step's member)",
-        request=SendRequestSerializer,
-        responses={200: EmailSentSerializer},
-        errors=STEP_ERRORS,
-    )
-    def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
-        services.send_login_email_otp(
-            organization_id=step.organization_id, email_address=step.email_address, **body
-        )
-        return self.sent()
-
-
-class AuthenticateEmailCodeView(PrimaryStepView):
-    """``POST primary/email-codes/authenticate``: the emailed code; may carry on to MFA."""
-
-    method = "email_otp"
-    throttle_scope = "stytch_discovery.code_attempt"
-
-    @openapi.document(
-        summary="Primary: finish with the emailed code (a session, or the MFA step next)",
-        request=EmailCodeRequestSerializer,
-        responses={200: MemberAuthenticationSerializer},
-        errors=STEP_ERRORS,
-    )
-    @sensitive_variables("body", "result")
-    def post(self, request: Request) -> Response:
-        body = self.validated(EmailCodeRequestSerializer)
-        step = self.pending_step()
-        result = services.authenticate_email_otp(
-            organization_id=step.organization_id,
-            email_address=step.email_address,
-            intermediate_session_token=self.step_ist(),
-            user=self.service_user(),
-            **body,
-        )
-        return self.answer(result, status=200)
-
-
-# --- SSO and OAuth: a start that sends the browser to Stytch, a callback it comes back to ---------
+from .base import PrimaryNavigationView
 
 #: Stytch error types with a meaning of their own on the SSO and OAuth callbacks. The PKCE ones
 #: say the token came back to a browser that did not start it; the OAuth ones are kept here rather
@@ -311,6 +167,7 @@ class OAuthStartView(RedirectStartView):
                 organization_id=step.organization_id,
                 login_redirect_url=callback,
                 pkce_code_challenge=challenge,
+                login_hint=step.email_address,
             ),
         )
 

@@ -1,0 +1,132 @@
+"""The organization-scoped email magic link and email code as the primary step."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.http import openapi
+from stytch_discovery.internal.http.links import LinkTargetView
+from stytch_discovery.internal.net import namespaced
+from stytch_discovery.primary import services
+from stytch_discovery.primary.serializers import (
+    EmailCodeRequestSerializer,
+    EmailSentSerializer,
+    MagicLinkQuerySerializer,
+    SendRequestSerializer,
+)
+from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
+
+from .base import PrimaryNavigationView, PrimaryStepView
+
+STEP_ERRORS = (*openapi.COMMON_POST_ERRORS, 401, 409, *openapi.STYTCH_ERRORS)
+
+
+class SendMagicLinkView(PrimaryStepView):
+    """``POST primary/magic-links/send``: email the member a magic link for the organization."""
+
+    method = "magic_link"
+    throttle_scope = "stytch_discovery.code_send"
+
+    @openapi.document(
+        summary="Primary: email an organization magic link (to the pending step's member)",
+        request=SendRequestSerializer,
+        responses={200: EmailSentSerializer},
+        errors=STEP_ERRORS,
+    )
+    def post(self, request: Request) -> Response:
+        body = self.validated(SendRequestSerializer)
+        step = self.pending_step()
+        target = app_settings.PRIMARY_MAGIC_LINK_REDIRECT_URL or request.build_absolute_uri(
+            reverse(namespaced(self.django_request, "primary-magic-link-authenticate"))
+        )
+        services.send_login_magic_link(
+            organization_id=step.organization_id,
+            email_address=step.email_address,
+            login_redirect_url=target,
+            signup_redirect_url=target,
+            **body,
+        )
+        return self.sent()
+
+
+class MagicLinkAuthenticateView(PrimaryNavigationView):
+    """``GET primary/magic-links/authenticate?token=...``: the organization link's target.
+
+    It must open in the browser that holds the pending step and its IST (the link is added to that
+    IST). Then it redirects to ``LOGIN_REDIRECT_URL`` (or an allowed ``next``), signed in or with
+    the next step recorded; failures redirect with ``?stytch_discovery_error=<code>``.
+    """
+
+    method = "magic_link"
+    throttle_scope = "stytch_discovery.authenticate"
+    query_serializer = MagicLinkQuerySerializer
+
+    @LinkTargetView.document(
+        summary="Primary: organization magic-link target; sets the session (or the next step) and redirects",
+        link_type="multi_tenant_magic_links",
+    )
+    @sensitive_variables("token", "result")
+    def get(self, request: Request) -> HttpResponseRedirect:
+        token = self.link_token()
+        self.pending_step()
+        result = services.authenticate_magic_link(
+            magic_links_token=token,
+            intermediate_session_token=self.step_ist(),
+            user=self.service_user(),
+        )
+        self.check_way_forward(result)
+        response = self.redirect()
+        self.finish(response, result)
+        return response
+
+
+class SendEmailCodeView(PrimaryStepView):
+    """``POST primary/email-codes/send``: email the member a code for the organization."""
+
+    method = "email_otp"
+    throttle_scope = "stytch_discovery.code_send"
+
+    @openapi.document(
+        summary="Primary: email an organization code (to the pending step's member)",
+        request=SendRequestSerializer,
+        responses={200: EmailSentSerializer},
+        errors=STEP_ERRORS,
+    )
+    def post(self, request: Request) -> Response:
+        body = self.validated(SendRequestSerializer)
+        step = self.pending_step()
+        services.send_login_email_otp(
+            organization_id=step.organization_id, email_address=step.email_address, **body
+        )
+        return self.sent()
+
+
+class AuthenticateEmailCodeView(PrimaryStepView):
+    """``POST primary/email-codes/authenticate``: the emailed code; may carry on to MFA."""
+
+    method = "email_otp"
+    throttle_scope = "stytch_discovery.code_attempt"
+
+    @openapi.document(
+        summary="Primary: finish with the emailed code (a session, or the MFA step next)",
+        request=EmailCodeRequestSerializer,
+        responses={200: MemberAuthenticationSerializer},
+        errors=STEP_ERRORS,
+    )
+    @sensitive_variables("body", "result")
+    def post(self, request: Request) -> Response:
+        body = self.validated(EmailCodeRequestSerializer)
+        step = self.pending_step()
+        result = services.authenticate_email_otp(
+            organization_id=step.organization_id,
+            email_address=step.email_address,
+            intermediate_session_token=self.step_ist(),
+            user=self.service_user(),
+            **body,
+        )
+        return self.answer(result, status=200)
