@@ -94,17 +94,23 @@ def begin(started: Started, step: PendingStep) -> Begun:
 
 @sensitive_variables("state")
 def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started, str]:
-    """The start this callback finishes, and its PKCE verifier; it cannot be taken again."""
+    """The start this callback finishes, and its PKCE verifier; it cannot be taken again.
+
+    The record is checked before it is deleted, so a state presented elsewhere (another step, the
+    other kind of callback) does not use up the start of the browser it belongs to.
+    """
     state = request.COOKIES.get(cookie_name(), "")
     record: dict[str, Any] | None = cache.get(_key(state)) if state else None
-    # delete() says whether this call removed it: of two racing callbacks, one wins.
-    if record is None or not cache.delete(_key(state)):
-        raise Problem("redirect_state_invalid")
     try:
-        started = Started(**record)
-    except TypeError as error:  # written by another version of this module
-        raise Problem("redirect_state_invalid") from error
-    if started.kind != kind or started.ist_digest != step.ist_digest or started.member_id != step.member_id:
+        started = Started(**record) if record is not None else None
+    except TypeError:  # written by another version of this module
+        started = None
+    if (
+        started is None
+        or (started.kind, started.ist_digest, started.member_id) != (kind, step.ist_digest, step.member_id)
+        # delete() says whether this call removed it: of two racing callbacks, one wins.
+        or not cache.delete(_key(state))
+    ):
         raise Problem("redirect_state_invalid")
     return started, code_verifier(state)
 

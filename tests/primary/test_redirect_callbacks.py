@@ -36,6 +36,11 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "sso_connections": [{"display_name": "Wayne MFA SSO"}],
     },
     {"organization_slug": "google", "auth_methods": "RESTRICTED", "allowed_auth_methods": ["google_oauth"]},
+    {
+        "organization_slug": "microsoft",
+        "auth_methods": "RESTRICTED",
+        "allowed_auth_methods": ["microsoft_oauth"],
+    },
 ]
 FACTORS = {"wayne-mfa": {"mfa_phone_number": PHONE}}
 
@@ -159,15 +164,18 @@ def test_sso_in_an_organization_that_wants_mfa_leaves_the_mfa_step(
     assert done.status_code == 200, done.content
 
 
-def test_google_signs_the_member_in_and_drops_the_providers_tokens(
-    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+@pytest.mark.parametrize("provider", ["google", "microsoft"])
+def test_oauth_signs_the_member_in(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], provider: str
 ) -> None:
-    enter(api, fake_stytch, "google")
+    enter(api, fake_stytch, provider)
 
-    landed = come_back(api, fake_stytch, "primary/oauth/google/start")
+    landed = come_back(api, fake_stytch, f"primary/oauth/{provider}/start")
 
     assert error_of(landed) is None
-    assert api.get(url("session")).json()["member"]["member_id"] == members["google"]
+    session = api.get(url("session")).json()
+    assert session["member"]["member_id"] == members[provider]
+    assert session["member_session"]["authentication_factors"][-1]["delivery_method"] == f"oauth_{provider}"
     (call,) = calls_to(fake_stytch, services.AUTHENTICATE_OAUTH)
     assert set(call) == {"oauth_token", "intermediate_session_token", "pkce_code_verifier"}
 
@@ -222,6 +230,22 @@ def test_a_state_moved_to_another_browser_is_refused(
 
     assert error_of(refused) == "redirect_state_invalid"  # bound to the first browser's IST
     assert stytch_calls(fake_stytch) == before
+
+
+def test_a_state_presented_for_another_step_does_not_use_up_its_start(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    enter(api, fake_stytch, "wayne")
+    started = start(api, "primary/sso/start")
+    callback = fake_stytch.sign_in(started["Location"], EMAIL)
+    other = APIClient()
+    enter(other, fake_stytch, "wayne")
+    other.cookies[redirects.cookie_name()] = api.cookies[redirects.cookie_name()].value
+    assert error_of(other.get(path_of(callback))) == "redirect_state_invalid"
+
+    landed = api.get(path_of(callback))
+
+    assert error_of(landed) is None  # the browser that started still finishes
 
 
 def test_a_state_serves_one_callback(
