@@ -67,9 +67,20 @@ SSO_TYPES = sorted(
         "invalid_signup_sso_url",
         "invalid_pkce_code_challenge",
         "invalid_pkce_code_verifier",
-        "intermediate_session_not_found",
     }
 )
+#: What any authenticate with an IST may answer (sessions contract §B.3, contract §5.3).
+GENERIC_TYPES = [
+    "intermediate_session_not_found",
+    "invalid_intermediate_session_token_for_organization",
+    "email_jit_provisioning_not_allowed",
+    "operation_restricted_by_organization_auth_methods",
+    "member_session_member_id_mismatch",
+    "session_on_code_does_not_match_session_passed_in",
+    "organization_not_found",
+    "too_many_requests",
+    "unauthorized_credentials",
+]
 
 
 @pytest.fixture
@@ -339,7 +350,7 @@ def test_a_pkce_refusal_means_another_start(
     assert error_of(landed) == "redirect_state_invalid"  # Stytch: pkce_mismatch
 
 
-@pytest.mark.parametrize("error_type", SSO_TYPES)
+@pytest.mark.parametrize("error_type", [*SSO_TYPES, *GENERIC_TYPES])
 def test_every_sso_error_type_has_its_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], error_type: str
 ) -> None:
@@ -351,7 +362,7 @@ def test_every_sso_error_type_has_its_code(
     assert error_of(landed) == STYTCH_ERROR_TYPES[error_type]
 
 
-@pytest.mark.parametrize("error_type", sorted(CALLBACK_ERROR_TYPES))
+@pytest.mark.parametrize("error_type", [*sorted(CALLBACK_ERROR_TYPES), *GENERIC_TYPES])
 def test_every_oauth_error_type_has_its_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], error_type: str
 ) -> None:
@@ -360,7 +371,28 @@ def test_every_oauth_error_type_has_its_code(
 
     landed = come_back(api, fake_stytch, "primary/oauth/google/start")
 
-    assert error_of(landed) == CALLBACK_ERROR_TYPES[error_type]
+    expected = CALLBACK_ERROR_TYPES.get(error_type) or STYTCH_ERROR_TYPES[error_type]
+    assert error_of(landed) == expected
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ({"status": 503}, "stytch_unavailable"),
+        ({"malformed": True}, "stytch_bad_response"),
+        ({"drop": True}, "stytch_unavailable"),
+    ],
+)
+def test_stytch_failing_on_the_way_back_is_a_documented_code(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], fault: dict[str, Any], code: str
+) -> None:
+    enter(api, fake_stytch, "wayne")
+    fake_stytch.add_fault(services.AUTHENTICATE_SSO, **fault)
+
+    landed = come_back(api, fake_stytch, "primary/sso/start")
+
+    assert error_of(landed) == code
+    assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
 
 
 def test_a_malformed_token_costs_no_stytch_call(
@@ -375,3 +407,16 @@ def test_a_malformed_token_costs_no_stytch_call(
 
     assert error_of(landed) == error_of(wrong_type) == "validation_error"
     assert stytch_calls(fake_stytch) == before
+
+
+def test_an_ist_stytch_no_longer_knows_ends_the_step(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    enter(api, fake_stytch, "wayne")
+    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=404, error_type="intermediate_session_not_found")
+
+    landed = come_back(api, fake_stytch, "primary/sso/start")
+
+    assert error_of(landed) == "intermediate_session_invalid"
+    assert landed.cookies[app_settings.IST_COOKIE_NAME].value == ""
+    assert landed.cookies[app_settings.PENDING_COOKIE_NAME].value == ""
