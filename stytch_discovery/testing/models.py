@@ -76,6 +76,9 @@ class Member:
     default_mfa_method: str = ""
     totp: TotpRegistration | None = None  # the active registration
     pending_totp: TotpRegistration | None = None  # created, not yet authenticated
+    # Stytch's SSORegistration / OAuthRegistration objects, added on the first SSO / OAuth sign-in.
+    sso_registrations: list[Json] = field(default_factory=list)
+    oauth_registrations: list[Json] = field(default_factory=list)
 
     @property
     def active_mfa_factors(self) -> list[str]:

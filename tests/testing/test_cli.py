@@ -40,6 +40,8 @@ def test_cli_serves_until_sigint(tmp_path: Path) -> None:
         str(seed),
         "--default-redirect-url",
         "http://localhost:1/cb",
+        "--public-token",
+        "public-token-test-cli",
     )
     try:
         assert process.stdout is not None
@@ -58,6 +60,11 @@ def test_cli_serves_until_sigint(tmp_path: Path) -> None:
             url + "/_fake/seed", json={"organizations": [{"organization_slug": "acme"}]}, timeout=5
         )
         assert taken.json()["error_type"] == "organization_slug_already_used"
+        start_path = url + "/v1/b2b/public/oauth/google/discovery/start?public_token="
+        started = requests.get(start_path + "public-token-test-cli", allow_redirects=False, timeout=5)
+        assert started.status_code == 307
+        other = requests.get(start_path + DEFAULT_PUBLIC_TOKEN, allow_redirects=False, timeout=5)
+        assert other.json()["error_type"] == "invalid_public_token"
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
@@ -72,10 +79,3 @@ def test_cli_reports_a_bad_seed_file(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 2
     assert "cannot seed" in stderr
-
-
-def test_cli_takes_a_public_token() -> None:
-    from stytch_discovery.testing.__main__ import parse_args
-
-    assert parse_args([]).public_token == DEFAULT_PUBLIC_TOKEN
-    assert parse_args(["--public-token", "public-token-test-cli"]).public_token == "public-token-test-cli"

@@ -121,6 +121,8 @@ def test_oauth_adds_its_factor_to_the_ist_through_the_sdk(
     assert answer.provider_type == "Google"
     assert answer.provider_subject
     assert answer.reset_sessions is False
+    (registration,) = answer.member.oauth_registrations
+    assert (registration.provider_type, registration.provider_subject) == ("Google", answer.provider_subject)
     assert answer.member_session is not None
     assert factor_kinds(answer.member_session) == [("magic_link", "email"), ("oauth", "oauth_google")]
     ist = {"intermediate_session_token": entered["intermediate_session_token"], "organization_id": "googly"}
@@ -195,6 +197,10 @@ def test_sso_enters_an_sso_only_organization_through_the_sdk(
     assert answer.organization.sso_active_connections[0].connection_id == CONNECTION
     assert answer.member_session is not None
     assert factor_kinds(answer.member_session) == [("magic_link", "email"), ("sso", "sso_saml")]
+    (registration,) = answer.member.sso_registrations
+    assert (registration.connection_id, registration.external_id) == (CONNECTION, ADA)
+    again = client.sso.authenticate(sso_token=token_of(fake.sign_in(sso_start(fake), ADA), "sso"))
+    assert len(again.member.sso_registrations) == 1
 
 
 def test_sso_then_mfa_returns_the_same_ist_and_texts_a_code(

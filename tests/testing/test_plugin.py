@@ -32,6 +32,20 @@ def test_settings_point_at_the_fake(fake_stytch: FakeStytch, settings: Any) -> N
     assert config["BASE_URL"] == fake_stytch.base_url
 
 
+def test_a_named_public_token_points_at_the_fakes(settings: Any, request: pytest.FixtureRequest) -> None:
+    settings.STYTCH_DISCOVERY = {"PUBLIC_TOKEN": "public-token-live-real"}
+    fake: FakeStytch = request.getfixturevalue("fake_stytch")
+    assert settings.STYTCH_DISCOVERY["PUBLIC_TOKEN"] == fake.public_token
+
+
+def test_no_public_token_is_added_to_settings_without_one(
+    settings: Any, request: pytest.FixtureRequest
+) -> None:
+    settings.STYTCH_DISCOVERY = {"TIMEOUT": 3}
+    request.getfixturevalue("fake_stytch")
+    assert "PUBLIC_TOKEN" not in settings.STYTCH_DISCOVERY
+
+
 def test_other_settings_keys_are_kept(settings: Any, request: pytest.FixtureRequest) -> None:
     settings.STYTCH_DISCOVERY = {"TIMEOUT": 3, "SECRET": "replaced"}
     fake: FakeStytch = request.getfixturevalue("fake_stytch")

@@ -80,8 +80,9 @@ def approve(project: Project, flow: BrowserFlow, fields: Json, *, status: int) -
     name = validation.optional_str(fields, "name") or known_names.get(email.lower(), "")
     tenant_id = validation.optional_str(fields, "tenant_id")
     tenant_ids = (tenant_id,) if tenant_id else default_tenant_ids(flow.provider, email)
+    callback = callback_url(state, flow, email)
     grant = state.approve_flow(flow, email, name, tenant_ids)
-    return Page(status, location=with_token(callback_url(state, flow, email), grant.token, flow.kind))
+    return Page(status, location=with_token(callback, grant.token, flow.kind))
 
 
 def callback_url(state: FakeState, flow: BrowserFlow, email: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from stytch_discovery.testing import validation
 from stytch_discovery.testing.errors import ApiError
 from stytch_discovery.testing.models import ProviderToken
+from stytch_discovery.testing.state import new_id
 
 from .answers import discovery_answer, session_options
 from .browser import (
@@ -105,9 +106,18 @@ def authenticate(project: Project, request: Request) -> Json:
     require_method(organization, factor)
     state.redeem_provider_token(grant, verifier)
     member, _ = login_or_signup_member(project, organization, grant.email_address)
+    subject, provider_type = provider_subject(grant), PROVIDER_TYPES[grant.flow.provider]
+    if not any(known["provider_subject"] == subject for known in member.oauth_registrations):
+        member.oauth_registrations.append(
+            {
+                "provider_type": provider_type,
+                "provider_subject": subject,
+                "member_oauth_registration_id": new_id("member-oauth-registration"),
+            }
+        )
     extra = {
-        "provider_subject": provider_subject(grant),
-        "provider_type": PROVIDER_TYPES[grant.flow.provider],
+        "provider_subject": subject,
+        "provider_type": provider_type,
         "provider_values": {"scopes": list(grant.flow.scopes), "access_token": "", "refresh_token": ""},
         "reset_sessions": False,
     }

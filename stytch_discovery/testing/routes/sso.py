@@ -20,7 +20,7 @@ from typing import Any
 from stytch_discovery.testing import validation
 from stytch_discovery.testing.errors import ApiError
 from stytch_discovery.testing.models import Member, Organization, SsoConnection
-from stytch_discovery.testing.state import FakeState
+from stytch_discovery.testing.state import FakeState, new_id
 
 from .answers import session_options
 from .browser import check_public_token, login_and_signup_urls, start_flow
@@ -76,6 +76,16 @@ def authenticate(project: Project, request: Request) -> Json:
     ist = carried_ist(project, body, organization, grant.email_address)
     state.redeem_provider_token(grant, verifier)
     member = sso_member(state, organization, grant.email_address)
+    connection_id = grant.flow.connection_id or ""
+    if not any(known["connection_id"] == connection_id for known in member.sso_registrations):
+        member.sso_registrations.append(
+            {
+                "connection_id": connection_id,
+                "external_id": grant.email_address,
+                "registration_id": new_id("member-sso-registration"),
+                "sso_attributes": {},
+            }
+        )
     return primary_answer(project, member, organization, ist, FACTOR, options, {"reset_session": False})
 
 
