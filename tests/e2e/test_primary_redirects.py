@@ -1,8 +1,10 @@
 """SSO as the primary step in a real browser: the SSO-only organization, through the fake identity
-provider's page and back, signed in; and a return the browser did not start, shown readably."""
+provider's page and back, signed in; an organization that wants MFA after SSO, ending at the SMS
+code; and a return the browser did not start, shown readably."""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,6 +16,7 @@ from tests.e2e.helpers import (
     DemoServer,
     Screenshots,
     assert_tokens_out_of_reach,
+    fake_control,
     log_out,
     org_action,
     sign_in_by_magic_link,
@@ -74,3 +77,52 @@ def test_a_return_this_browser_did_not_start_resumes_the_step_with_a_readable_er
     expect(page.get_by_role("link", name="Continue with SSO")).to_be_visible()
     assert "stytch_discovery_error" not in page.url
     shoot(page, "primary-sso-not-started-here")
+
+
+def test_sso_into_an_organization_that_wants_mfa_ends_at_the_sms_code(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    email, slug = f"lucius-{suffix}@wayne.example", f"wayne-labs-{suffix}"
+    fake_control(
+        demo_server,
+        "/_fake/seed",
+        {
+            "organizations": [
+                {
+                    "organization_slug": slug,
+                    "organization_name": "Wayne Labs",
+                    "auth_methods": "RESTRICTED",
+                    "allowed_auth_methods": ["sso"],
+                    "mfa_policy": "REQUIRED_FOR_ALL",
+                    "sso_connections": [{"display_name": "Wayne Labs Okta"}],
+                }
+            ],
+            "members": [
+                {
+                    "organization_slug": slug,
+                    "email_address": email,
+                    "name": "Lucius",
+                    "mfa_phone_number": "+15005550006",
+                }
+            ],
+        },
+    )
+    sign_in_by_magic_link(page, demo_server, shoot, email=email)
+    org_action(page, slug).click()
+    page.get_by_role("link", name="Continue with SSO").click()
+    page.get_by_label(f"Lucius <{email}>").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Finish signing in to Wayne Labs")).to_be_visible()
+    expect(page.locator("#mfa-sms-status")).to_contain_text("We texted a code to +•••••••0006")
+    assert_tokens_out_of_reach(page, page.context, expected={IST_COOKIE})
+    shoot(page, "primary-sso-then-mfa")
+    text = page.locator("#inbox-list li").first
+    expect(text).to_contain_text("Text to +15005550006")
+    page.get_by_role("textbox", name="6-digit code").fill(text.locator(".inbox-code").inner_text())
+    page.get_by_role("button", name="Verify").click()
+
+    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.locator("#si-factors")).to_have_text("magic_link (email), sso (sso_saml), otp (sms)")
+    log_out(page, shoot)
