@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from stytch_discovery.testing import DEFAULT_PROJECT_ID, DEFAULT_SECRET
+from stytch_discovery.testing import DEFAULT_PROJECT_ID, DEFAULT_PUBLIC_TOKEN, DEFAULT_SECRET
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -113,6 +113,9 @@ if DEMO_USES_FAKE_STYTCH:
         "PROJECT_ID": DEFAULT_PROJECT_ID,
         "SECRET": DEFAULT_SECRET,
         "BASE_URL": "http://127.0.0.1:9",
+        # The fake's public token, and both providers: the fake has a provider page of its own.
+        "PUBLIC_TOKEN": DEFAULT_PUBLIC_TOKEN,
+        "OAUTH_PROVIDERS": ["google", "microsoft"],
         # The fake sends no email: a demo (and its browser tests) may send links more often.
         "THROTTLE_RATES": {
             "stytch_discovery.send": "60/min",

@@ -1,6 +1,7 @@
 """SSO as the primary step in a real browser: the SSO-only organization, through the fake identity
 provider's page and back, signed in; an organization that wants MFA after SSO, ending at the SMS
-code; and a return the browser did not start, shown readably."""
+code; an organization that takes Google or Microsoft; and a return the browser did not start, shown
+readably."""
 
 from __future__ import annotations
 
@@ -125,4 +126,41 @@ def test_sso_into_an_organization_that_wants_mfa_ends_at_the_sms_code(
 
     expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
     expect(page.locator("#si-factors")).to_have_text("magic_link (email), sso (sso_saml), otp (sms)")
+    log_out(page, shoot)
+
+
+def test_an_organization_that_takes_google_signs_in_with_google(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    email, slug = f"alfred-{suffix}@wayne.example", f"wayne-manor-{suffix}"
+    fake_control(
+        demo_server,
+        "/_fake/seed",
+        {
+            "organizations": [
+                {
+                    "organization_slug": slug,
+                    "organization_name": "Wayne Manor",
+                    "auth_methods": "RESTRICTED",
+                    "allowed_auth_methods": ["google_oauth", "microsoft_oauth"],
+                }
+            ],
+            "members": [{"organization_slug": slug, "email_address": email, "name": "Alfred"}],
+        },
+    )
+    sign_in_by_magic_link(page, demo_server, shoot, email=email)
+    org_action(page, slug).click()
+    expect(page.locator("#primary-text")).to_have_text("Wayne Manor only accepts Google or Microsoft.")
+    expect(page.get_by_role("link", name="Continue with Microsoft")).to_be_visible()
+    shoot(page, "primary-oauth")
+
+    page.get_by_role("link", name="Continue with Google").click()
+    expect(page.get_by_label(f"Alfred <{email}>")).to_be_checked()  # the member's email as the login hint
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.locator("#si-org")).to_have_text("Wayne Manor")
+    expect(page.locator("#si-factors")).to_have_text("magic_link (email), oauth (oauth_google)")
+    assert_tokens_out_of_reach(page, page.context, expected={SESSION_COOKIE})
     log_out(page, shoot)
