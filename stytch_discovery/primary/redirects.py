@@ -7,8 +7,8 @@ SHA-256. The PKCE verifier is derived from the state with ``SECRET_KEY`` (an HMA
 stored nowhere, neither in the cache nor in the cookie, and a copy of the cookie alone does not
 reveal it.
 
-Coming back takes the record once (read, then deleted: a second take finds nothing) and checks that
-it belongs to this browser's pending step and to the kind of callback it came back to. A missing
+Coming back reads the record, checks that it belongs to this browser's pending step and to the
+kind of callback it came back to, then deletes it (so a second callback finds nothing). A missing
 cookie or record (another browser, expired), a replay and a foreign record are all refused with
 ``redirect_state_invalid``, before any Stytch call.
 """
