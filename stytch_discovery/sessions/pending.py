@@ -148,15 +148,17 @@ def mfa_facts(member: Member, organization_raw: dict[str, Any]) -> dict[str, Any
     }
 
 
-#: Connections kept in the step's cookie at most (a cookie holds 4 KB; organizations have a few).
+#: Connections kept in the step's cookie at most (a cookie holds 4 KB; organizations have a few),
+#: and the longest display name kept.
 MAX_SSO_CONNECTIONS = 20
+MAX_DISPLAY_NAME = 100
 
 
 def sso_facts(organization_raw: dict[str, Any]) -> dict[str, Any]:
     """The organization's SSO connections, from Stytch's Organization: where an SSO step may start."""
     active = organization_raw.get("sso_active_connections") or ()
     connections = tuple(
-        (str(connection["connection_id"]), str(connection.get("display_name") or ""))
+        (str(connection["connection_id"]), str(connection.get("display_name") or "")[:MAX_DISPLAY_NAME])
         for connection in active
         if isinstance(connection, dict) and connection.get("connection_id")
     )[:MAX_SSO_CONNECTIONS]
@@ -172,6 +174,9 @@ def step_of(result: MemberAuthentication) -> PendingStep:
     expires = result.intermediate_session_token_expires_at
     mfa_required = result.mfa_required or {}
     initiated = mfa_required.get("secondary_auth_initiated") == SMS
+    primary_methods = tuple((result.primary_required or {}).get("allowed_auth_methods") or ())
+    # Only a step that may go on by SSO needs the connections (the cookie stays small otherwise).
+    sso = sso_facts(result.organization.raw) if "sso" in primary_methods else {}
     return PendingStep(
         step=PRIMARY if result.primary_required else MFA,
         organization_id=result.organization.organization_id,
@@ -181,10 +186,10 @@ def step_of(result: MemberAuthentication) -> PendingStep:
         email_address=result.member.email_address,
         ist_digest=digest(result.intermediate_session_token),
         expires_at=expires.timestamp() if expires is not None else time.time() + IST_SECONDS,
-        primary_auth_methods=tuple((result.primary_required or {}).get("allowed_auth_methods") or ()),
+        primary_auth_methods=primary_methods,
         sms_sent_at=time.time() if initiated else None,
         **mfa_facts(result.member, result.organization.raw),
-        **sso_facts(result.organization.raw),
+        **sso,
     )
 
 

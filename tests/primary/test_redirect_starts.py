@@ -251,11 +251,13 @@ def _step(client: APIClient) -> Any:
 
 def test_the_step_keeps_a_bounded_list_of_connections_and_only_an_active_default() -> None:
     many = [{"connection_id": f"saml-connection-test-{n}", "display_name": f"IdP {n}"} for n in range(30)]
+    many[1]["display_name"] = "x" * 500
 
     facts = pending.sso_facts({"sso_active_connections": many, "sso_default_connection_id": "saml-gone"})
 
     assert len(facts["sso_connections"]) == pending.MAX_SSO_CONNECTIONS
     assert facts["sso_connections"][0] == ("saml-connection-test-0", "IdP 0")
+    assert len(facts["sso_connections"][1][1]) == pending.MAX_DISPLAY_NAME
     assert facts["sso_default_connection_id"] == ""  # not one of the active connections
     assert pending.sso_facts({"sso_active_connections": None}) == {
         "sso_connections": (),
