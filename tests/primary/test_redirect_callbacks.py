@@ -420,3 +420,18 @@ def test_an_ist_stytch_no_longer_knows_ends_the_step(
     assert error_of(landed) == "intermediate_session_invalid"
     assert landed.cookies[app_settings.IST_COOKIE_NAME].value == ""
     assert landed.cookies[app_settings.PENDING_COOKIE_NAME].value == ""
+
+
+def test_the_callbacks_token_is_scrubbed_from_the_request_once_read(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    enter(api, fake_stytch, "wayne")
+    callback = urlsplit(fake_stytch.sign_in(start(api, "primary/sso/start")["Location"], EMAIL))
+    token = query_of(callback.geturl())["token"]
+
+    landed = api.get(f"{callback.path}?{callback.query}")
+
+    assert error_of(landed) is None
+    assert token not in landed.wsgi_request.META["QUERY_STRING"]
+    assert "token=****" in landed.wsgi_request.META["QUERY_STRING"]
+    assert token not in landed["Location"]
