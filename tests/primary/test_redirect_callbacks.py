@@ -435,3 +435,33 @@ def test_the_callbacks_token_is_scrubbed_from_the_request_once_read(
     assert token not in landed.wsgi_request.META["QUERY_STRING"]
     assert "token=****" in landed.wsgi_request.META["QUERY_STRING"]
     assert token not in landed["Location"]
+
+
+def test_starts_are_throttled_per_member(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], settings: Any
+) -> None:
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "THROTTLE_RATES": {"stytch_discovery.authenticate": "2/min"},
+    }
+    enter(api, fake_stytch, "wayne")
+    assert [error_of(start(api, "primary/sso/start")) for _ in range(2)] == [None, None]
+
+    third = start(api, "primary/sso/start")
+
+    assert error_of(third) == "throttled"
+    assert redirects.cookie_name() not in third.cookies
+
+
+def test_django_session_login_signs_the_user_in_after_sso(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], settings: Any
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "DJANGO_SESSION_LOGIN": True}
+    enter(api, fake_stytch, "wayne")
+
+    landed = come_back(api, fake_stytch, "primary/sso/start")
+
+    assert error_of(landed) is None
+    user = landed.wsgi_request.user
+    assert user.is_authenticated
+    assert user.email == EMAIL
