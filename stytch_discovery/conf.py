@@ -105,11 +105,6 @@ class StytchDiscoverySettings:
         return self.get("SECRET") or os.environ.get("STYTCH_SECRET") or None
 
     @property
-    def PUBLIC_TOKEN(self) -> str | None:
-        """The project's public token, for the browser redirects that start SSO and OAuth."""
-        return self.get("PUBLIC_TOKEN") or os.environ.get("STYTCH_PUBLIC_TOKEN") or None
-
-    @property
     def ENVIRONMENT(self) -> str:
         """``"test"`` or ``"live"``: explicit, else inferred from the project id like the SDKs."""
         explicit = self.get("ENVIRONMENT")
@@ -233,17 +228,24 @@ class StytchDiscoverySettings:
         return str(value) if value else None
 
     @property
-    def OAUTH_PROVIDERS(self) -> list[str]:
-        """The OAuth providers set up in the Stytch project that this server offers."""
-        return [str(provider) for provider in self.get("OAUTH_PROVIDERS")]
-
-    @property
     def LOGIN_REDIRECT_URL(self) -> str:
         return str(self.get("LOGIN_REDIRECT_URL"))
 
     @property
     def ALLOWED_REDIRECT_HOSTS(self) -> list[str]:
         return [str(host) for host in self.get("ALLOWED_REDIRECT_HOSTS")]
+
+    # -- other discovery entry points: emailed codes, OAuth ------------------------------------
+
+    @property
+    def PUBLIC_TOKEN(self) -> str | None:
+        """The project's public token: OAuth starts in the browser, at Stytch's public endpoint."""
+        return self.get("PUBLIC_TOKEN") or os.environ.get("STYTCH_PUBLIC_TOKEN") or None
+
+    @property
+    def OAUTH_PROVIDERS(self) -> list[str]:
+        """The OAuth providers offered for discovery, in the order given (none by default)."""
+        return [str(provider) for provider in self.get("OAUTH_PROVIDERS")]
 
     # -- member sessions ---------------------------------------------------------------------
 
