@@ -36,9 +36,6 @@ API_URL_NAMES = {
     "primaryCodeSend": "stytch_discovery:primary-email-code-send",
     "primaryCodeAuthenticate": "stytch_discovery:primary-email-code-authenticate",
     "primaryLinkSend": "stytch_discovery:primary-magic-link-send",
-    "primarySsoStart": "stytch_discovery:primary-sso-start",
-    "primaryGoogleStart": "stytch_discovery:primary-oauth-google-start",
-    "primaryMicrosoftStart": "stytch_discovery:primary-oauth-microsoft-start",
     "outbox": "dev-outbox",
     "devTotp": "dev-totp-code",
 }

@@ -16,10 +16,12 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.net import namespaced
 from stytch_discovery.sessions import pending
 
 Flow = dict[str, Any]
@@ -67,7 +69,7 @@ def _timestamp(seconds: float | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def pending_flow(step: pending.PendingStep) -> Flow:
+def pending_flow(step: pending.PendingStep, request: HttpRequest) -> Flow:
     common = {
         "is_pending": True,
         "organization": {
@@ -80,11 +82,14 @@ def pending_flow(step: pending.PendingStep) -> Flow:
     }
     if step.step == pending.PRIMARY:
         methods = list(step.primary_auth_methods)
+        supported = [method for method in methods if can_start(method, step)]
         return {
             "id": "primary_authenticate",
             **common,
             "methods": methods,
-            "supported": [method for method in methods if can_start(method, step)],
+            "supported": supported,
+            # Where each starts: a POST for the email methods, a navigation for SSO and OAuth.
+            "urls": {method: reverse(namespaced(request, PRIMARY_METHODS[method])) for method in supported},
             "sso_connections": [
                 {"connection_id": connection_id, "display_name": display_name}
                 for connection_id, display_name in step.sso_connections
@@ -125,7 +130,7 @@ def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
     flows = entry_flows()
     if step is not None:
         found = "primary_authentication_required" if step.step == pending.PRIMARY else "mfa_required"
-        flows.append(pending_flow(step))
+        flows.append(pending_flow(step, request))
     elif ist is not None:
         found = "organization_selection_required"
         flows.append({"id": "select_organization", "is_pending": True})

@@ -216,8 +216,9 @@ class FlowSerializer(serializers.Serializer[Any]):
     """One way forward (allauth-headless style): an entry point, or the step that is pending.
 
     A pending step names its organization, member and expiry; ``primary_authenticate`` adds the
-    organization's ``methods``, those this server finishes (``supported``) and the organization's
-    SSO connections (``sso_connections``, when it accepts SSO); ``mfa_authenticate``
+    organization's ``methods``, those this server finishes (``supported``), where each starts
+    (``urls``) and the organization's SSO connections (``sso_connections``, when it accepts SSO);
+    ``mfa_authenticate``
     the methods usable now (``types``), those the member may set up (``enroll_types``), the one to
     offer first, the masked phone number and whether an SMS code is live.
     """
@@ -230,6 +231,7 @@ class FlowSerializer(serializers.Serializer[Any]):
     expires_at = serializers.CharField(required=False)
     methods = serializers.ListField(child=serializers.CharField(), required=False)
     supported = serializers.ListField(child=serializers.CharField(), required=False)
+    urls = serializers.DictField(child=serializers.CharField(), required=False)
     sso_connections = SsoConnectionSerializer(many=True, required=False)
     types = serializers.ListField(child=serializers.CharField(), required=False)
     enroll_types = serializers.ListField(child=serializers.CharField(), required=False)

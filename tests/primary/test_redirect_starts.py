@@ -87,6 +87,10 @@ def test_the_pending_flow_offers_sso_with_the_organizations_connections(
     flow = pending_flow(api)
 
     assert flow["supported"] == ["sso", "google_oauth"]  # microsoft is not in OAUTH_PROVIDERS
+    assert flow["urls"] == {
+        "sso": url("primary/sso/start"),
+        "google_oauth": url("primary/oauth/google/start"),
+    }
     assert flow["sso_connections"] == [
         {"connection_id": SAML["connection_id"], "display_name": "Okta"},
         {"connection_id": OIDC["connection_id"], "display_name": "Entra"},

@@ -626,8 +626,8 @@ let primaryFlow = null;
 
 const EMAIL_METHODS = ["email_otp", "magic_link"];
 const OAUTH_BUTTONS = [
-  ["google_oauth", "primaryGoogleStart", "Continue with Google"],
-  ["microsoft_oauth", "primaryMicrosoftStart", "Continue with Microsoft"],
+  ["google_oauth", "Continue with Google"],
+  ["microsoft_oauth", "Continue with Microsoft"],
 ];
 
 function showPrimary(flow) {
@@ -645,22 +645,24 @@ function showPrimary(flow) {
   showStep("primary");
 }
 
-// SSO and OAuth start with a navigation (the server sends the browser to Stytch), so these are links.
+// SSO and OAuth start with a navigation (the server sends the browser to Stytch), so these are
+// links, to where the flow says each method starts.
 function redirectButtons(flow) {
   const links = [];
-  if (flow.supported.includes("sso")) {
+  const starts = flow.urls || {};
+  if (starts.sso) {
     const connections = flow.sso_connections || [];
     if (connections.length > 1) {
       for (const connection of connections) {
         const query = new URLSearchParams({ connection_id: connection.connection_id });
-        links.push(redirectLink(`${urls.primarySsoStart}?${query}`, `Continue with ${connection.display_name || "SSO"}`));
+        links.push(redirectLink(`${starts.sso}?${query}`, `Continue with ${connection.display_name || "SSO"}`));
       }
     } else {
-      links.push(redirectLink(urls.primarySsoStart, "Continue with SSO"));
+      links.push(redirectLink(starts.sso, "Continue with SSO"));
     }
   }
-  for (const [method, url, label] of OAUTH_BUTTONS) {
-    if (flow.supported.includes(method)) links.push(redirectLink(urls[url], label));
+  for (const [method, label] of OAUTH_BUTTONS) {
+    if (starts[method]) links.push(redirectLink(starts[method], label));
   }
   return links;
 }
