@@ -460,6 +460,36 @@ def _check_per_provider(providers: Iterable[str]) -> Iterable[CheckMessage]:
             )
 
 
+def _check_primary_redirects() -> Iterable[CheckMessage]:
+    """SSO and OAuth primary steps: the cookies must survive the way back, the start must be found."""
+    if not app_settings.PUBLIC_TOKEN:
+        return
+    if app_settings.get("COOKIE_SAMESITE") == "Strict":
+        yield Warning(
+            'COOKIE_SAMESITE = "Strict" with a public token: the browser comes back from SSO and '
+            "OAuth through another site, so it would not send the sign-in's cookies, and every "
+            "SSO or OAuth primary step would fail.",
+            hint='Use "Lax" (the default), or "None" with Secure cookies.',
+            id="stytch_discovery.W035",
+        )
+    backend = str((getattr(settings, "CACHES", None) or {}).get("default", {}).get("BACKEND", ""))
+    if backend.endswith(".DummyCache"):
+        yield Error(
+            "The default cache is DummyCache: SSO and OAuth starts, kept there until their callback, "
+            "would never be found, so every SSO or OAuth primary step would be refused.",
+            hint="Use a real cache shared by every process (Redis, Memcached, the database).",
+            id="stytch_discovery.E065",
+        )
+    elif backend.endswith(".LocMemCache") and not settings.DEBUG:
+        yield Warning(
+            "The default cache is the local-memory cache: with several processes, Stytch's redirect "
+            "back from SSO or OAuth may reach one that never saw its start (and throttles count "
+            "per process).",
+            hint="Use a cache every process shares (Redis, Memcached), as docs/deploying.md shows.",
+            id="stytch_discovery.W036",
+        )
+
+
 CHECKS: tuple[Check, ...] = (
     _check_credentials,
     _check_environment,
@@ -475,6 +505,7 @@ CHECKS: tuple[Check, ...] = (
     _check_email_codes,
     _check_public_token,
     _check_oauth_providers,
+    _check_primary_redirects,
 )
 
 

@@ -26,8 +26,12 @@ from .oauth.services import authenticate_discovery_oauth, oauth_discovery_start_
 from .primary.services import (
     authenticate_email_otp,
     authenticate_magic_link,
+    authenticate_oauth,
+    authenticate_sso,
+    oauth_start_url,
     send_login_email_otp,
     send_login_magic_link,
+    sso_start_url,
 )
 from .sessions.services import authenticate_session, exchange_session, revoke_session
 
@@ -38,8 +42,10 @@ __all__ = [
     "authenticate_discovery_oauth",
     "authenticate_email_otp",
     "authenticate_magic_link",
+    "authenticate_oauth",
     "authenticate_session",
     "authenticate_sms_otp",
+    "authenticate_sso",
     "authenticate_totp",
     "create_organization",
     "create_totp",
@@ -47,6 +53,7 @@ __all__ = [
     "exchange_session",
     "list_discovered_organizations",
     "oauth_discovery_start_url",
+    "oauth_start_url",
     "recover_with_recovery_code",
     "revoke_session",
     "send_discovery_email_otp",
@@ -54,4 +61,5 @@ __all__ = [
     "send_login_email_otp",
     "send_login_magic_link",
     "send_sms_otp",
+    "sso_start_url",
 ]

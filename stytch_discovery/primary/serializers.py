@@ -9,8 +9,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from stytch_discovery.internal.http.fields import EnumField, TokenField
-from stytch_discovery.internal.rules import EXCHANGE_LOCALES, SEND_LOCALES
+from stytch_discovery.internal.http.fields import EnumField, PatternField, TokenField
+from stytch_discovery.internal.rules import EXCHANGE_LOCALES, EXTERNAL_ID_RE, SEND_LOCALES
 from stytch_discovery.sessions.serializers import (
     StepRequestSerializer,
     StepSessionOptionsSerializer,
@@ -36,6 +36,36 @@ class MagicLinkQuerySerializer(serializers.Serializer[Any]):
 
     token = TokenField(required=True)
     stytch_token_type = EnumField(choices=("multi_tenant_magic_links",), required=False)
+
+
+class SsoStartQuerySerializer(serializers.Serializer[Any]):
+    """``GET primary/sso/start``: which of the organization's connections, when it has several."""
+
+    connection_id = PatternField(
+        pattern=EXTERNAL_ID_RE, message="Not a connection id.", max_length=128, required=False
+    )
+
+
+class RedirectQuerySerializer(serializers.Serializer[Any]):
+    """Where Stytch sends the browser back: ``token`` and its ``stytch_token_type``."""
+
+    token = TokenField(required=True)
+    #: The one ``stytch_token_type`` a callback accepts (set by each subclass).
+    token_types: tuple[str, ...] = ()
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {
+            **super().get_fields(),
+            "stytch_token_type": EnumField(choices=self.token_types, required=False),
+        }
+
+
+class SsoQuerySerializer(RedirectQuerySerializer):
+    token_types = ("sso",)
+
+
+class OAuthQuerySerializer(RedirectQuerySerializer):
+    token_types = ("oauth",)
 
 
 class EmailSentSerializer(serializers.Serializer[Any]):

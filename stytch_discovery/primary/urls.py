@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import services, views
 
 urlpatterns: list[URLPattern] = [
     path("primary/magic-links/send", views.SendMagicLinkView.as_view(), name="primary-magic-link-send"),
@@ -18,5 +18,18 @@ urlpatterns: list[URLPattern] = [
         "primary/email-codes/authenticate",
         views.AuthenticateEmailCodeView.as_view(),
         name="primary-email-code-authenticate",
+    ),
+    path("primary/sso/start", views.SsoStartView.as_view(), name="primary-sso-start"),
+    path("primary/sso/authenticate", views.SsoAuthenticateView.as_view(), name="primary-sso-authenticate"),
+    *(
+        path(
+            f"primary/oauth/{provider}/start",
+            views.OAuthStartView.as_view(provider=provider, method=f"{provider}_oauth"),
+            name=f"primary-oauth-{provider}-start",
+        )
+        for provider in services.OAUTH_PROVIDERS
+    ),
+    path(
+        "primary/oauth/authenticate", views.OAuthAuthenticateView.as_view(), name="primary-oauth-authenticate"
     ),
 ]

@@ -46,7 +46,29 @@ def entry_flows(request: HttpRequest) -> list[Flow]:
 PRIMARY_METHODS: dict[str, str] = {
     "magic_link": "primary-magic-link-send",
     "email_otp": "primary-email-code-send",
+    "sso": "primary-sso-start",
+    "google_oauth": "primary-oauth-google-start",
+    "microsoft_oauth": "primary-oauth-microsoft-start",
 }
+#: The methods that start with a browser redirect through Stytch, which needs the public token.
+REDIRECT_METHODS = frozenset({"sso", "google_oauth", "microsoft_oauth"})
+
+
+def can_start(method: str, step: pending.PendingStep) -> bool:
+    """Whether this server can take ``step``'s member through ``method`` now.
+
+    SSO needs the public token and a connection of the organization's; OAuth the public token
+    and the provider among ``OAUTH_PROVIDERS`` (set up in the Stytch project).
+    """
+    if method not in PRIMARY_METHODS:
+        return False
+    if method not in REDIRECT_METHODS:
+        return True
+    if not app_settings.PUBLIC_TOKEN:
+        return False
+    if method == "sso":
+        return bool(step.sso_connections)
+    return method.removesuffix("_oauth") in app_settings.OAUTH_PROVIDERS
 
 
 def _timestamp(seconds: float | None) -> str | None:
@@ -56,7 +78,7 @@ def _timestamp(seconds: float | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def pending_flow(step: pending.PendingStep) -> Flow:
+def pending_flow(step: pending.PendingStep, request: HttpRequest) -> Flow:
     common = {
         "is_pending": True,
         "organization": {
@@ -69,11 +91,20 @@ def pending_flow(step: pending.PendingStep) -> Flow:
     }
     if step.step == pending.PRIMARY:
         methods = list(step.primary_auth_methods)
+        supported = [method for method in methods if can_start(method, step)]
         return {
             "id": "primary_authenticate",
             **common,
             "methods": methods,
-            "supported": [method for method in methods if method in PRIMARY_METHODS],
+            "supported": supported,
+            # Where each starts: a POST for the email methods, a navigation for SSO and OAuth.
+            "urls": {method: reverse(namespaced(request, PRIMARY_METHODS[method])) for method in supported},
+            "sso_connections": [
+                {"connection_id": connection_id, "display_name": display_name}
+                for connection_id, display_name in step.sso_connections
+            ]
+            if "sso" in methods
+            else [],
         }
     sms_until = step.sms_code_expires_at
     return {
@@ -108,7 +139,7 @@ def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
     flows = entry_flows(request)
     if step is not None:
         found = "primary_authentication_required" if step.step == pending.PRIMARY else "mfa_required"
-        flows.append(pending_flow(step))
+        flows.append(pending_flow(step, request))
     elif ist is not None:
         found = "organization_selection_required"
         flows.append({"id": "select_organization", "is_pending": True})

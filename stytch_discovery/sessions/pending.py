@@ -58,6 +58,10 @@ class PendingStep:
     expires_at: float
     #: PRIMARY: the methods the organization accepts (Stytch's ``allowed_auth_methods``).
     primary_auth_methods: tuple[str, ...] = ()
+    #: PRIMARY: the organization's active SSO connections, ``(connection_id, display_name)`` each.
+    sso_connections: tuple[tuple[str, str], ...] = ()
+    #: PRIMARY: the organization's default SSO connection, ``""`` for none.
+    sso_default_connection_id: str = ""
     #: MFA: the methods the organization allows (``sms_otp``, ``totp``).
     mfa_allowed: tuple[str, ...] = MFA_METHODS
     #: MFA: the methods the member has set up (a verified phone, an active TOTP registration).
@@ -144,11 +148,35 @@ def mfa_facts(member: Member, organization_raw: dict[str, Any]) -> dict[str, Any
     }
 
 
+#: Connections kept in the step's cookie at most (a cookie holds 4 KB; organizations have a few),
+#: and the longest display name kept.
+MAX_SSO_CONNECTIONS = 20
+MAX_DISPLAY_NAME = 100
+
+
+def sso_facts(organization_raw: dict[str, Any]) -> dict[str, Any]:
+    """The organization's SSO connections, from Stytch's Organization: where an SSO step may start."""
+    active = organization_raw.get("sso_active_connections") or ()
+    connections = tuple(
+        (str(connection["connection_id"]), str(connection.get("display_name") or "")[:MAX_DISPLAY_NAME])
+        for connection in active
+        if isinstance(connection, dict) and connection.get("connection_id")
+    )[:MAX_SSO_CONNECTIONS]
+    default = str(organization_raw.get("sso_default_connection_id") or "")
+    return {
+        "sso_connections": connections,
+        "sso_default_connection_id": default if default in dict(connections) else "",
+    }
+
+
 def step_of(result: MemberAuthentication) -> PendingStep:
     """The step a not-yet-authenticated answer (create, exchange, primary authenticate) asks for."""
     expires = result.intermediate_session_token_expires_at
     mfa_required = result.mfa_required or {}
     initiated = mfa_required.get("secondary_auth_initiated") == SMS
+    primary_methods = tuple((result.primary_required or {}).get("allowed_auth_methods") or ())
+    # Only a step that may go on by SSO needs the connections (the cookie stays small otherwise).
+    sso = sso_facts(result.organization.raw) if "sso" in primary_methods else {}
     return PendingStep(
         step=PRIMARY if result.primary_required else MFA,
         organization_id=result.organization.organization_id,
@@ -158,9 +186,10 @@ def step_of(result: MemberAuthentication) -> PendingStep:
         email_address=result.member.email_address,
         ist_digest=digest(result.intermediate_session_token),
         expires_at=expires.timestamp() if expires is not None else time.time() + IST_SECONDS,
-        primary_auth_methods=tuple((result.primary_required or {}).get("allowed_auth_methods") or ()),
+        primary_auth_methods=primary_methods,
         sms_sent_at=time.time() if initiated else None,
         **mfa_facts(result.member, result.organization.raw),
+        **sso,
     )
 
 
@@ -182,7 +211,9 @@ def recall(request: HttpRequest, *, include_expired: bool = False) -> PendingSte
         return None
     try:
         data = signing.loads(value, salt=SALT, max_age=24 * 60 * 60)
-        step = PendingStep(**{**data, **{key: tuple(data.get(key, ())) for key in _TUPLES}})
+        tuples = {key: tuple(data.get(key, ())) for key in _TUPLES}
+        connections = tuple((str(id_), str(name)) for id_, name in data.get("sso_connections", ()))
+        step = PendingStep(**{**data, **tuples, "sso_connections": connections})
     except (signing.BadSignature, TypeError, ValueError):
         return None  # forged, or written by another version of this step: no step
     return step if include_expired or not step.expired else None

@@ -205,11 +205,20 @@ class PendingMemberSerializer(serializers.Serializer[Any]):
     email_address = serializers.CharField()
 
 
+class SsoConnectionSerializer(serializers.Serializer[Any]):
+    """One of the organization's SSO connections a ``primary/sso/start`` may name."""
+
+    connection_id = serializers.CharField()
+    display_name = serializers.CharField(allow_blank=True)
+
+
 class FlowSerializer(serializers.Serializer[Any]):
     """One way forward (allauth-headless style): an entry point, or the step that is pending.
 
     A pending step names its organization, member and expiry; ``primary_authenticate`` adds the
-    organization's ``methods`` and those this server finishes (``supported``); ``mfa_authenticate``
+    organization's ``methods``, those this server finishes (``supported``), where each starts
+    (``urls``) and the organization's SSO connections (``sso_connections``, when it accepts SSO);
+    ``mfa_authenticate``
     the methods usable now (``types``), those the member may set up (``enroll_types``), the one to
     offer first, the masked phone number and whether an SMS code is live.
     """
@@ -222,6 +231,8 @@ class FlowSerializer(serializers.Serializer[Any]):
     expires_at = serializers.CharField(required=False)
     methods = serializers.ListField(child=serializers.CharField(), required=False)
     supported = serializers.ListField(child=serializers.CharField(), required=False)
+    urls = serializers.DictField(child=serializers.CharField(), required=False)
+    sso_connections = SsoConnectionSerializer(many=True, required=False)
     types = serializers.ListField(child=serializers.CharField(), required=False)
     enroll_types = serializers.ListField(child=serializers.CharField(), required=False)
     default_type = serializers.CharField(required=False, allow_null=True)

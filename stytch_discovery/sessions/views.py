@@ -210,7 +210,7 @@ class SessionView(StytchDiscoveryView):
             raise flows.not_signed_in(self.django_request)
         # Signed in, and part-way into another organization (switching into one that asks for MFA).
         step = flows.pending_step_of(self.django_request)
-        pending_flow = flows.pending_flow(step) if step is not None else None
+        pending_flow = flows.pending_flow(step, self.django_request) if step is not None else None
         return Response(SessionSerializer({**_signed_in(verified), "pending": pending_flow}).data)
 
 

@@ -30,7 +30,16 @@ def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STYTCH_PUBLIC_TOKEN", raising=False)
 
 
-def ids_for(settings: Any, overrides: dict[str, Any], debug: bool = False) -> set[str]:
+DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+
+
+def ids_for(
+    settings: Any, overrides: dict[str, Any], debug: bool = False, caches: dict[str, Any] = REDIS
+) -> set[str]:
+    # A cache every process shares unless a test says otherwise: W036 and E065 are about it.
+    settings.CACHES = caches
     settings.DEBUG = debug
     settings.STYTCH_DISCOVERY = {**GOOD, **overrides}
     return {str(message.id) for message in check_settings()}
@@ -132,6 +141,7 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_send": None}}, False),
     ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_attempt": None}}, False),
     ("W033", {"OAUTH_PROVIDERS": ["google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, False),
+    ("W035", {"PUBLIC_TOKEN": "public-token-test-checks", "COOKIE_SAMESITE": "Strict"}, True),
 ]
 
 
@@ -177,7 +187,7 @@ def test_every_check_id_has_a_bad_value_here() -> None:
     declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
 
     # E009 and the MIDDLEWARE checks have tests of their own below.
-    assert declared == {expected for expected, _, _ in BAD} | {"E009", "W008", "E023"}
+    assert declared == {expected for expected, _, _ in BAD} | {"E009", "W008", "E023", "E065", "W036"}
 
 
 MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
@@ -204,6 +214,26 @@ def test_e023_django_session_login_needs_sessions(settings: Any, middleware: lis
 
     assert ("stytch_discovery.E023" in ids_for(settings, {"DJANGO_SESSION_LOGIN": True})) is fires
     assert "stytch_discovery.E023" not in ids_for(settings, {"DJANGO_SESSION_LOGIN": False})
+
+
+PUBLIC = {"PUBLIC_TOKEN": "public-token-test-checks"}
+
+
+@pytest.mark.parametrize(
+    ("caches", "overrides", "debug", "expected"),
+    [
+        (DUMMY, PUBLIC, True, {"stytch_discovery.E065"}),
+        (LOCMEM, PUBLIC, False, {"stytch_discovery.W036"}),
+        (LOCMEM, PUBLIC, True, set()),
+        (REDIS, PUBLIC, False, set()),
+        (DUMMY, {}, False, set()),  # no SSO or OAuth without a public token: nothing kept there
+    ],
+    ids=["dummy", "locmem", "locmem-under-debug", "redis", "no-public-token"],
+)
+def test_sso_and_oauth_starts_need_a_cache_every_process_shares(
+    settings: Any, caches: dict[str, Any], overrides: dict[str, Any], debug: bool, expected: set[str]
+) -> None:
+    assert ids_for(settings, overrides, debug, caches) == expected
 
 
 def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:

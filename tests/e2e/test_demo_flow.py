@@ -102,13 +102,13 @@ def test_an_sso_organization_stops_at_its_step_then_enter_an_existing_organizati
 ) -> None:
     sign_in_by_magic_link(page, demo_server, shoot)
     org_action(page, "wayne-enterprises").click()
-    expect(page.get_by_role("heading", name="This organization needs another sign-in method")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wayne Enterprises needs another sign-in method")).to_be_visible()
     # Not signed in yet: the fresh intermediate session stays in its HttpOnly cookie.
     assert_tokens_out_of_reach(page, page.context, expected={IST_COOKIE})
     assert SESSION_COOKIE not in {cookie["name"] for cookie in page.context.cookies()}
 
-    expect(page.get_by_role("heading", name="This organization needs another sign-in method")).to_be_visible()
-    expect(page.locator("#requirement-text")).to_have_text("Wayne Enterprises only accepts SSO.")
+    expect(page.locator("#primary-text")).to_have_text("Wayne Enterprises only accepts SSO.")
+    expect(page.get_by_role("link", name="Continue with SSO")).to_be_visible()
     shoot(page, "sso-required")
 
     page.get_by_role("button", name="Back to organizations").click()

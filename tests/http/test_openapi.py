@@ -38,6 +38,11 @@ OPERATIONS = {
     ("get", "primary/magic-links/authenticate"),
     ("post", "primary/email-codes/send"),
     ("post", "primary/email-codes/authenticate"),
+    ("get", "primary/sso/start"),
+    ("get", "primary/sso/authenticate"),
+    ("get", "primary/oauth/google/start"),
+    ("get", "primary/oauth/microsoft/start"),
+    ("get", "primary/oauth/authenticate"),
 }
 #: A CSRF secret the test sends both as the cookie and in the header, as a browser would.
 CSRF_SECRET = "s" * 32

@@ -697,20 +697,59 @@ $("mfa-code-form").addEventListener("submit", async (event) => {
   }
 });
 
-// --- primary authentication: an organization email code or magic link ------------------------------
+// --- primary authentication: an organization email code or magic link, SSO, Google, Microsoft -------
 
 let primaryFlow = null;
+
+const EMAIL_METHODS = ["email_otp", "magic_link"];
+const OAUTH_BUTTONS = [
+  ["google_oauth", "Continue with Google"],
+  ["microsoft_oauth", "Continue with Microsoft"],
+];
 
 function showPrimary(flow) {
   primaryFlow = flow;
   const org = flow.organization.organization_name;
+  const byEmail = flow.supported.some((method) => EMAIL_METHODS.includes(method));
   $("primary-title").textContent = `${org} needs another sign-in method`;
-  $("primary-text").textContent = `${org} only accepts ${methodList(flow.methods)}, sent to ${flow.member.email_address}.`;
+  $("primary-text").textContent = `${org} only accepts ${methodList(flow.methods)}`
+    + (byEmail ? `, sent to ${flow.member.email_address}.` : ".");
   $("primary-send-code").hidden = !flow.supported.includes("email_otp");
   $("primary-send-link").hidden = !flow.supported.includes("magic_link");
+  $("primary-redirects").replaceChildren(...redirectButtons(flow));
   $("primary-code-form").hidden = true;
   $("primary-status").textContent = "";
   showStep("primary");
+}
+
+// SSO and OAuth start with a navigation (the server sends the browser to Stytch), so these are
+// links, to where the flow says each method starts.
+function redirectButtons(flow) {
+  const links = [];
+  const starts = flow.urls || {};
+  if (starts.sso) {
+    const connections = flow.sso_connections || [];
+    if (connections.length > 1) {
+      for (const connection of connections) {
+        const query = new URLSearchParams({ connection_id: connection.connection_id });
+        links.push(redirectLink(`${starts.sso}?${query}`, `Continue with ${connection.display_name || "SSO"}`));
+      }
+    } else {
+      links.push(redirectLink(starts.sso, "Continue with SSO"));
+    }
+  }
+  for (const [method, label] of OAUTH_BUTTONS) {
+    if (starts[method]) links.push(redirectLink(starts[method], label));
+  }
+  return links;
+}
+
+function redirectLink(href, label) {
+  const link = document.createElement("a");
+  link.className = "button primary";
+  link.href = href;
+  link.textContent = label;
+  return link;
 }
 
 $("primary-send-code").addEventListener("click", async (event) => {
@@ -863,6 +902,11 @@ const LINK_ERRORS = {
   oauth_email_unverified: "That provider has not verified your email address. Use another way in.",
   entry_point_disabled: "That way of signing in is not offered here.",
 };
+// Coming back from SSO or OAuth without success: the step is still pending, so the page resumes it.
+const REDIRECT_ERRORS = [
+  "redirect_state_invalid", "redirect_token_invalid", "identity_provider_error", "identity_mismatch",
+  "sso_connection_required", "sso_connection_missing", "auth_method_not_allowed",
+];
 
 function takeLinkError() {
   const params = new URLSearchParams(window.location.search);
@@ -871,7 +915,15 @@ function takeLinkError() {
   params.delete("stytch_discovery_error");
   const query = params.toString();
   history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
+  if (REDIRECT_ERRORS.includes(code)) return { code, message: null, resumable: true };
   return { code, message: LINK_ERRORS[code] || "Signing in did not work. Try again, or send yourself a new link." };
+}
+
+function redirectErrorMessage(code) {
+  if (code === "redirect_state_invalid") return "That sign-in was not started in this browser, or was already finished; start it again.";
+  if (code === "redirect_token_invalid") return "The sign-in at your identity provider expired or was already used; start it again.";
+  if (code === "identity_mismatch") return "You signed in at the identity provider as someone else; use your own account.";
+  return "Signing in there did not work; try again, or use another way in.";
 }
 
 // GET session's 401 names the step this browser is at.
@@ -919,6 +971,11 @@ async function start() {
   } catch (error) {
     showError(error);
     showStep("email");
+    return;
+  }
+  if (linkError && linkError.resumable) {
+    await resume();
+    showError({ code: linkError.code, message: redirectErrorMessage(linkError.code) });
     return;
   }
   if (linkError) {

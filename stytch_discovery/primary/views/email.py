@@ -1,10 +1,4 @@
-"""The primary-authentication endpoints: an organization-scoped email magic link or email code.
-
-Each view takes the organization, the member's email and the IST from the pending primary step
-(``sessions.views.PendingStepBaseView``), checks that the organization allows its method, then
-makes one Stytch call. An authenticate that meets the organization's requirements sets the
-session cookies; one that leaves MFA to do keeps the same IST and records the MFA step.
-"""
+"""The organization-scoped email magic link and email code as the primary step."""
 
 from __future__ import annotations
 
@@ -16,30 +10,20 @@ from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import openapi
-from stytch_discovery.internal.http.errors import ErrorAnswer
 from stytch_discovery.internal.http.links import LinkTargetView
 from stytch_discovery.internal.net import namespaced
-from stytch_discovery.sessions import pending
-from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
-from stytch_discovery.sessions.views import PendingStepBaseView
-
-from . import services
-from .serializers import (
+from stytch_discovery.primary import services
+from stytch_discovery.primary.serializers import (
     EmailCodeRequestSerializer,
     EmailSentSerializer,
     MagicLinkQuerySerializer,
     SendRequestSerializer,
 )
+from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
+
+from .base import PrimaryNavigationView, PrimaryStepView
 
 STEP_ERRORS = (*openapi.COMMON_POST_ERRORS, 401, 409, *openapi.STYTCH_ERRORS)
-
-
-class PrimaryStepView(PendingStepBaseView):
-    step_kind = pending.PRIMARY
-
-    def sent(self) -> Response:
-        data = {"email_address": self.pending_step().email_address, "sent": True}
-        return Response(EmailSentSerializer(data).data)
 
 
 class SendMagicLinkView(PrimaryStepView):
@@ -70,7 +54,7 @@ class SendMagicLinkView(PrimaryStepView):
         return self.sent()
 
 
-class MagicLinkAuthenticateView(LinkTargetView, PrimaryStepView):
+class MagicLinkAuthenticateView(PrimaryNavigationView):
     """``GET primary/magic-links/authenticate?token=...``: the organization link's target.
 
     It must open in the browser that holds the pending step and its IST (the link is added to that
@@ -99,10 +83,6 @@ class MagicLinkAuthenticateView(LinkTargetView, PrimaryStepView):
         response = self.redirect()
         self.finish(response, result)
         return response
-
-    def forget_dead_credentials(self, response: HttpResponseRedirect, answer: ErrorAnswer) -> None:
-        super().forget_dead_credentials(response, answer)
-        pending.forget(response)
 
 
 class SendEmailCodeView(PrimaryStepView):

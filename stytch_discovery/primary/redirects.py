@@ -1,0 +1,139 @@
+"""The state of an SSO or OAuth primary step between its start and Stytch's redirect back.
+
+Starting makes a random ``state``: it goes into a short-lived HttpOnly cookie of the browser that
+started, and a record of what was started (SSO or OAuth, which connection or provider, the pending
+step's IST by its SHA-256, where to land afterwards) goes into Django's cache under the state's
+SHA-256. The PKCE verifier is derived from the state with ``SECRET_KEY`` (an HMAC), so it is
+stored nowhere, neither in the cache nor in the cookie, and a copy of the cookie alone does not
+reveal it.
+
+Coming back reads the record, checks that it belongs to this browser's pending step and to the
+kind of callback it came back to, then deletes it (so a second callback finds nothing). A missing
+cookie or record (another browser, expired), a replay and a foreign record are all refused with
+``redirect_state_invalid``, before any Stytch call.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_variables
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.sessions.pending import PendingStep
+
+SSO, OAUTH = "sso", "oauth"
+#: How long a started redirect may take at the identity provider, at most (the IST's own lifetime).
+MAX_SECONDS = 600
+_KEY = "stytch_discovery:primary_redirect:"
+_SALT = "stytch_discovery.primary.pkce"
+
+
+def cookie_name() -> str:
+    """The state's cookie: named after the pending step's, which it accompanies."""
+    return f"{app_settings.PENDING_COOKIE_NAME}_redirect"
+
+
+@dataclass(frozen=True)
+class Started:
+    """What a start recorded: ``kind`` (SSO or OAUTH), the connection or provider, and the step."""
+
+    kind: str
+    target: str
+    ist_digest: str
+    member_id: str
+    landing: str
+
+
+@sensitive_variables("state")
+def code_verifier(state: str) -> str:
+    """The PKCE verifier of ``state`` (86 characters of base64url, within RFC 7636's 43-128)."""
+    mac = salted_hmac(_SALT, state, algorithm="sha512").digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def code_challenge(verifier: str) -> str:
+    """``S256``: the base64url SHA-256 of the verifier, unpadded, as Stytch expects it."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _key(state: str) -> str:
+    return _KEY + hashlib.sha256(state.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A recorded start: its state (for the cookie), how long it lives, and the PKCE challenge."""
+
+    state: str = field(repr=False)
+    seconds: int
+    challenge: str
+
+    def remember(self, response: HttpResponseBase) -> None:
+        cookies.set_cookie(response, cookie_name(), self.state, self.seconds)
+
+
+def begin(started: Started, step: PendingStep) -> Begun:
+    """Record ``started`` (for as long as ``step``'s IST lives, 10 minutes at most)."""
+    state = secrets.token_urlsafe(32)
+    seconds = max(1, min(MAX_SECONDS, int(step.expires_at - time.time())))
+    cache.set(_key(state), asdict(started), seconds)
+    return Begun(state=state, seconds=seconds, challenge=code_challenge(code_verifier(state)))
+
+
+@sensitive_variables("state")
+def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started, str]:
+    """The start this callback finishes, and its PKCE verifier; it cannot be taken again.
+
+    The record is checked before it is deleted, so a state presented elsewhere (another step, the
+    other kind of callback) does not use up the start of the browser it belongs to.
+    """
+    state = request.COOKIES.get(cookie_name(), "")
+    record: dict[str, Any] | None = cache.get(_key(state)) if state else None
+    try:
+        started = Started(**record) if record is not None else None
+    except TypeError:  # written by another version of this module
+        started = None
+    if (
+        started is None
+        or (started.kind, started.ist_digest, started.member_id) != (kind, step.ist_digest, step.member_id)
+        # delete() says whether this call removed it: of two racing callbacks, one wins.
+        or not cache.delete(_key(state))
+    ):
+        raise Problem("redirect_state_invalid")
+    return started, code_verifier(state)
+
+
+def sso_connection(step: PendingStep, requested: str | None) -> str:
+    """The connection to start: the one asked for (the organization's own only), else the default,
+    else the only one; several without a default need a choice."""
+    connections = dict(step.sso_connections)
+    if requested is not None:
+        if requested not in connections:
+            raise Problem(
+                "validation_error",
+                fields={"connection_id": ["Not one of this organization's SSO connections."]},
+            )
+        return requested
+    if step.sso_default_connection_id:
+        return step.sso_default_connection_id
+    if not connections:
+        raise Problem("sso_connection_missing")
+    if len(connections) > 1:
+        raise Problem("sso_connection_required")
+    return next(iter(connections))
+
+
+def forget(response: HttpResponseBase) -> None:
+    cookies.delete(response, cookie_name())
