@@ -3,7 +3,9 @@
 Rates are read at request time (so ``override_settings`` works) and kept in Django's default
 cache, so a shared cache (Redis, Memcached) throttles across processes. The key is what the view's
 ``throttle_subject()`` names (the member of a pending sign-in step), else the Django user id when
-signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+signed in, else the client's address: the socket's peer (``REMOTE_ADDR``), or the nearest
+untrusted ``X-Forwarded-For`` hop when ``TRUSTED_PROXIES`` names the proxies in front
+(``internal.proxies``). DRF's ``NUM_PROXIES`` is not used: its default believes the raw header.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import ScopedRateThrottle
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.proxies import client_address
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -113,6 +116,14 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if ident:
             return self.cache_format % {"scope": self.scope, "ident": ident}
         return super().get_cache_key(request, view)
+
+    def get_ident(self, request: Request) -> str:
+        meta = request._request.META
+        return client_address(
+            str(meta.get("REMOTE_ADDR") or ""),
+            str(meta.get("HTTP_X_FORWARDED_FOR") or ""),
+            app_settings.TRUSTED_PROXIES,
+        )
 
     def get_rate(self) -> str | None:
         return app_settings.THROTTLE_RATES.get(str(self.scope))
