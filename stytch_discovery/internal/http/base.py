@@ -72,11 +72,17 @@ class StytchDiscoveryView(APIView):
         if (request.method or "").upper() not in self.allowed_methods:
             raise MethodNotAllowed(request.method or "")
         guards.check_body_size(request._request)
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # negotiation, authentication, permissions
         if request.method not in SAFE_METHODS:
             guards.check_json_body(request._request, self.get_parsers())
             guards.enforce_csrf(request._request)
             guards.check_no_token_in_query(request._request)
+        # Last: a request refused above (a cross-site form post, a 415) must not spend the quota
+        # of the caller it names, or a hostile page could lock a victim out.
+        super().check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Not where DRF calls it (inside ``APIView.initial``): :meth:`initial` throttles after the guards."""
 
     def service_user(self) -> AbstractBaseUser | None:
         user = self.request.user
