@@ -51,10 +51,14 @@ class StytchDiscoveryView(APIView):
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
     failure: ErrorAnswer | None = None
+    #: Token query parameters as they came, taken out of the request before anything else.
+    query_tokens: dict[str, list[str]]
 
     @method_decorator(sensitive_post_parameters())
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         reporting.protect(request)
+        # First: a validation error, a throttle or a crash below must find no live token to log.
+        self.query_tokens = reporting.take_query_tokens(request)
         return super().dispatch(request, *args, **kwargs)
 
     @property

@@ -21,6 +21,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.proxies import client_address
 
+from .errors import Problem
+
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
     from rest_framework.request import Request
@@ -77,14 +79,21 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if self.key is None or limit is None or period is None:
             return True
         self.now = self.timer()
+        try:
+            return self._counted(self.key, period) <= limit
+        except Exception as error:  # whatever the cache backend raises when down
+            # Not a 500 (whose error mail would show the request): a documented 503.
+            raise Problem("throttle_unavailable") from error
+
+    def _counted(self, key: str, period: int) -> int:
         # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
         cache = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
         script = _count_script(cache)
         if script is not None:
             # make_key, not make_and_validate_key: the validation only warns about keys memcached
             # would refuse, char by char, for a key that goes to Redis.
-            return self._count_in_redis(script, cache.make_key(self.key), period) <= limit
-        return self._count(cache, self.key, period) <= limit
+            return self._count_in_redis(script, cache.make_key(key), period)
+        return self._count(cache, key, period)
 
     def _count_in_redis(self, script: Any, name: str, period: int) -> int:
         """``_count`` in one atomic round trip, which also tells the window's TTL."""
