@@ -79,16 +79,34 @@ def any_session(request: HttpRequest, body: Mapping[str, Any]) -> Credential | N
     return intermediate_session(request, {}) or member_session(request)
 
 
-def member_session(request: HttpRequest) -> Credential | None:
-    """The member session from its cookies: the session token, else the session JWT."""
-    for name, kind in (
+def _member_cookies() -> tuple[tuple[str, str], ...]:
+    """(cookie name, token kind) of the member session, the session token first."""
+    return (
         (app_settings.SESSION_COOKIE_NAME, SESSION_TOKEN),
         (app_settings.SESSION_JWT_COOKIE_NAME, SESSION_JWT),
-    ):
+    )
+
+
+def member_session(request: HttpRequest) -> Credential | None:
+    """The member session from its cookies: the session token, else the session JWT."""
+    for name, kind in _member_cookies():
         found = _from_cookie(request, name, kind)
         if found is not None:
             return found
     return None
+
+
+def member_sessions(request: HttpRequest) -> list[Credential]:
+    """Every well-formed member-session cookie, the session token first; malformed ones left out.
+
+    For logout: any one of them that Stytch accepts ends the session, whatever its partner holds.
+    """
+    found = []
+    for name, kind in _member_cookies():
+        value = request.COOKIES.get(name)
+        if value and is_token(value, kind):
+            found.append(Credential(kind=kind, token=value, cookie=name))
+    return found
 
 
 def _seconds_until(moment: datetime | None) -> int | None:
