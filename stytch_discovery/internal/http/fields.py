@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any
 
-from django.core.validators import RegexValidator
+from django.core.validators import EmailValidator, RegexValidator
 from rest_framework import serializers
 
 from stytch_discovery.internal.rules import (
@@ -84,7 +84,16 @@ class TokenField(PatternField):
 
 
 class StrictEmailField(StrictCharField, serializers.EmailField):
-    """An email address given as a JSON string."""
+    """An email address given as a JSON string, with a dotted domain as Stytch requires.
+
+    Django's validator lets ``x@localhost`` through (its allowlist); Stytch refuses it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for index, validator in enumerate(self.validators):
+            if isinstance(validator, EmailValidator):
+                self.validators[index] = EmailValidator(message=validator.message, allowlist=[])
 
 
 class HttpUrlField(StrictCharField, serializers.URLField):
