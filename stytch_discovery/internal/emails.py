@@ -11,10 +11,14 @@ folded, identically here (:func:`normalize_email`) and in the database (:class:`
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Func, Value
 from django.db.models.functions import Replace
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 #: Surrounding blanks that are trimmed: ASCII only (``str.strip()`` would take U+3000 and others).
@@ -38,11 +42,20 @@ class AsciiLower(Func):
     def __init__(self, expression: Any) -> None:
         super().__init__(expression)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         folded: Any = self.source_expressions[0]
         for upper in string.ascii_uppercase:
             folded = Replace(folded, Value(upper), Value(upper.lower()), output_field=CharField())
-        return compiler.compile(folded)
+        sql, params = compiler.compile(folded)
+        return sql, tuple(params)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(
