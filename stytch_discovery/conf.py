@@ -27,6 +27,7 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.cached": "120/min",
     "stytch_discovery.session": "120/min",
     "stytch_discovery.session_exchange": "30/min",
+    "stytch_discovery.schema": "30/min",
     # Keyed per member (the pending step's): SMS costs money, and codes must not be guessable.
     "stytch_discovery.code_send": "10/hour",
     "stytch_discovery.code_attempt": "10/min",

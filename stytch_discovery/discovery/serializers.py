@@ -9,6 +9,7 @@ from rest_framework import serializers
 from stytch_discovery.internal.http.fields import (
     EnumField,
     HttpUrlField,
+    KeyedDictField,
     PatternField,
     RequestSerializer,
     StrictCharField,
@@ -34,7 +35,7 @@ from stytch_discovery.internal.rules import (
     SLUG_MESSAGE,
     SLUG_RE,
 )
-from stytch_discovery.internal.tokens import MAX_JWT_LENGTH
+from stytch_discovery.internal.tokens import MAX_JWT_LENGTH, TOKEN_FIELDS
 from stytch_discovery.models import MembershipType
 from stytch_discovery.sessions.serializers import (
     MemberSerializer,
@@ -53,6 +54,9 @@ class ListOrganizationsRequestSerializer(RequestSerializer):
     intermediate_session_token = TokenField()
     session_token = TokenField()
     session_jwt = TokenField(max_length=MAX_JWT_LENGTH)
+
+    #: "At most one token" for the schema: none (a cookie), or exactly one of the three.
+    schema_rules = {"oneOf": [{"maxProperties": 0}, *({"required": [name]} for name in TOKEN_FIELDS)]}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if len(attrs) > 1:
@@ -117,8 +121,10 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
     mfa_methods = EnumField(choices=ALL_RESTRICTED, required=False)
     allowed_mfa_methods = string_list(EnumField(choices=MFA_METHODS))
     oauth_tenant_jit_provisioning = EnumField(choices=RESTRICTED_NOT, required=False)
-    allowed_oauth_tenants = serializers.DictField(
-        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)), required=False
+    allowed_oauth_tenants = KeyedDictField(
+        keys=OAUTH_TENANT_PROVIDERS,
+        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)),
+        required=False,
     )
     first_party_connected_apps_allowed_type = EnumField(choices=ALL_RESTRICTED_NOT, required=False)
     allowed_first_party_connected_apps = string_list(StrictCharField(max_length=256))
@@ -130,14 +136,6 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
         if len(set(lowered)) != len(lowered):
             raise serializers.ValidationError("A domain is listed twice.")
         return lowered
-
-    def validate_allowed_oauth_tenants(self, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(OAUTH_TENANT_PROVIDERS))
-        if unknown:
-            raise serializers.ValidationError(
-                f"Keys must be among {', '.join(OAUTH_TENANT_PROVIDERS)}; got {', '.join(unknown)}."
-            )
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = {}

@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +41,7 @@ class StytchDiscoveryView(APIView):
 
     parser_classes = [drf.StrictJSONParser]
     renderer_classes = [drf.ASCIIJSONRenderer]
-    content_negotiation_class = drf.JSONOnlyNegotiation
+    content_negotiation_class: type[BaseContentNegotiation] = drf.JSONOnlyNegotiation
     authentication_classes = [drf.SessionUserAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [StytchDiscoveryThrottle]
