@@ -8,6 +8,7 @@ line from, every log record, Django's error report (as AdminEmailHandler mails i
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import secrets
 from collections.abc import Iterator
@@ -28,10 +29,13 @@ LINK_TARGETS = [
     ("discovery/magic-links/authenticate", "discovery"),
     ("primary/magic-links/authenticate", "multi_tenant_magic_links"),
 ]
-#: Redis on a port nothing listens on: every cache call fails like a cache that is down.
+#: Caches that are down: every call fails, as when the cache server does not answer.
+DOWN_CACHE = {"default": {"BACKEND": "tests.helpers.down_cache.DownCache"}}
+#: Django's own Redis backend on a port nothing listens on (needs redis-py, the load group).
 DEAD_REDIS = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
 }
+HAS_REDIS = importlib.util.find_spec("redis") is not None
 
 
 @pytest.fixture
@@ -59,8 +63,30 @@ def throttled(settings: Any) -> dict[str, str]:
 
 
 def cache_down(settings: Any) -> dict[str, str]:
+    settings.CACHES = DOWN_CACHE
+    return {}
+
+
+def redis_down(settings: Any) -> dict[str, str]:
     settings.CACHES = DEAD_REDIS
     return {}
+
+
+NEEDS_REDIS = pytest.mark.skipif(
+    not HAS_REDIS, reason="needs redis-py (the load group); cache_down covers it"
+)
+FAILURES = [
+    pytest.param(bad_query, id="bad_query"),
+    pytest.param(throttled, id="throttled"),
+    pytest.param(cache_down, id="cache_down"),
+    pytest.param(redis_down, id="redis_down", marks=NEEDS_REDIS),
+]
+EXPECTED_CODE = {
+    "bad_query": "validation_error",
+    "throttled": "throttled",
+    "cache_down": "throttle_unavailable",
+    "redis_down": "throttle_unavailable",
+}
 
 
 def click(path: str, query: dict[str, str]) -> Any:
@@ -77,7 +103,7 @@ def access_log_line(environ: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize(("path", "token_type"), LINK_TARGETS, ids=["discovery", "primary"])
-@pytest.mark.parametrize("failure", [bad_query, throttled, cache_down], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("failure", FAILURES)
 def test_a_failed_click_leaves_the_token_nowhere(
     db: None,
     fake_stytch: FakeStytch,
@@ -96,11 +122,7 @@ def test_a_failed_click_leaves_the_token_nowhere(
 
     assert response.status_code == 302  # a link target answers with a redirect, never a 500
     error = parse_qs(urlsplit(response["Location"]).query)["stytch_discovery_error"]
-    assert error == [
-        {"bad_query": "validation_error", "throttled": "throttled", "cache_down": "throttle_unavailable"}[
-            failure.__name__
-        ]
-    ]
+    assert error == [EXPECTED_CODE[failure.__name__]]
     environ = response.wsgi_request.META
     assert token not in access_log_line(environ)
     assert "token=****" in environ["QUERY_STRING"]
@@ -113,10 +135,13 @@ def test_a_failed_click_leaves_the_token_nowhere(
     assert stytch_calls(fake_stytch) == 0
 
 
+@pytest.mark.parametrize(
+    "caches", [pytest.param(DOWN_CACHE, id="down"), pytest.param(DEAD_REDIS, id="redis", marks=NEEDS_REDIS)]
+)
 def test_a_json_view_answers_503_when_the_throttle_cache_is_down(
-    db: None, fake_stytch: FakeStytch, settings: Any
+    db: None, fake_stytch: FakeStytch, settings: Any, caches: dict[str, Any]
 ) -> None:
-    settings.CACHES = DEAD_REDIS
+    settings.CACHES = caches
     client = Client(raise_request_exception=False)
 
     response = client.post(
