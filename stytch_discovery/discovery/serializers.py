@@ -82,6 +82,16 @@ class RoleAssignmentSerializer(RequestSerializer):
     role_id = PatternField(pattern=ROLE_ID_RE, message="Not a valid role id.", max_length=128)
 
 
+def _listed_when_restricted(setting: str, listing: str) -> dict[str, Any]:
+    """JSON Schema for "``listing`` non-empty when ``setting`` is RESTRICTED" (OpenAPI 3.0 has no if/then)."""
+    return {
+        "anyOf": [
+            {"not": {"required": [setting], "properties": {setting: {"enum": ["RESTRICTED"]}}}},
+            {"required": [listing], "properties": {listing: {"minItems": 1}}},
+        ]
+    }
+
+
 class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
     """``POST discovery/organizations/create``: every Create field of Stytch's API but one.
 
@@ -137,12 +147,15 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
             raise serializers.ValidationError("A domain is listed twice.")
         return lowered
 
+    #: The setting/listing pairs ``validate`` checks: RESTRICTED needs a non-empty list.
+    restricted_lists = (("auth_methods", "allowed_auth_methods"), ("mfa_methods", "allowed_mfa_methods"))
+    schema_rules = {
+        "allOf": [_listed_when_restricted(setting, listing) for setting, listing in restricted_lists]
+    }
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = {}
-        for setting, listing in (
-            ("auth_methods", "allowed_auth_methods"),
-            ("mfa_methods", "allowed_mfa_methods"),
-        ):
+        for setting, listing in self.restricted_lists:
             if attrs.get(setting) == "RESTRICTED" and not attrs.get(listing):
                 errors[listing] = [f"Required when {setting} is RESTRICTED."]
         if errors:

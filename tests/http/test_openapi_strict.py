@@ -58,6 +58,23 @@ def test_listing_takes_at_most_one_token(api: APIClient) -> None:
     ]
 
 
+def test_create_says_a_restricted_setting_needs_its_list(api: APIClient) -> None:
+    rules = components(api)["CreateOrganizationRequestRequest"]["allOf"]
+
+    assert rules == [
+        {
+            "anyOf": [
+                {"not": {"required": [setting], "properties": {setting: {"enum": ["RESTRICTED"]}}}},
+                {"required": [listing], "properties": {listing: {"minItems": 1}}},
+            ]
+        }
+        for setting, listing in (
+            ("auth_methods", "allowed_auth_methods"),
+            ("mfa_methods", "allowed_mfa_methods"),
+        )
+    ]
+
+
 def test_oauth_tenant_keys_are_the_providers_only(api: APIClient) -> None:
     tenants = components(api)["CreateOrganizationRequestRequest"]["properties"]["allowed_oauth_tenants"]
 
