@@ -32,16 +32,20 @@ def client_address(remote_addr: str, forwarded_for: str, trusted: Sequence[IPNet
     """The client's address: ``remote_addr``, or the nearest untrusted hop of ``forwarded_for``.
 
     Only a hop vouched for by a trusted proxy is believed; an entry that is not an address stops
-    the walk (a real proxy never writes one), and the last address known good is used.
+    the walk (a real proxy never writes one), and the last address known good is used. An empty
+    ``remote_addr`` is a Unix socket (gunicorn behind nginx): only a local process can connect
+    to one, so with trusted proxies configured it counts as one of them.
     """
+    if not trusted:
+        return remote_addr
     current = _address(remote_addr)
-    if current is None or not trusted:
+    if current is None and remote_addr:
         return remote_addr
     for hop in reversed(forwarded_for.split(",")):
-        if not _trusted(current, trusted):
+        if current is not None and not _trusted(current, trusted):
             break
         previous = _address(hop)
         if previous is None:
             break
         current = previous
-    return str(current)
+    return remote_addr if current is None else str(current)
