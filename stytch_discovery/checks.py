@@ -18,6 +18,7 @@ from .conf import (
     STYTCH_BASE_URLS,
     app_settings,
     infer_environment,
+    parse_networks,
 )
 from .internal.net import is_loopback
 
@@ -293,6 +294,41 @@ def _check_throttles() -> Iterable[CheckMessage]:
             )
 
 
+def _behind_a_proxy() -> list[str]:
+    """The Django and DRF settings that say requests come through a proxy."""
+    signs = [
+        name
+        for name in ("SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT")
+        if getattr(settings, name, None)
+    ]
+    rest_framework = getattr(settings, "REST_FRAMEWORK", None)
+    if isinstance(rest_framework, dict) and rest_framework.get("NUM_PROXIES") is not None:
+        signs.append("REST_FRAMEWORK['NUM_PROXIES']")
+    return signs
+
+
+def _check_proxies() -> Iterable[CheckMessage]:
+    value = app_settings.get("TRUSTED_PROXIES")
+    try:
+        parse_networks(value)
+    except ValueError as error:
+        yield Error(
+            f"STYTCH_DISCOVERY['TRUSTED_PROXIES'] is malformed: {error}",
+            hint="A list such as ['10.0.0.0/8', '192.0.2.7']: the proxies in front of Django.",
+            id="stytch_discovery.E024",
+        )
+        return
+    signs = _behind_a_proxy()
+    if signs and not value:
+        yield Warning(
+            f"{', '.join(signs)} say this site is behind a proxy, but TRUSTED_PROXIES is empty: "
+            "throttles count every request by the proxy's address, so all clients share one limit.",
+            hint="List the proxies' addresses or networks in STYTCH_DISCOVERY['TRUSTED_PROXIES'] "
+            "(X-Forwarded-For is believed only for those hops); NUM_PROXIES is not read.",
+            id="stytch_discovery.W010",
+        )
+
+
 _MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
 _DJANGO_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 _DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -499,6 +535,7 @@ CHECKS: tuple[Check, ...] = (
     _check_cookies,
     _check_redirects,
     _check_throttles,
+    _check_proxies,
     _check_prune_after,
     _check_sessions,
     _check_mfa,

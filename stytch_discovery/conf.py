@@ -6,6 +6,7 @@ just work. Every key is documented in the README and validated by ``checks.py``.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from typing import Any
@@ -28,6 +29,7 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.cached": "120/min",
     "stytch_discovery.session": "120/min",
     "stytch_discovery.session_exchange": "30/min",
+    "stytch_discovery.schema": "30/min",
     # Keyed per member (the pending step's): SMS costs money, and codes must not be guessable.
     "stytch_discovery.code_send": "10/hour",
     "stytch_discovery.code_attempt": "10/min",
@@ -39,6 +41,21 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
 
 #: The OAuth providers whose discovery flow this app can start (Stytch's email-verifying ones).
 OAUTH_DISCOVERY_PROVIDERS = ("google", "microsoft")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(value: Any) -> tuple[IPNetwork, ...]:
+    """``TRUSTED_PROXIES`` as networks; ValueError for anything but a list of addresses or CIDRs."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError("TRUSTED_PROXIES must be a list of IP addresses or CIDR networks.")
+    networks = []
+    for entry in value:
+        if not isinstance(entry, str):
+            raise ValueError(f"TRUSTED_PROXIES entry {entry!r} is not a string.")
+        # strict: "10.0.0.1/8" is refused, a typo for a network or an address would otherwise widen.
+        networks.append(ipaddress.ip_network(entry.strip(), strict=True))
+    return tuple(networks)
+
 
 #: Every key this app reads, with its default. ``checks.py`` warns about any other key.
 DEFAULTS: dict[str, Any] = {
@@ -70,6 +87,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_REDIRECT_URL": "/",
     "ALLOWED_REDIRECT_HOSTS": [],
     "THROTTLE_RATES": {},
+    "TRUSTED_PROXIES": [],
     "SESSION_JWT_LEEWAY": 5.0,
     "SESSION_JWT_MAX_AGE": None,
     "JWKS_CACHE_SECONDS": 3600.0,
@@ -347,6 +365,17 @@ class StytchDiscoverySettings:
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         """App defaults overlaid with the project's ``THROTTLE_RATES`` (``None`` disables one)."""
         return {**DEFAULT_THROTTLE_RATES, **self.get("THROTTLE_RATES")}
+
+    @property
+    def TRUSTED_PROXIES(self) -> tuple[IPNetwork, ...]:
+        """The proxies whose ``X-Forwarded-For`` hop is believed; none (the default): REMOTE_ADDR.
+
+        A malformed value (system check E024) trusts no one, the safe side.
+        """
+        try:
+            return parse_networks(self.get("TRUSTED_PROXIES"))
+        except ValueError:
+            return ()
 
 
 app_settings = StytchDiscoverySettings()

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from stytch_discovery.internal.http.fields import (
     EnumField,
     HttpUrlField,
+    KeyedDictField,
     PatternField,
     RequestSerializer,
     StrictCharField,
@@ -36,7 +37,7 @@ from stytch_discovery.internal.rules import (
     SLUG_MESSAGE,
     SLUG_RE,
 )
-from stytch_discovery.internal.tokens import MAX_JWT_LENGTH
+from stytch_discovery.internal.tokens import MAX_JWT_LENGTH, TOKEN_FIELDS
 from stytch_discovery.models import MembershipType
 from stytch_discovery.sessions.serializers import (
     MemberSerializer,
@@ -63,6 +64,9 @@ class ListOrganizationsRequestSerializer(RequestSerializer):
     session_token = TokenField()
     session_jwt = TokenField(max_length=MAX_JWT_LENGTH)
 
+    #: "At most one token" for the schema: none (a cookie), or exactly one of the three.
+    schema_rules = {"oneOf": [{"maxProperties": 0}, *({"required": [name]} for name in TOKEN_FIELDS)]}
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if len(attrs) > 1:
             raise serializers.ValidationError(
@@ -85,6 +89,16 @@ class ExchangeRequestSerializer(SessionOptionsSerializer):
 class RoleAssignmentSerializer(RequestSerializer):
     domain = PatternField(pattern=DOMAIN_RE, message="Not a valid domain name.", max_length=253)
     role_id = PatternField(pattern=ROLE_ID_RE, message="Not a valid role id.", max_length=128)
+
+
+def _listed_when_restricted(setting: str, listing: str) -> dict[str, Any]:
+    """JSON Schema for "``listing`` non-empty when ``setting`` is RESTRICTED" (OpenAPI 3.0 has no if/then)."""
+    return {
+        "anyOf": [
+            {"not": {"required": [setting], "properties": {setting: {"enum": ["RESTRICTED"]}}}},
+            {"required": [listing], "properties": {listing: {"minItems": 1}}},
+        ]
+    }
 
 
 class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
@@ -126,8 +140,10 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
     mfa_methods = EnumField(choices=ALL_RESTRICTED, required=False)
     allowed_mfa_methods = string_list(EnumField(choices=MFA_METHODS))
     oauth_tenant_jit_provisioning = EnumField(choices=RESTRICTED_NOT, required=False)
-    allowed_oauth_tenants = serializers.DictField(
-        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)), required=False
+    allowed_oauth_tenants = KeyedDictField(
+        keys=OAUTH_TENANT_PROVIDERS,
+        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)),
+        required=False,
     )
     first_party_connected_apps_allowed_type = EnumField(choices=ALL_RESTRICTED_NOT, required=False)
     allowed_first_party_connected_apps = string_list(StrictCharField(max_length=256))
@@ -140,20 +156,15 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
             raise serializers.ValidationError("A domain is listed twice.")
         return lowered
 
-    def validate_allowed_oauth_tenants(self, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(OAUTH_TENANT_PROVIDERS))
-        if unknown:
-            raise serializers.ValidationError(
-                f"Keys must be among {', '.join(OAUTH_TENANT_PROVIDERS)}; got {', '.join(unknown)}."
-            )
-        return value
+    #: The setting/listing pairs ``validate`` checks: RESTRICTED needs a non-empty list.
+    restricted_lists = (("auth_methods", "allowed_auth_methods"), ("mfa_methods", "allowed_mfa_methods"))
+    schema_rules = {
+        "allOf": [_listed_when_restricted(setting, listing) for setting, listing in restricted_lists]
+    }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = {}
-        for setting, listing in (
-            ("auth_methods", "allowed_auth_methods"),
-            ("mfa_methods", "allowed_mfa_methods"),
-        ):
+        for setting, listing in self.restricted_lists:
             if attrs.get(setting) == "RESTRICTED" and not attrs.get(listing):
                 errors[listing] = [f"Required when {setting} is RESTRICTED."]
         if errors:

@@ -102,6 +102,8 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "10/century"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": 10}}, False),
+    ("E024", {"TRUSTED_PROXIES": "10.0.0.0/8"}, False),
+    ("E024", {"TRUSTED_PROXIES": ["10.0.0.300"]}, False),
     ("E040", {"PRUNE_AFTER": 0}, False),
     ("E040", {"PRUNE_AFTER": "30 days"}, False),
     ("E040", {"PRUNE_AFTER": True}, False),
@@ -186,8 +188,10 @@ def test_every_check_id_has_a_bad_value_here() -> None:
     source = Path(checks.__file__).read_text()
     declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
 
-    # E009 and the MIDDLEWARE checks have tests of their own below.
-    assert declared == {expected for expected, _, _ in BAD} | {"E009", "W008", "E023", "E065", "W036"}
+    # E009 and the MIDDLEWARE checks have tests of their own below; W010 (Django's proxy
+    # settings) in tests/http/test_client_address.py.
+    declared_elsewhere = {"E009", "W008", "E023", "E065", "W036", "W010"}
+    assert declared == {expected for expected, _, _ in BAD} | declared_elsewhere
 
 
 MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
@@ -284,6 +288,7 @@ def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:
             False,
             id="redirects",
         ),
+        pytest.param({"TRUSTED_PROXIES": ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]}, False, id="proxies"),
         pytest.param({"PRUNE_AFTER": timedelta(days=7)}, False, id="prune-timedelta"),
         pytest.param({"PRUNE_AFTER": 3600.5}, False, id="prune-seconds"),
         pytest.param(

@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +41,7 @@ class StytchDiscoveryView(APIView):
 
     parser_classes = [drf.StrictJSONParser]
     renderer_classes = [drf.ASCIIJSONRenderer]
-    content_negotiation_class = drf.JSONOnlyNegotiation
+    content_negotiation_class: type[BaseContentNegotiation] = drf.JSONOnlyNegotiation
     authentication_classes = [drf.SessionUserAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [StytchDiscoveryThrottle]
@@ -53,10 +54,14 @@ class StytchDiscoveryView(APIView):
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
     failure: ErrorAnswer | None = None
+    #: Token query parameters as they came, taken out of the request before anything else.
+    query_tokens: dict[str, list[str]]
 
     @method_decorator(sensitive_post_parameters())
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         reporting.protect(request)
+        # First: a validation error, a throttle or a crash below must find no live token to log.
+        self.query_tokens = reporting.take_query_tokens(request)
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -74,11 +79,17 @@ class StytchDiscoveryView(APIView):
         if (request.method or "").upper() not in self.allowed_methods:
             raise MethodNotAllowed(request.method or "")
         guards.check_body_size(request._request)
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # negotiation, authentication, permissions
         if request.method not in SAFE_METHODS:
             guards.check_json_body(request._request, self.get_parsers())
             guards.enforce_csrf(request._request)
             guards.check_no_token_in_query(request._request)
+        # Last: a request refused above (a cross-site form post, a 415) must not spend the quota
+        # of the caller it names, or a hostile page could lock a victim out.
+        super().check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Not where DRF calls it (inside ``APIView.initial``): :meth:`initial` throttles after the guards."""
 
     def service_user(self) -> AbstractBaseUser | None:
         user = self.request.user

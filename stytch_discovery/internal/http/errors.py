@@ -88,7 +88,9 @@ CODES: dict[str, tuple[int, str]] = {
     "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
     "organization_not_found": (404, "No such organization."),
     "entry_point_disabled": (404, "This way of signing in is not offered here."),
+    "unknown_format": (404, "The schema comes as ?format=json or ?format=yaml (or by Accept)."),
     "method_not_allowed": (405, "This method is not allowed here."),
+    "not_acceptable": (406, "The schema comes as JSON or YAML: accept one of them."),
     "mfa_factor_missing": (409, "You have not set up that method; use another one or set it up first."),
     "sso_connection_missing": (
         409,
@@ -113,6 +115,7 @@ CODES: dict[str, tuple[int, str]] = {
     "stytch_unavailable": (502, "The sign-in service is unavailable; try again shortly."),
     "stytch_bad_response": (502, "The sign-in service answered unexpectedly; try again shortly."),
     "stytch_not_configured": (503, "Sign-in is not configured on this server."),
+    "throttle_unavailable": (503, "The server cannot count requests right now; try again shortly."),
     "stytch_timeout": (504, "The sign-in service did not answer in time; try again."),
 }
 
@@ -259,7 +262,7 @@ _CONFLICT_FIELDS = {
 }
 
 #: Codes logged at ERROR: the server, not the caller, must be fixed.
-SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"})
+SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured", "throttle_unavailable"})
 #: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
 UPSTREAM_FAULT_CODES = frozenset(
     {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}

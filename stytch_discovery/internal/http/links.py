@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.net import is_loopback, with_query
 
-from . import cookies, openapi, reporting
+from . import cookies, openapi
 from .base import StytchDiscoveryView
 from .errors import ErrorAnswer
 
@@ -87,12 +87,14 @@ class LinkTargetView(BrowserRedirectView):
     #: The link's query string: ``token`` (required) and Stytch's ``stytch_token_type``.
     query_serializer: ClassVar[type[serializers.Serializer[Any]]]
 
-    @sensitive_variables("query")
+    @sensitive_variables("query", "data")
     def link_token(self) -> str:
-        """The link's token, validated, then blanked out of the request (error reports, logs)."""
-        query = self.query_serializer(data=self.request.query_params)
+        """The link's token, validated (the base view took it out of the request on arrival)."""
+        data = self.request.query_params.copy()
+        for name, values in self.query_tokens.items():
+            data.setlist(name, values)
+        query = self.query_serializer(data=data)
         query.is_valid(raise_exception=True)
-        reporting.scrub_query_parameter(self.django_request, "token")
         return str(query.validated_data["token"])
 
     @staticmethod
