@@ -28,7 +28,11 @@ from tests.helpers.api import stytch_calls, url
 LINK_TARGETS = [
     ("discovery/magic-links/authenticate", "discovery"),
     ("primary/magic-links/authenticate", "multi_tenant_magic_links"),
+    ("discovery/oauth/authenticate", "discovery_oauth"),
+    ("primary/sso/authenticate", "sso"),
+    ("primary/oauth/authenticate", "oauth"),
 ]
+LINK_IDS = ["discovery", "primary", "discovery-oauth", "primary-sso", "primary-oauth"]
 #: Caches that are down: every call fails, as when the cache server does not answer.
 DOWN_CACHE = {"default": {"BACKEND": "tests.helpers.down_cache.DownCache"}}
 #: Django's own Redis backend on a port nothing listens on (needs redis-py, the load group).
@@ -102,7 +106,7 @@ def access_log_line(environ: dict[str, Any]) -> str:
     return f'"{request_line}" {environ["PATH_INFO"]} {environ["QUERY_STRING"]} {environ["REQUEST_URI"]}'
 
 
-@pytest.mark.parametrize(("path", "token_type"), LINK_TARGETS, ids=["discovery", "primary"])
+@pytest.mark.parametrize(("path", "token_type"), LINK_TARGETS, ids=LINK_IDS)
 @pytest.mark.parametrize("failure", FAILURES)
 def test_a_failed_click_leaves_the_token_nowhere(
     db: None,

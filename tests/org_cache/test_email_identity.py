@@ -11,8 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from stytch_discovery import cache
+from stytch_discovery.internal.http.throttling import EmailAddressThrottle
 from stytch_discovery.models import CachedIdentity, CachedOrganization
 from stytch_discovery.org_cache import shown_to, store
 from stytch_discovery.users import default_member_resolver, default_user_resolver, normalize_email
@@ -121,3 +124,15 @@ def test_migration_0006_drops_the_keys_the_old_lowering_may_have_merged() -> Non
         "ada@acme.example",
         "bo@x.com",
     ]
+
+
+def test_the_per_address_throttle_keeps_lookalikes_apart() -> None:
+    class View(APIView):
+        email_throttle_scope = "stytch_discovery.email_send"
+
+    request = View().initialize_request(APIRequestFactory().post("/"))
+    keys = {
+        EmailAddressThrottle(address).get_cache_key(request, View())
+        for address in ("\u212a@x.com", "k@x.com", "K@x.com")
+    }
+    assert len(keys) == 2  # the Kelvin sign apart; k and K together
