@@ -12,7 +12,7 @@ from html import escape
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
     "label{display:block;margin:.4rem 0}input[type=email],input[type=text]{width:100%;padding:.3rem}"
-    "button{margin-top:1rem;padding:.5rem 1.5rem}.note{color:#555}"
+    "button{margin-top:1rem;padding:.5rem 1.5rem}.note{color:#555}.error{color:#b00020}"
 )
 
 
@@ -24,6 +24,7 @@ def render(
     people: Sequence[tuple[str, str]],
     login_hint: str,
     asks_tenant: bool,
+    error: str = "",
 ) -> str:
     """``people``: (email, name) of the seeded members the flow could sign in as."""
     choices = "".join(
@@ -40,10 +41,12 @@ def render(
         if asks_tenant
         else ""
     )
+    alert = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body><main>"
-        f"<h1>{escape(title)}</h1>"
+        # No favicon request: the browser's console stays clean on the fake's page.
+        f'<link rel="icon" href="data:,"><title>{escape(title)}</title><style>{STYLE}</style>'
+        f"</head><body><main><h1>{escape(title)}</h1>{alert}"
         '<p class="note">A fake identity provider (stytch_discovery.testing): nothing is checked.</p>'
         f'<form method="post" action="{escape(action)}">'
         f'<input type="hidden" name="flow" value="{escape(flow_id)}">{accounts}'

@@ -233,3 +233,27 @@ def test_authenticate_validates(call: Call) -> None:
     assert_stytch_error(call(AUTHENTICATE, {}), 400, "bad_request")
     body = {"discovery_oauth_token": "x", "session_duration_minutes": 1}
     assert_stytch_error(call(AUTHENTICATE, body), 400, "invalid_session_duration_minutes")
+
+
+@pytest.mark.usefixtures("seeded")
+def test_continue_with_nobody_chosen_shows_the_page_again_with_a_message(
+    fake: FakeStytch, http: requests.Session
+) -> None:
+    page = http.get(fake.base_url + provider_page(http, fake, discovery_start(fake)), timeout=10)
+    flow = flow_of(page.url)
+    nobody = {"flow": flow, "person": "", "email": ""}
+
+    answer = http.post(fake.base_url + "/fake-idp/authorize", data=nobody, allow_redirects=False, timeout=10)
+
+    assert answer.status_code == 400
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "Choose an account or type an email address." in answer.text
+    assert f'value="{flow}"' in answer.text  # the same flow, still usable
+    retried = http.post(
+        fake.base_url + "/fake-idp/authorize",
+        data={**nobody, "person": ADA},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert retried.status_code == 303
+    token_of(retried.headers["Location"], "discovery_oauth")

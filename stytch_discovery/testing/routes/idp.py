@@ -2,7 +2,8 @@
 
 ``GET /fake-idp/authorize?flow=…`` shows who may sign in; the form posts back (HTML form fields
 ``flow``, ``email`` or ``person``, optional ``name`` and ``tenant_id``) and is answered 303 to the
-flow's redirect URL with ``stytch_token_type`` and ``token``. Without a browser, the same GET with
+flow's redirect URL with ``stytch_token_type`` and ``token`` (nobody chosen: the page again,
+400, saying so). Without a browser, the same GET with
 ``&email=…&approve=1`` (and optionally ``name``, ``tenant_id``) redirects at once (302).
 
 Fake's choices: the email typed wins over the account picked, then the start's
@@ -56,19 +57,27 @@ def show(project: Project, request: Request) -> Page:
     flow = state.pending_flow(validation.required_str(request.query, "flow"))
     if request.query.get("approve"):
         return approve(project, flow, request.query, status=302)
-    html = provider_page.render(
+    return Page(200, html=page(state, flow))
+
+
+def page(state: FakeState, flow: BrowserFlow, *, error: str = "") -> str:
+    return provider_page.render(
         title=f"{title(state, flow)} (fake)",
         action=PROVIDER_PAGE,
         flow_id=flow.flow_id,
         people=people(state, flow),
         login_hint=flow.login_hint,
         asks_tenant=flow.kind != "sso",
+        error=error,
     )
-    return Page(200, html=html)
 
 
 def submit(project: Project, request: Request) -> Page:
     flow = project.state.pending_flow(validation.required_str(request.body, "flow"))
+    chosen = validation.optional_str(request.body, "email") or validation.optional_str(request.body, "person")
+    if not (chosen or flow.login_hint):
+        # A person clicked Continue with nobody chosen: say so on the page, not in Stytch's JSON.
+        return Page(400, html=page(project.state, flow, error="Choose an account or type an email address."))
     return approve(project, flow, request.body, status=303)
 
 
