@@ -26,15 +26,18 @@ def render(
     asks_tenant: bool,
     error: str = "",
 ) -> str:
-    """``people``: (email, name) of the seeded members the flow could sign in as."""
+    """``people``: (email, name) of the seeded members the flow could sign in as; the login hint's,
+    or the only one, is picked already."""
+    hinted = [email for email, _ in people if email.lower() == login_hint.lower()]
+    picked = (hinted or [email for email, _ in people if len(people) == 1] or [""])[0]
     choices = "".join(
         f'<label><input type="radio" name="person" value="{escape(email)}"'
-        f"{' checked' if email.lower() == login_hint.lower() else ''}> "
+        f"{' checked' if email == picked else ''}> "
         f"{escape(name or email)} &lt;{escape(email)}&gt;</label>"
         for email, name in people
     )
     accounts = f"<fieldset><legend>Choose an account</legend>{choices}</fieldset>" if people else ""
-    typed = "" if any(email.lower() == login_hint.lower() for email, _ in people) else login_hint
+    typed = "" if hinted else login_hint
     tenant = (
         '<label for="tenant_id">Tenant id (optional)</label>'
         '<input id="tenant_id" name="tenant_id" type="text">'

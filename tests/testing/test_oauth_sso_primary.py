@@ -184,6 +184,7 @@ def test_sso_enters_an_sso_only_organization_through_the_sdk(
     page = http.get(fake.base_url + provider_page(http, fake, url), timeout=10)
     assert "Sign in to Wayne Enterprises (Wayne Okta) (fake)" in page.text
     assert "Ada Lovelace &lt;ada@acme.example&gt;" in page.text
+    assert f'value="{ADA}" checked>' in page.text  # the organization's only member, picked already
     assert "tenant_id" not in page.text
     token = token_of(fake.sign_in(url, ADA), "sso")
 
