@@ -178,7 +178,8 @@ def package(session: nox.Session) -> None:
                 ROOT / directory, workdir / directory, ignore=shutil.ignore_patterns("__pycache__")
             )
         # The configuration, and the manual whose tables tests/core/test_public_api.py checks.
-        for name in ("pyproject.toml", "README.md"):
+        for name in ("pyproject.toml", "README.md", "docs/settings.md"):
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, workdir / name)
         session.chdir(workdir)
         session.run("pytest", *session.posargs, env={"STYTCH_DISCOVERY_TEST_INSTALLED": "1"})
