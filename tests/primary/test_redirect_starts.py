@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.sessions import pending
 from stytch_discovery.testing import FakeStytch
@@ -267,3 +268,28 @@ def test_the_step_keeps_a_bounded_list_of_connections_and_only_an_active_default
         "sso_connections": (),
         "sso_default_connection_id": "",
     }
+
+
+def test_the_start_url_services_need_a_public_token_and_a_known_provider(settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "PUBLIC_TOKEN": None}
+
+    with pytest.raises(StytchDiscoveryConfigurationError):
+        services.sso_start_url(
+            connection_id="saml-connection-test-1", login_redirect_url="https://app.example/cb"
+        )
+    with pytest.raises(ValueError, match="google, microsoft"):
+        services.oauth_start_url(
+            provider="slack",
+            organization_id="organization-test-1",
+            login_redirect_url="https://app.example/cb",
+            public_token="public-token-test-1",
+        )
+    given = services.sso_start_url(
+        connection_id="saml-connection-test-1",
+        login_redirect_url="https://app.example/cb",
+        signup_redirect_url="https://app.example/new",
+        public_token="public-token-test-1",
+        base_url="https://login.app.example",
+    )
+    assert given.startswith("https://login.app.example/v1/public/sso/start?")
+    assert query_of(given)["signup_redirect_url"] == "https://app.example/new"
