@@ -105,6 +105,12 @@ STYTCH_DISCOVERY: dict[str, Any] = {
     # the Stytch dashboard (e.g. http://localhost:8000/api/stytch/discovery/magic-links/authenticate).
     "DISCOVERY_REDIRECT_URL": os.environ.get("STYTCH_DISCOVERY_REDIRECT_URL") or None,
     "LOGIN_REDIRECT_URL": "/",
+    # "Continue with Google / Microsoft": with real Stytch, name them in DEMO_OAUTH_PROVIDERS
+    # (the public token comes from STYTCH_PUBLIC_TOKEN) and register this callback as a Discovery
+    # redirect URL: http://localhost:8000/api/stytch/discovery/oauth/authenticate.
+    "OAUTH_PROVIDERS": os.environ.get("DEMO_OAUTH_PROVIDERS", "").split(),
+    "OAUTH_DISCOVERY_REDIRECT_URL": os.environ.get("STYTCH_OAUTH_DISCOVERY_REDIRECT_URL") or None,
+    "OAUTH_PROVIDER_PARAMS": {"google": {"prompt": "select_account"}},
 }
 if DEMO_USES_FAKE_STYTCH:
     # The fake's published test credentials; the demo command sets BASE_URL to the fake's port.
@@ -119,7 +125,11 @@ if DEMO_USES_FAKE_STYTCH:
         # The fake sends no email: a demo (and its browser tests) may send links more often.
         "THROTTLE_RATES": {
             "stytch_discovery.send": "60/min",
+            "stytch_discovery.authenticate": "120/min",
+            "stytch_discovery.oauth_start": "120/min",
             "stytch_discovery.code_send": "60/min",
             "stytch_discovery.code_attempt": "60/min",
+            "stytch_discovery.email_send": "60/min",
+            "stytch_discovery.email_attempt": "60/min",
         },
     }

@@ -12,7 +12,14 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
-from .conf import DEFAULTS, STYTCH_BASE_URLS, app_settings, infer_environment
+from .conf import (
+    DEFAULTS,
+    OAUTH_DISCOVERY_PROVIDERS,
+    STYTCH_BASE_URLS,
+    app_settings,
+    infer_environment,
+    parse_networks,
+)
 from .internal.net import is_loopback
 
 Check = Callable[[], Iterable[CheckMessage]]
@@ -36,6 +43,7 @@ _COOKIE_NAME_SETTINGS = (
     "SESSION_COOKIE_NAME",
     "SESSION_JWT_COOKIE_NAME",
     "PENDING_COOKIE_NAME",
+    "OAUTH_STATE_COOKIE_NAME",
 )
 _BOOL_SETTINGS = (
     "CACHE_ENABLED",
@@ -43,6 +51,7 @@ _BOOL_SETTINGS = (
     "RETURN_TOKENS_IN_BODY",
     "CREATE_USERS",
     "DJANGO_SESSION_LOGIN",
+    "EMAIL_CODES_ENABLED",
 )
 
 
@@ -211,8 +220,8 @@ def _check_cookies() -> Iterable[CheckMessage]:
         yield Error("Cookie names must be non-empty strings.", id="stytch_discovery.E012")
     elif len(set(names)) != len(names):
         yield Error(
-            "IST_COOKIE_NAME, SESSION_COOKIE_NAME, SESSION_JWT_COOKIE_NAME and PENDING_COOKIE_NAME "
-            "must differ.",
+            "IST_COOKIE_NAME, SESSION_COOKIE_NAME, SESSION_JWT_COOKIE_NAME, PENDING_COOKIE_NAME and "
+            "OAUTH_STATE_COOKIE_NAME must differ.",
             id="stytch_discovery.E012",
         )
     samesite = app_settings.get("COOKIE_SAMESITE")
@@ -285,6 +294,41 @@ def _check_throttles() -> Iterable[CheckMessage]:
             )
 
 
+def _behind_a_proxy() -> list[str]:
+    """The Django and DRF settings that say requests come through a proxy."""
+    signs = [
+        name
+        for name in ("SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT")
+        if getattr(settings, name, None)
+    ]
+    rest_framework = getattr(settings, "REST_FRAMEWORK", None)
+    if isinstance(rest_framework, dict) and rest_framework.get("NUM_PROXIES") is not None:
+        signs.append("REST_FRAMEWORK['NUM_PROXIES']")
+    return signs
+
+
+def _check_proxies() -> Iterable[CheckMessage]:
+    value = app_settings.get("TRUSTED_PROXIES")
+    try:
+        parse_networks(value)
+    except ValueError as error:
+        yield Error(
+            f"STYTCH_DISCOVERY['TRUSTED_PROXIES'] is malformed: {error}",
+            hint="A list such as ['10.0.0.0/8', '192.0.2.7']: the proxies in front of Django.",
+            id="stytch_discovery.E024",
+        )
+        return
+    signs = _behind_a_proxy()
+    if signs and not value:
+        yield Warning(
+            f"{', '.join(signs)} say this site is behind a proxy, but TRUSTED_PROXIES is empty: "
+            "throttles count every request by the proxy's address, so all clients share one limit.",
+            hint="List the proxies' addresses or networks in STYTCH_DISCOVERY['TRUSTED_PROXIES'] "
+            "(X-Forwarded-For is believed only for those hops); NUM_PROXIES is not read.",
+            id="stytch_discovery.W010",
+        )
+
+
 _MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
 _DJANGO_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 _DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -333,6 +377,125 @@ def _check_mfa() -> Iterable[CheckMessage]:
         )
 
 
+#: Per email address: without them one address's inbox can be flooded, or its code guessed.
+EMAIL_SCOPES = ("stytch_discovery.email_send", "stytch_discovery.email_attempt")
+#: Stytch's bounds for ``discovery_expiration_minutes`` of an emailed discovery code.
+EMAIL_CODE_MINUTES = (2, 15)
+
+
+def _check_email_codes() -> Iterable[CheckMessage]:
+    minutes = app_settings.get("EMAIL_CODE_EXPIRATION_MINUTES")
+    low, high = EMAIL_CODE_MINUTES
+    if minutes is not None and not (_is_count(minutes) and low <= minutes <= high):
+        yield Error(
+            f"STYTCH_DISCOVERY['EMAIL_CODE_EXPIRATION_MINUTES'] must be None or {low} to {high} "
+            f"(Stytch's bounds), not {minutes!r}.",
+            id="stytch_discovery.E064",
+        )
+    rates = app_settings.get("THROTTLE_RATES")
+    disabled = [
+        scope for scope in EMAIL_SCOPES if isinstance(rates, dict) and scope in rates and rates[scope] is None
+    ]
+    if disabled and not settings.DEBUG:
+        yield Warning(
+            f"THROTTLE_RATES disables {', '.join(disabled)} while DEBUG is False: one address can "
+            "be sent codes and links in bulk, or its code guessed from many clients.",
+            hint="Give these scopes a rate (the defaults are 10/hour to send, 10/min to try).",
+            id="stytch_discovery.W032",
+        )
+
+
+def _check_public_token() -> Iterable[CheckMessage]:
+    token = app_settings.get("PUBLIC_TOKEN")
+    if token is not None and not (isinstance(token, str) and token.startswith("public-token-")):
+        yield Error(
+            "STYTCH_DISCOVERY['PUBLIC_TOKEN'] must be a Stytch public token ('public-token-…') or None.",
+            id="stytch_discovery.E060",
+        )
+        return
+    providers = app_settings.get("OAUTH_PROVIDERS")
+    public = app_settings.PUBLIC_TOKEN
+    if providers and isinstance(providers, (list, tuple)) and not public:
+        yield Error(
+            "OAUTH_PROVIDERS is set but there is no public token: OAuth cannot start.",
+            hint="Set STYTCH_DISCOVERY['PUBLIC_TOKEN'] or the STYTCH_PUBLIC_TOKEN environment variable.",
+            id="stytch_discovery.E060",
+        )
+    if public and app_settings.get("ENVIRONMENT") in (None, "test", "live"):
+        kind = "live" if public.startswith("public-token-live-") else "test"
+        if kind != app_settings.ENVIRONMENT:
+            yield Warning(
+                f"The public token is a {kind} token but the environment is {app_settings.ENVIRONMENT}.",
+                hint="Use the public token of the same project and environment as PROJECT_ID.",
+                id="stytch_discovery.W030",
+            )
+
+
+def _check_oauth_providers() -> Iterable[CheckMessage]:
+    providers = app_settings.get("OAUTH_PROVIDERS")
+    if (
+        not isinstance(providers, (list, tuple))
+        or not all(provider in OAUTH_DISCOVERY_PROVIDERS for provider in providers)
+        or len(set(providers)) != len(providers)
+    ):
+        yield Error(
+            f"STYTCH_DISCOVERY['OAUTH_PROVIDERS'] must be a list of distinct providers among "
+            f"{', '.join(OAUTH_DISCOVERY_PROVIDERS)}, not {providers!r}.",
+            id="stytch_discovery.E061",
+        )
+        providers = ()
+    url = app_settings.get("OAUTH_DISCOVERY_REDIRECT_URL")
+    if url is not None and (not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")):
+        yield Error(
+            "STYTCH_DISCOVERY['OAUTH_DISCOVERY_REDIRECT_URL'] must be an http(s) URL or None.",
+            hint="None points Stytch at this app's discovery/oauth/authenticate on the host that asked.",
+            id="stytch_discovery.E062",
+        )
+    elif url is None and providers and not settings.DEBUG:
+        yield Warning(
+            "OAUTH_PROVIDERS is set without OAUTH_DISCOVERY_REDIRECT_URL: the callback is derived "
+            "from each request's host, which must match a Discovery redirect URL of your Stytch "
+            "project exactly.",
+            hint="Set OAUTH_DISCOVERY_REDIRECT_URL to the callback URL registered with Stytch.",
+            id="stytch_discovery.W033",
+        )
+    yield from _check_per_provider(providers)
+
+
+def _is_scope_list(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and all(
+        isinstance(scope, str) and scope and " " not in scope for scope in value
+    )
+
+
+def _is_param_dict(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(key, str) and key.isidentifier() and isinstance(item, str) for key, item in value.items()
+    )
+
+
+def _check_per_provider(providers: Iterable[str]) -> Iterable[CheckMessage]:
+    shapes = {
+        "OAUTH_CUSTOM_SCOPES": (_is_scope_list, "a list of scopes (no spaces)"),
+        "OAUTH_PROVIDER_PARAMS": (_is_param_dict, "a dict of parameter names to strings"),
+    }
+    for name, (is_valid, shape) in shapes.items():
+        value = app_settings.get(name)
+        if not isinstance(value, dict) or not all(is_valid(item) for item in value.values()):
+            yield Error(
+                f"STYTCH_DISCOVERY[{name!r}] must map each provider to {shape}.",
+                id="stytch_discovery.E063",
+            )
+            continue
+        unused = sorted(set(value) - set(providers))
+        if unused:
+            yield Warning(
+                f"STYTCH_DISCOVERY[{name!r}] names providers that are not in OAUTH_PROVIDERS: "
+                f"{', '.join(map(str, unused))}; they are ignored.",
+                id="stytch_discovery.W031",
+            )
+
+
 def _check_primary_redirects() -> Iterable[CheckMessage]:
     """SSO and OAuth primary steps: the cookies must survive the way back, the start must be found."""
     if not app_settings.PUBLIC_TOKEN:
@@ -372,9 +535,13 @@ CHECKS: tuple[Check, ...] = (
     _check_cookies,
     _check_redirects,
     _check_throttles,
+    _check_proxies,
     _check_prune_after,
     _check_sessions,
     _check_mfa,
+    _check_email_codes,
+    _check_public_token,
+    _check_oauth_providers,
     _check_primary_redirects,
 )
 

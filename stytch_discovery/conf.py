@@ -6,6 +6,7 @@ just work. Every key is documented in the README and validated by ``checks.py``.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from typing import Any
@@ -20,16 +21,41 @@ STYTCH_BASE_URLS = {
 DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.send": "5/min",
     "stytch_discovery.authenticate": "20/min",
+    # Starting OAuth costs Stytch nothing, but keeps a flow in the cache for 10 minutes.
+    "stytch_discovery.oauth_start": "30/min",
     "stytch_discovery.list": "60/min",
     "stytch_discovery.create": "10/hour",
     "stytch_discovery.exchange": "30/min",
     "stytch_discovery.cached": "120/min",
     "stytch_discovery.session": "120/min",
     "stytch_discovery.session_exchange": "30/min",
+    "stytch_discovery.schema": "30/min",
     # Keyed per member (the pending step's): SMS costs money, and codes must not be guessable.
     "stytch_discovery.code_send": "10/hour",
     "stytch_discovery.code_attempt": "10/min",
+    # Keyed per email address (besides the client's own scope): inboxes must not be flooded, and
+    # one address's emailed code must not be guessed from many clients.
+    "stytch_discovery.email_send": "10/hour",
+    "stytch_discovery.email_attempt": "10/min",
 }
+
+#: The OAuth providers whose discovery flow this app can start (Stytch's email-verifying ones).
+OAUTH_DISCOVERY_PROVIDERS = ("google", "microsoft")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(value: Any) -> tuple[IPNetwork, ...]:
+    """``TRUSTED_PROXIES`` as networks; ValueError for anything but a list of addresses or CIDRs."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError("TRUSTED_PROXIES must be a list of IP addresses or CIDR networks.")
+    networks = []
+    for entry in value:
+        if not isinstance(entry, str):
+            raise ValueError(f"TRUSTED_PROXIES entry {entry!r} is not a string.")
+        # strict: "10.0.0.1/8" is refused, a typo for a network or an address would otherwise widen.
+        networks.append(ipaddress.ip_network(entry.strip(), strict=True))
+    return tuple(networks)
+
 
 #: Every key this app reads, with its default. ``checks.py`` warns about any other key.
 DEFAULTS: dict[str, Any] = {
@@ -61,6 +87,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_REDIRECT_URL": "/",
     "ALLOWED_REDIRECT_HOSTS": [],
     "THROTTLE_RATES": {},
+    "TRUSTED_PROXIES": [],
     "SESSION_JWT_LEEWAY": 5.0,
     "SESSION_JWT_MAX_AGE": None,
     "JWKS_CACHE_SECONDS": 3600.0,
@@ -71,8 +98,14 @@ DEFAULTS: dict[str, Any] = {
     "DJANGO_SESSION_LOGIN": False,
     "RBAC_POLICY_CACHE_SECONDS": 300.0,
     "PRIMARY_MAGIC_LINK_REDIRECT_URL": None,
+    "EMAIL_CODES_ENABLED": True,
+    "EMAIL_CODE_EXPIRATION_MINUTES": None,
     "PUBLIC_TOKEN": None,
     "OAUTH_PROVIDERS": [],
+    "OAUTH_DISCOVERY_REDIRECT_URL": None,
+    "OAUTH_CUSTOM_SCOPES": {},
+    "OAUTH_PROVIDER_PARAMS": {},
+    "OAUTH_STATE_COOKIE_NAME": "stytch_discovery_oauth",
 }
 
 
@@ -238,14 +271,52 @@ class StytchDiscoverySettings:
     # -- other discovery entry points: emailed codes, OAuth ------------------------------------
 
     @property
+    def EMAIL_CODES_ENABLED(self) -> bool:
+        return bool(self.get("EMAIL_CODES_ENABLED"))
+
+    @property
+    def EMAIL_CODE_EXPIRATION_MINUTES(self) -> int | None:
+        """Minutes an emailed discovery code lives (Stytch: 2 to 15); None: Stytch's default, 10."""
+        value = self.get("EMAIL_CODE_EXPIRATION_MINUTES")
+        return None if value is None else int(value)
+
+    @property
     def PUBLIC_TOKEN(self) -> str | None:
         """The project's public token: OAuth starts in the browser, at Stytch's public endpoint."""
         return self.get("PUBLIC_TOKEN") or os.environ.get("STYTCH_PUBLIC_TOKEN") or None
 
     @property
     def OAUTH_PROVIDERS(self) -> list[str]:
-        """The OAuth providers offered for discovery, in the order given (none by default)."""
-        return [str(provider) for provider in self.get("OAUTH_PROVIDERS")]
+        """The OAuth providers offered for discovery, in the order given (none by default).
+
+        Names this app cannot start are left out (E061 reports them), so no route is missing.
+        """
+        value = self.get("OAUTH_PROVIDERS")
+        names = value if isinstance(value, (list, tuple)) else ()
+        return [provider for provider in dict.fromkeys(names) if provider in OAUTH_DISCOVERY_PROVIDERS]
+
+    @property
+    def OAUTH_DISCOVERY_REDIRECT_URL(self) -> str | None:
+        """Where Stytch sends the browser back after OAuth; None: this app's callback on the asking host."""
+        value = self.get("OAUTH_DISCOVERY_REDIRECT_URL")
+        return str(value) if value else None
+
+    def oauth_custom_scopes(self, provider: str) -> list[str]:
+        """``OAUTH_CUSTOM_SCOPES[provider]``; a malformed setting (E063) counts as none."""
+        value = self.get("OAUTH_CUSTOM_SCOPES")
+        scopes = value.get(provider, ()) if isinstance(value, dict) else ()
+        return [str(scope) for scope in scopes] if isinstance(scopes, (list, tuple)) else []
+
+    def oauth_provider_params(self, provider: str) -> dict[str, str]:
+        """``OAUTH_PROVIDER_PARAMS[provider]``; a malformed setting (E063) counts as none."""
+        value = self.get("OAUTH_PROVIDER_PARAMS")
+        params = value.get(provider, {}) if isinstance(value, dict) else {}
+        return {str(key): str(item) for key, item in params.items()} if isinstance(params, dict) else {}
+
+    @property
+    def OAUTH_STATE_COOKIE_NAME(self) -> str:
+        """Signed HttpOnly cookie binding an OAuth start to its callback (a state id, no token)."""
+        return str(self.get("OAUTH_STATE_COOKIE_NAME"))
 
     # -- member sessions ---------------------------------------------------------------------
 
@@ -294,6 +365,17 @@ class StytchDiscoverySettings:
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         """App defaults overlaid with the project's ``THROTTLE_RATES`` (``None`` disables one)."""
         return {**DEFAULT_THROTTLE_RATES, **self.get("THROTTLE_RATES")}
+
+    @property
+    def TRUSTED_PROXIES(self) -> tuple[IPNetwork, ...]:
+        """The proxies whose ``X-Forwarded-For`` hop is believed; none (the default): REMOTE_ADDR.
+
+        A malformed value (system check E024) trusts no one, the safe side.
+        """
+        try:
+            return parse_networks(self.get("TRUSTED_PROXIES"))
+        except ValueError:
+            return ()
 
 
 app_settings = StytchDiscoverySettings()

@@ -25,7 +25,7 @@ class MembershipType(models.TextChoices):
 
 
 class CachedOrganization(models.Model):
-    """One organization one identity (a lower-cased email address) can see at Stytch.
+    """One organization one identity (its email address, users.normalize_email) can see at Stytch.
 
     What discovery last said, kept so the SPA and staff can see it without asking Stytch
     (``types.DiscoveredOrganization`` is Stytch's answer itself). Never holds a token:
@@ -84,7 +84,7 @@ class CachedOrganization(models.Model):
 
 
 class CachedIdentity(models.Model):
-    """One identity (a lower-cased email address) whose discovered organizations are cached.
+    """One identity (its email address, users.normalize_email) whose discovered organizations are cached.
 
     ``digest`` summarizes every column the last list wrote to the identity's rows (see
     ``org_cache.store``), ``organization_count`` how many rows it left, and ``user`` the user it

@@ -9,9 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.http import Http404
 from django.urls import URLPattern, path
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from . import __version__
+from .internal.http.base import StytchDiscoveryView
+from .internal.http.drf import ASCIIJSONRenderer
+from .internal.http.errors import ErrorAnswer
 from .internal.http.openapi import AVAILABLE
 
 
@@ -38,7 +45,33 @@ def urlpatterns() -> list[URLPattern]:
     class OwnSchemaGenerator(SchemaGenerator):
         endpoint_inspector_cls = OwnEndpoints
 
-    schema_view: Callable[..., Any] = SpectacularAPIView.as_view(
+    class SchemaView(StytchDiscoveryView, SpectacularAPIView):
+        """Spectacular's view on this app's base: its throttle, and errors in the documented shape.
+
+        The renderers (YAML or JSON, by ``Accept`` or ``?format=``) and who may read it
+        (``SERVE_AUTHENTICATION``/``SERVE_PERMISSIONS``) stay spectacular's.
+        """
+
+        is_stytch_discovery_endpoint = False  # the schema does not describe itself
+        # Who may read the schema stays the project's say (SPECTACULAR_SETTINGS' SERVE_*).
+        authentication_classes = SpectacularAPIView.authentication_classes
+        permission_classes = SpectacularAPIView.permission_classes
+        renderer_classes = SpectacularAPIView.renderer_classes
+        content_negotiation_class = DefaultContentNegotiation
+        throttle_scope = "stytch_discovery.schema"
+
+        def error_answer(self, exc: Exception) -> ErrorAnswer | None:
+            if isinstance(exc, Http404):  # DRF's answer to a ?format= no renderer offers
+                return ErrorAnswer.of("unknown_format")
+            return super().error_answer(exc)
+
+        def handle_exception(self, exc: Exception) -> Response:
+            # An error is JSON in the error shape, whatever format the schema was asked in.
+            request: Request = self.request
+            request.accepted_renderer, request.accepted_media_type = ASCIIJSONRenderer(), "application/json"
+            return super().handle_exception(exc)
+
+    schema_view: Callable[..., Any] = SchemaView.as_view(
         generator_class=OwnSchemaGenerator,
         custom_settings={
             "TITLE": "django-stytch-discovery",

@@ -1,7 +1,7 @@
 """Signals the host project can connect to; both are sent after the transaction commits.
 
 ``organizations_discovered``: a list (or a discovery magic link) told which organizations an
-identity can enter. Keyword arguments: ``email_address`` (lower-cased), ``user`` (the linked
+identity can enter. Keyword arguments: ``email_address`` (A-Z lower-cased), ``user`` (the linked
 Django user or None), ``organizations`` (a tuple of ``types.DiscoveredOrganization``) and
 ``changed``: False when the cache already held exactly that answer for that user, so the
 refresh wrote nothing but the time it ran; True otherwise (also when ``CACHE_ENABLED`` is off,

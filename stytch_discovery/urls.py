@@ -9,8 +9,10 @@ from django.urls import URLPattern
 
 from . import schema
 from .discovery import urls as discovery
+from .email_codes import urls as email_codes
 from .magic_links import urls as magic_links
 from .mfa import urls as mfa
+from .oauth import urls as oauth
 from .primary import urls as primary
 from .sessions import urls as sessions
 
@@ -19,6 +21,8 @@ app_name = "stytch_discovery"
 urlpatterns: list[URLPattern] = [
     *sessions.urlpatterns,
     *magic_links.urlpatterns,
+    *email_codes.urlpatterns,
+    *oauth.urlpatterns,
     *discovery.urlpatterns,
     *mfa.urlpatterns,
     *primary.urlpatterns,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
+from .internal import emails
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -23,7 +24,12 @@ if TYPE_CHECKING:
 
     AnyUser = AbstractBaseUser | AnonymousUser | None
 
+#: The SQL expression of an email column's identity key (A-Z folded), for an index that serves
+#: the default resolvers' lookup (docs/deploying.md).
+EmailKey = emails.AsciiLower
+
 __all__ = [
+    "EmailKey",
     "default_member_resolver",
     "default_user_resolver",
     "email_of",
@@ -35,8 +41,12 @@ __all__ = [
 
 
 def normalize_email(email_address: str) -> str:
-    """The identity key: Stytch treats email addresses case-insensitively, so does the cache."""
-    return email_address.strip().lower()
+    """The identity key: Stytch treats addresses case-insensitively, so does the cache, for A-Z only.
+
+    Unicode case rules would merge distinct addresses (the Kelvin sign and ``k``, ``ß`` and
+    ``ss``); see ``internal.emails``, which the user lookups below use in SQL too.
+    """
+    return emails.normalize_email(email_address)
 
 
 def is_signed_in(user: AnyUser) -> bool:
@@ -52,8 +62,9 @@ def email_of(user: AbstractBaseUser) -> str:
 def default_user_resolver(*, email_address: str, user: AnyUser) -> AbstractBaseUser | None:
     """The Django user to link rows to: the signed-in user, else the one whose email matches.
 
-    The match is case-insensitive and must be unique: with two candidates (``auth.User`` does
-    not make email unique) no one is linked rather than the wrong one. User models without
+    The match ignores the case of ``A``-``Z`` only (:func:`normalize_email`) and must be unique:
+    with two candidates (``auth.User`` does not make email unique) no one is linked rather than
+    the wrong one. User models without
     an email field link no one by email.
     """
     if is_signed_in(user):
@@ -69,7 +80,11 @@ def _users_with(email_address: str) -> list[AbstractBaseUser]:
         model._meta.get_field(field)
     except FieldDoesNotExist:
         return []
-    return list(model._default_manager.filter(**{f"{field}__iexact": email_address})[:2])
+    wanted = normalize_email(email_address)
+    # Never iexact: the database's UPPER() folds non-ASCII letters too (U+0131 and i, U+017F and s).
+    candidates = model._default_manager.alias(_stytch_email=EmailKey(field)).filter(_stytch_email=wanted)
+    # Checked again here, in case the column's collation compares loosely (accents, case).
+    return [user for user in candidates[:2] if normalize_email(email_of(user)) == wanted]
 
 
 def _the_one_user_with(email_address: str) -> AbstractBaseUser | None:

@@ -8,6 +8,8 @@ secret gives now): both exist only while the demo runs against the in-process fa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +24,8 @@ from . import fake
 API_URL_NAMES = {
     "csrf": "stytch_discovery:csrf",
     "send": "stytch_discovery:magic-link-send",
+    "codeSend": "stytch_discovery:email-code-send",
+    "codeAuthenticate": "stytch_discovery:email-code-authenticate",
     "organizations": "stytch_discovery:organization-list",
     "create": "stytch_discovery:organization-create",
     "exchange": "stytch_discovery:intermediate-session-exchange",
@@ -58,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "urls": {key: reverse(name) for key, name in API_URL_NAMES.items()},
         "devInbox": fake.running() is not None,
         "holdsCredential": holds_credential(request),
+        "entryPoints": entry_points(),
     }
     return render(request, "demo/index.html", {"config": config})
 
@@ -66,6 +71,25 @@ NOT_WITHOUT_THE_FAKE = JsonResponse(
     {"code": "not_found", "message": "The dev tools exist only while the demo runs on the fake Stytch."},
     status=404,
 )
+#: The buttons' labels of the OAuth providers this app can start.
+PROVIDER_LABELS = {"google": "Google", "microsoft": "Microsoft"}
+
+
+def entry_points() -> dict[str, Any]:
+    """The sign-in screen's ways in besides the magic link: those the app's settings turn on."""
+    return {
+        "emailCodes": app_settings.EMAIL_CODES_ENABLED,
+        "oauth": [
+            {
+                "provider": provider,
+                "label": PROVIDER_LABELS.get(provider, provider),
+                "url": reverse(f"stytch_discovery:oauth-{provider}-start"),
+            }
+            for provider in app_settings.OAUTH_PROVIDERS
+        ],
+    }
+
+
 #: What an inbox or a phone would show of each message the fake "sent".
 SHOWN = ("kind", "email_address", "phone_number", "url", "code", "sent_at")
 

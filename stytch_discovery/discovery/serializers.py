@@ -9,9 +9,11 @@ from rest_framework import serializers
 from stytch_discovery.internal.http.fields import (
     EnumField,
     HttpUrlField,
+    KeyedDictField,
     PatternField,
     RequestSerializer,
     StrictCharField,
+    StrictEmailField,
     TextField,
     TokenField,
     string_list,
@@ -31,10 +33,11 @@ from stytch_discovery.internal.rules import (
     ORGANIZATION_REFERENCE_RE,
     RESTRICTED_NOT,
     ROLE_ID_RE,
+    SEND_LOCALES,
     SLUG_MESSAGE,
     SLUG_RE,
 )
-from stytch_discovery.internal.tokens import MAX_JWT_LENGTH
+from stytch_discovery.internal.tokens import MAX_JWT_LENGTH, TOKEN_FIELDS
 from stytch_discovery.models import MembershipType
 from stytch_discovery.sessions.serializers import (
     MemberSerializer,
@@ -47,12 +50,22 @@ from stytch_discovery.sessions.serializers import (
 # -- requests --------------------------------------------------------------------------------------
 
 
+class DiscoveryEmailRequestSerializer(RequestSerializer):
+    """What every emailed discovery entry point is sent with (a magic link, a code)."""
+
+    email_address = StrictEmailField(max_length=254)
+    locale = EnumField(choices=SEND_LOCALES, required=False)
+
+
 class ListOrganizationsRequestSerializer(RequestSerializer):
     """``POST discovery/organizations``: at most one token in the body; none means "use a cookie"."""
 
     intermediate_session_token = TokenField()
     session_token = TokenField()
     session_jwt = TokenField(max_length=MAX_JWT_LENGTH)
+
+    #: "At most one token" for the schema: none (a cookie), or exactly one of the three.
+    schema_rules = {"oneOf": [{"maxProperties": 0}, *({"required": [name]} for name in TOKEN_FIELDS)]}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if len(attrs) > 1:
@@ -76,6 +89,16 @@ class ExchangeRequestSerializer(SessionOptionsSerializer):
 class RoleAssignmentSerializer(RequestSerializer):
     domain = PatternField(pattern=DOMAIN_RE, message="Not a valid domain name.", max_length=253)
     role_id = PatternField(pattern=ROLE_ID_RE, message="Not a valid role id.", max_length=128)
+
+
+def _listed_when_restricted(setting: str, listing: str) -> dict[str, Any]:
+    """JSON Schema for "``listing`` non-empty when ``setting`` is RESTRICTED" (OpenAPI 3.0 has no if/then)."""
+    return {
+        "anyOf": [
+            {"not": {"required": [setting], "properties": {setting: {"enum": ["RESTRICTED"]}}}},
+            {"required": [listing], "properties": {listing: {"minItems": 1}}},
+        ]
+    }
 
 
 class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
@@ -117,8 +140,10 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
     mfa_methods = EnumField(choices=ALL_RESTRICTED, required=False)
     allowed_mfa_methods = string_list(EnumField(choices=MFA_METHODS))
     oauth_tenant_jit_provisioning = EnumField(choices=RESTRICTED_NOT, required=False)
-    allowed_oauth_tenants = serializers.DictField(
-        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)), required=False
+    allowed_oauth_tenants = KeyedDictField(
+        keys=OAUTH_TENANT_PROVIDERS,
+        child=string_list(StrictCharField(max_length=256, trim_whitespace=False)),
+        required=False,
     )
     first_party_connected_apps_allowed_type = EnumField(choices=ALL_RESTRICTED_NOT, required=False)
     allowed_first_party_connected_apps = string_list(StrictCharField(max_length=256))
@@ -131,20 +156,15 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
             raise serializers.ValidationError("A domain is listed twice.")
         return lowered
 
-    def validate_allowed_oauth_tenants(self, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(OAUTH_TENANT_PROVIDERS))
-        if unknown:
-            raise serializers.ValidationError(
-                f"Keys must be among {', '.join(OAUTH_TENANT_PROVIDERS)}; got {', '.join(unknown)}."
-            )
-        return value
+    #: The setting/listing pairs ``validate`` checks: RESTRICTED needs a non-empty list.
+    restricted_lists = (("auth_methods", "allowed_auth_methods"), ("mfa_methods", "allowed_mfa_methods"))
+    schema_rules = {
+        "allOf": [_listed_when_restricted(setting, listing) for setting, listing in restricted_lists]
+    }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = {}
-        for setting, listing in (
-            ("auth_methods", "allowed_auth_methods"),
-            ("mfa_methods", "allowed_mfa_methods"),
-        ):
+        for setting, listing in self.restricted_lists:
             if attrs.get(setting) == "RESTRICTED" and not attrs.get(listing):
                 errors[listing] = [f"Required when {setting} is RESTRICTED."]
         if errors:
@@ -176,6 +196,13 @@ class DiscoveredOrganizationsSerializer(serializers.Serializer[Any]):
     organization_id_hint = serializers.CharField(allow_null=True)
     can_create_organization = serializers.BooleanField()
     discovered_organizations = DiscoveredOrganizationSerializer(many=True)
+
+
+class DiscoveryEmailSentSerializer(serializers.Serializer[Any]):
+    """Answer of an emailed discovery entry point's send."""
+
+    email_address = serializers.CharField()
+    sent = serializers.BooleanField()
 
 
 class CachedOrganizationSerializer(serializers.Serializer[Any]):

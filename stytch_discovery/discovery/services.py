@@ -7,8 +7,8 @@ create or exchange that starts a session also links the member to their Django u
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.views.decorators.debug import sensitive_variables
 
@@ -18,7 +18,7 @@ from stytch_discovery.org_cache import store
 from stytch_discovery.sessions.services import session_started
 from stytch_discovery.sessions.types import MemberAuthentication
 
-from .types import DiscoveredOrganizations
+from .types import DiscoveredOrganizations, DiscoveryAuthentication
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -66,6 +66,29 @@ class CreateOrganizationFields(TypedDict, total=False):
 
 
 _CREATE_FIELD_NAMES = frozenset(CreateOrganizationFields.__annotations__)
+
+Found = TypeVar("Found", bound=DiscoveryAuthentication)
+
+
+@sensitive_variables("body")
+def authenticate_discovery(
+    path: str,
+    body: Mapping[str, Any],
+    parse: Callable[[Mapping[str, Any]], Found],
+    *,
+    user: AbstractBaseUser | None,
+    stytch: StytchClient | None,
+) -> Found:
+    """One discovery entry point's authenticate (a link, a code, OAuth): the IST, the cache refreshed.
+
+    Every entry point consumes its credential, so the call is never resent once it may have reached
+    Stytch; the organizations it found refresh the cache as a list does.
+    """
+    result = call(path, body, parse, stytch=stytch)
+    store.record_discovery(
+        email_address=result.email_address, discovered=result.discovered_organizations, user=user
+    )
+    return result
 
 
 @sensitive_variables("intermediate_session_token", "session_token", "session_jwt", "tokens", "body")

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from stytch_discovery.internal.parsing import JSON, as_dict, frozen, optional, without_tokens
+from stytch_discovery.internal.parsing import (
+    JSON,
+    as_dict,
+    frozen,
+    optional,
+    parse_timestamp,
+    without_tokens,
+)
 from stytch_discovery.sessions.types import Member, Organization
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 @dataclass(frozen=True)
@@ -77,3 +88,42 @@ class DiscoveredOrganizations:
             request_id=data["request_id"],
             raw=without_tokens(data),
         )
+
+
+@dataclass(frozen=True)
+class DiscoveryAuthentication:
+    """What every discovery entry point answers (a magic link, an email code, OAuth): an IST and
+    the organizations it can enter. Each entry point's result subclasses it."""
+
+    email_address: str
+    discovered_organizations: tuple[DiscoveredOrganization, ...]
+    intermediate_session_token_expires_at: datetime | None
+    request_id: str
+    raw: dict[str, Any] = field(repr=False)
+    intermediate_session_token: str = field(default="", repr=False)
+
+    @classmethod
+    def fields_from_json(cls, data: JSON) -> dict[str, Any]:
+        """The fields every entry point's answer has (a subclass adds its own)."""
+        return {
+            "email_address": data["email_address"],
+            "discovered_organizations": discovered(data),
+            "intermediate_session_token_expires_at": parse_timestamp(
+                data.get("intermediate_session_token_expires_at")
+            ),
+            "request_id": data["request_id"],
+            "raw": without_tokens(data),
+            "intermediate_session_token": data["intermediate_session_token"],
+        }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Self:
+        return frozen(cls, **cls.fields_from_json(data))
+
+
+@dataclass(frozen=True)
+class DiscoveryEmailSent:
+    """What an emailed discovery entry point answers on send (a magic link, a code)."""
+
+    email_address: str
+    request_id: str

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.http import HttpResponseBase
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -26,6 +30,7 @@ from .serializers import (
     ExchangeRequestSerializer,
     ListOrganizationsRequestSerializer,
 )
+from .types import DiscoveredOrganization, DiscoveryAuthentication
 
 
 class ListOrganizationsView(StytchDiscoveryView):
@@ -52,13 +57,42 @@ class ListOrganizationsView(StytchDiscoveryView):
             session_jwt=credential.token_if(SESSION_JWT),
             user=self.service_user(),
         )
-        data = {
-            "email_address": result.email_address,
-            "organization_id_hint": result.organization_id_hint,
-            "can_create_organization": credential.is_intermediate,
-            "discovered_organizations": result.discovered_organizations,
-        }
-        return Response(represent(DiscoveredOrganizationsSerializer, data))
+        return Response(
+            discovered_answer(
+                email_address=result.email_address,
+                discovered_organizations=result.discovered_organizations,
+                organization_id_hint=result.organization_id_hint,
+                can_create_organization=credential.is_intermediate,
+            )
+        )
+
+
+def discovered_answer(
+    *,
+    email_address: str,
+    discovered_organizations: Sequence[DiscoveredOrganization],
+    organization_id_hint: str | None = None,
+    can_create_organization: bool = True,
+) -> dict[str, Any]:
+    """The list endpoint's answer (``DiscoveredOrganizations``), which every entry point answers too."""
+    data = {
+        "email_address": email_address,
+        "organization_id_hint": organization_id_hint,
+        "can_create_organization": can_create_organization,
+        "discovered_organizations": discovered_organizations,
+    }
+    return represent(DiscoveredOrganizationsSerializer, data)
+
+
+Answer = TypeVar("Answer", bound=HttpResponseBase)
+
+
+def keep_intermediate_session(response: Answer, result: DiscoveryAuthentication) -> Answer:
+    """``response`` (JSON or a redirect) with an entry point's fresh IST in its HttpOnly cookie."""
+    cookies.set_intermediate_session(
+        response, result.intermediate_session_token, result.intermediate_session_token_expires_at
+    )
+    return response
 
 
 class CreateOrganizationView(MemberAuthenticationBaseView):

@@ -6,8 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
-from stytch_discovery.internal.http.fields import EnumField, RequestSerializer, StrictEmailField, TokenField
-from stytch_discovery.internal.rules import SEND_LOCALES
+from stytch_discovery.discovery.serializers import (
+    DiscoveryEmailRequestSerializer,
+    DiscoveryEmailSentSerializer,
+)
+from stytch_discovery.internal.http.fields import EnumField, TokenField
 
 
 class MagicLinkQuerySerializer(serializers.Serializer[Any]):
@@ -17,17 +20,13 @@ class MagicLinkQuerySerializer(serializers.Serializer[Any]):
     stytch_token_type = EnumField(choices=("discovery",), required=False)
 
 
-class SendMagicLinkRequestSerializer(RequestSerializer):
+class SendMagicLinkRequestSerializer(DiscoveryEmailRequestSerializer):
     """``POST discovery/magic-links/send``; the redirect URL is the server's, never the caller's."""
 
     refused_fields = {
         "discovery_redirect_url": "Set by the server (DISCOVERY_REDIRECT_URL), never by the caller.",
     }
 
-    email_address = StrictEmailField(max_length=254)
-    locale = EnumField(choices=SEND_LOCALES, required=False)
 
-
-class MagicLinkSentSerializer(serializers.Serializer[Any]):
-    email_address = serializers.CharField()
-    sent = serializers.BooleanField()
+class MagicLinkSentSerializer(DiscoveryEmailSentSerializer):
+    """Answer of ``POST discovery/magic-links/send``."""

@@ -9,8 +9,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
+from stytch_discovery.discovery.services import authenticate_discovery
 from stytch_discovery.internal.calls import call, payload
-from stytch_discovery.org_cache import store
 
 from .types import MagicLinkAuthentication, MagicLinkSent
 
@@ -65,8 +65,6 @@ def authenticate_discovery_magic_link(
 ) -> MagicLinkAuthentication:
     """Trade a discovery magic-link token (single use) for an IST and its organizations."""
     body = payload({"discovery_magic_links_token": token, "pkce_code_verifier": pkce_code_verifier})
-    result = call(AUTHENTICATE_DISCOVERY_MAGIC_LINK, body, MagicLinkAuthentication.from_json, stytch=stytch)
-    store.record_discovery(
-        email_address=result.email_address, discovered=result.discovered_organizations, user=user
+    return authenticate_discovery(
+        AUTHENTICATE_DISCOVERY_MAGIC_LINK, body, MagicLinkAuthentication.from_json, user=user, stytch=stytch
     )
-    return result

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http import cookies, openapi
+from stytch_discovery.discovery.views import keep_intermediate_session
+from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.links import ERROR_PARAMETER, LinkTargetView
 from stytch_discovery.internal.net import namespaced
@@ -24,6 +25,7 @@ class SendMagicLinkView(StytchDiscoveryView):
     """``POST discovery/magic-links/send``: emails a discovery magic link."""
 
     throttle_scope = "stytch_discovery.send"
+    email_throttle_scope = "stytch_discovery.email_send"
 
     @openapi.document(
         summary="Send a discovery magic link",
@@ -33,6 +35,7 @@ class SendMagicLinkView(StytchDiscoveryView):
     )
     def post(self, request: Request) -> Response:
         body = self.validated(SendMagicLinkRequestSerializer)
+        self.throttle_email(body["email_address"])
         redirect_url = app_settings.DISCOVERY_REDIRECT_URL or request.build_absolute_uri(
             reverse(namespaced(self.django_request, "magic-link-authenticate"))
         )
@@ -57,8 +60,4 @@ class MagicLinkAuthenticateView(LinkTargetView):
     @sensitive_variables("result")
     def get(self, request: Request) -> HttpResponseRedirect:
         result = services.authenticate_discovery_magic_link(token=self.link_token(), user=self.service_user())
-        response = self.redirect()
-        cookies.set_intermediate_session(
-            response, result.intermediate_session_token, result.intermediate_session_token_expires_at
-        )
-        return response
+        return keep_intermediate_session(self.redirect(), result)

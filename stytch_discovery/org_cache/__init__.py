@@ -41,7 +41,7 @@ SHOWN_FIELDS = (
 
 
 def visible_to(user: AnyUser) -> Q:
-    """Which rows ``user`` may see: linked to them, or for their email address (any case)."""
+    """Which rows ``user`` may see: linked to them, or for their email address (A-Z in any case)."""
     visible = Q(pk__in=[])
     if user is not None and is_signed_in(user):  # "is not None" narrows the type for .pk
         visible = Q(user_id=user.pk)
@@ -52,7 +52,7 @@ def visible_to(user: AnyUser) -> Q:
 
 
 def organizations_for_user(user: AnyUser) -> QuerySet[CachedOrganization]:
-    """The rows ``user`` may see: linked to them, or for their email address (any case).
+    """The rows ``user`` may see: linked to them, or for their email address (A-Z in any case).
 
     Each row carries ``listed_at``: when a list last refreshed its identity (None when none
     has yet). A list that changes nothing moves that instead of the rows' ``refreshed_at``.

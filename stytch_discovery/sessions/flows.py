@@ -27,9 +27,18 @@ from stytch_discovery.sessions import pending
 Flow = dict[str, Any]
 
 
-def entry_flows() -> list[Flow]:
-    """The ways in this server offers."""
-    return [{"id": "discovery_magic_link"}]
+def entry_flows(request: HttpRequest) -> list[Flow]:
+    """The ways in this server offers: the magic link, emailed codes when on, each OAuth provider on.
+
+    An OAuth flow names the ``url`` the browser navigates to (not an API call: a redirect).
+    """
+    flows: list[Flow] = [{"id": "discovery_magic_link"}]
+    if app_settings.EMAIL_CODES_ENABLED:
+        flows.append({"id": "discovery_email_code"})
+    for provider in app_settings.OAUTH_PROVIDERS:
+        url = reverse(namespaced(request, f"oauth-{provider}-start"))
+        flows.append({"id": "discovery_oauth", "provider": provider, "url": url})
+    return flows
 
 
 #: Stytch's ``allowed_auth_methods`` values this server can finish as a pending primary step, each
@@ -127,7 +136,7 @@ def not_signed_in(request: HttpRequest, *, code: str | None = None) -> Problem:
     except Problem:
         ist = None  # a mangled IST cookie is no sign-in in progress
     step = pending_step_of(request)
-    flows = entry_flows()
+    flows = entry_flows(request)
     if step is not None:
         found = "primary_authentication_required" if step.step == pending.PRIMARY else "mfa_required"
         flows.append(pending_flow(step, request))

@@ -288,22 +288,27 @@ class LogoutView(StytchDiscoveryView):
         responses={200: LogoutSerializer},
         errors=(400, 403, 405, 413, 415),
     )
-    @sensitive_variables("credential")
     def post(self, request: Request) -> Response:
-        try:
-            credential = cookies.member_session(self.django_request)
-            if credential is not None:
-                services.revoke_session(
-                    session_token=credential.token_if(SESSION_TOKEN),
-                    session_jwt=credential.token_if(SESSION_JWT),
-                )
-        except Exception as error:
-            answer = self.error_answer(error)
-            if answer is None:
-                raise
-            logger.warning("stytch_discovery logout: session not revoked at Stytch (%s)", answer.code)
+        self.revoke(cookies.member_sessions(self.django_request))
         if app_settings.DJANGO_SESSION_LOGIN and hasattr(self.django_request, "session"):
             auth.logout(self.django_request)
         response = Response(LogoutSerializer({"logged_out": True}).data)
         cookies.delete(response, *cookies.all_names(), app_settings.PENDING_COOKIE_NAME)
         return response
+
+    @sensitive_variables("credentials", "credential")
+    def revoke(self, credentials: list[cookies.Credential]) -> None:
+        """Revoke the session with the first cookie Stytch accepts (a garbled or dead one is skipped)."""
+        for credential in credentials:
+            try:
+                services.revoke_session(
+                    session_token=credential.token_if(SESSION_TOKEN),
+                    session_jwt=credential.token_if(SESSION_JWT),
+                )
+            except Exception as error:
+                answer = self.error_answer(error)
+                if answer is None:
+                    raise
+                logger.warning("stytch_discovery logout: session not revoked at Stytch (%s)", answer.code)
+            else:
+                return

@@ -20,15 +20,26 @@ GOOD: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:8765",
 }
 LIVE_ID = "project-live-00000000-0000-4000-8000-000000000000"
+PUBLIC_TOKEN = "public-token-test-00000000-0000-4000-8000-000000000000"
 
 
 @pytest.fixture(autouse=True)
 def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STYTCH_PROJECT_ID", raising=False)
     monkeypatch.delenv("STYTCH_SECRET", raising=False)
+    monkeypatch.delenv("STYTCH_PUBLIC_TOKEN", raising=False)
 
 
-def ids_for(settings: Any, overrides: dict[str, Any], debug: bool = False) -> set[str]:
+DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+
+
+def ids_for(
+    settings: Any, overrides: dict[str, Any], debug: bool = False, caches: dict[str, Any] = REDIS
+) -> set[str]:
+    # A cache every process shares unless a test says otherwise: W036 and E065 are about it.
+    settings.CACHES = caches
     settings.DEBUG = debug
     settings.STYTCH_DISCOVERY = {**GOOD, **overrides}
     return {str(message.id) for message in check_settings()}
@@ -91,6 +102,8 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "10/century"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": 10}}, False),
+    ("E024", {"TRUSTED_PROXIES": "10.0.0.0/8"}, False),
+    ("E024", {"TRUSTED_PROXIES": ["10.0.0.300"]}, False),
     ("E040", {"PRUNE_AFTER": 0}, False),
     ("E040", {"PRUNE_AFTER": "30 days"}, False),
     ("E040", {"PRUNE_AFTER": True}, False),
@@ -106,8 +119,53 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}, False),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_send": None}}, False),
+    # Other discovery entry points: emailed codes and OAuth.
+    ("E060", {"PUBLIC_TOKEN": "secret-test-not-public"}, True),
+    ("E060", {"PUBLIC_TOKEN": 7}, True),
+    ("E060", {"OAUTH_PROVIDERS": ["google"]}, True),
+    ("E061", {"OAUTH_PROVIDERS": ["github"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E061", {"OAUTH_PROVIDERS": "google", "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E061", {"OAUTH_PROVIDERS": ["google", "google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
+    ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": "/relative/callback"}, True),
+    ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": 5}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": ["openid"]}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": "a b"}}, True),
+    ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": ["two words"]}}, True),
+    ("E063", {"OAUTH_PROVIDER_PARAMS": {"google": {"prompt": 1}}}, True),
+    ("E063", {"OAUTH_PROVIDER_PARAMS": {"google": {"not-a-name": "x"}}}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": 1}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": 16}, True),
+    ("E064", {"EMAIL_CODE_EXPIRATION_MINUTES": "10"}, True),
+    ("E010", {"EMAIL_CODES_ENABLED": "yes"}, True),
+    ("E012", {"OAUTH_STATE_COOKIE_NAME": "stytch_session"}, True),
+    ("W030", {"PUBLIC_TOKEN": "public-token-live-00000000-0000-4000-8000-000000000000"}, True),
+    ("W031", {"OAUTH_PROVIDER_PARAMS": {"microsoft": {"prompt": "select_account"}}}, True),
+    ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_send": None}}, False),
+    ("W032", {"THROTTLE_RATES": {"stytch_discovery.email_attempt": None}}, False),
+    ("W033", {"OAUTH_PROVIDERS": ["google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, False),
     ("W035", {"PUBLIC_TOKEN": "public-token-test-checks", "COOKIE_SAMESITE": "Strict"}, True),
 ]
+
+
+def test_the_entry_point_settings_that_work_raise_nothing(settings: Any) -> None:
+    working = {
+        "PUBLIC_TOKEN": PUBLIC_TOKEN,
+        "OAUTH_PROVIDERS": ["google", "microsoft"],
+        "OAUTH_DISCOVERY_REDIRECT_URL": "https://app.example/api/stytch/discovery/oauth/authenticate",
+        "OAUTH_CUSTOM_SCOPES": {"google": ["https://www.googleapis.com/auth/calendar.readonly"]},
+        "OAUTH_PROVIDER_PARAMS": {"google": {"prompt": "select_account"}, "microsoft": {"domain_hint": "x"}},
+        "EMAIL_CODE_EXPIRATION_MINUTES": 15,
+        "EMAIL_CODES_ENABLED": False,
+    }
+    assert ids_for(settings, working, False) == set()
+    assert ids_for(settings, {"EMAIL_CODE_EXPIRATION_MINUTES": 2}, False) == set()
+
+
+def test_the_public_token_may_come_from_the_environment(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STYTCH_PUBLIC_TOKEN", PUBLIC_TOKEN)
+    assert ids_for(settings, {"OAUTH_PROVIDERS": ["microsoft"]}, True) == set()
 
 
 def test_w020_is_quiet_under_debug_and_when_the_code_scopes_keep_a_rate(settings: Any) -> None:
@@ -130,8 +188,10 @@ def test_every_check_id_has_a_bad_value_here() -> None:
     source = Path(checks.__file__).read_text()
     declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
 
-    # E009 and the MIDDLEWARE checks have tests of their own below.
-    assert declared == {expected for expected, _, _ in BAD} | {"E009", "W008", "E023", "E065", "W036"}
+    # E009 and the MIDDLEWARE checks have tests of their own below; W010 (Django's proxy
+    # settings) in tests/http/test_client_address.py.
+    declared_elsewhere = {"E009", "W008", "E023", "E065", "W036", "W010"}
+    assert declared == {expected for expected, _, _ in BAD} | declared_elsewhere
 
 
 MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
@@ -160,9 +220,6 @@ def test_e023_django_session_login_needs_sessions(settings: Any, middleware: lis
     assert "stytch_discovery.E023" not in ids_for(settings, {"DJANGO_SESSION_LOGIN": False})
 
 
-DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
 PUBLIC = {"PUBLIC_TOKEN": "public-token-test-checks"}
 
 
@@ -180,9 +237,7 @@ PUBLIC = {"PUBLIC_TOKEN": "public-token-test-checks"}
 def test_sso_and_oauth_starts_need_a_cache_every_process_shares(
     settings: Any, caches: dict[str, Any], overrides: dict[str, Any], debug: bool, expected: set[str]
 ) -> None:
-    settings.CACHES = caches
-
-    assert ids_for(settings, overrides, debug) == expected
+    assert ids_for(settings, overrides, debug, caches) == expected
 
 
 def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:
@@ -233,6 +288,7 @@ def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:
             False,
             id="redirects",
         ),
+        pytest.param({"TRUSTED_PROXIES": ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]}, False, id="proxies"),
         pytest.param({"PRUNE_AFTER": timedelta(days=7)}, False, id="prune-timedelta"),
         pytest.param({"PRUNE_AFTER": 3600.5}, False, id="prune-seconds"),
         pytest.param(

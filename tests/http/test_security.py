@@ -23,6 +23,7 @@ from tests.testapp.models import User
 #: Every POST endpoint, with a body that passes validation.
 POSTS = [
     ("discovery/magic-links/send", {"email_address": EMAIL}),
+    ("discovery/otps/send", {"email_address": EMAIL}),
     ("discovery/organizations", {}),
     ("discovery/organizations/create", {"organization_slug": "fresh"}),
     ("discovery/intermediate-sessions/exchange", {"organization_id": "acme"}),

@@ -46,7 +46,8 @@ def test_no_credential_is_a_401_listing_the_entry_points(api: APIClient, fake_st
     body = response.json()
     assert set(body) == {*ERROR_KEYS, "flows"}
     assert body["code"] == "not_authenticated"
-    assert body["flows"] == [{"id": "discovery_magic_link"}]
+    # The defaults: no OAuth provider is on (tests/oauth/ covers the flows they add).
+    assert body["flows"] == [{"id": "discovery_magic_link"}, {"id": "discovery_email_code"}]
 
 
 def test_an_ist_without_an_organization_is_a_pending_selection(

@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +25,7 @@ from rest_framework.views import APIView, set_rollback
 from . import cookies, drf, guards, openapi, reporting
 from .errors import ErrorAnswer, answer_for
 from .fields import RequestSerializer
-from .throttling import StytchDiscoveryThrottle
+from .throttling import EmailAddressThrottle, StytchDiscoveryThrottle
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -40,21 +41,27 @@ class StytchDiscoveryView(APIView):
 
     parser_classes = [drf.StrictJSONParser]
     renderer_classes = [drf.ASCIIJSONRenderer]
-    content_negotiation_class = drf.JSONOnlyNegotiation
+    content_negotiation_class: type[BaseContentNegotiation] = drf.JSONOnlyNegotiation
     authentication_classes = [drf.SessionUserAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [StytchDiscoveryThrottle]
     metadata_class = None  # no OPTIONS self-description: the OpenAPI schema is the description
     schema = openapi.view_schema()
     throttle_scope: str | None = None
+    #: A second scope, counted per email address by ``throttle_email`` (None: not counted).
+    email_throttle_scope: str | None = None
     #: The token the request used, so a 401 can clear the cookie it came from.
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
     failure: ErrorAnswer | None = None
+    #: Token query parameters as they came, taken out of the request before anything else.
+    query_tokens: dict[str, list[str]]
 
     @method_decorator(sensitive_post_parameters())
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         reporting.protect(request)
+        # First: a validation error, a throttle or a crash below must find no live token to log.
+        self.query_tokens = reporting.take_query_tokens(request)
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -72,15 +79,27 @@ class StytchDiscoveryView(APIView):
         if (request.method or "").upper() not in self.allowed_methods:
             raise MethodNotAllowed(request.method or "")
         guards.check_body_size(request._request)
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # negotiation, authentication, permissions
         if request.method not in SAFE_METHODS:
             guards.check_json_body(request._request, self.get_parsers())
             guards.enforce_csrf(request._request)
             guards.check_no_token_in_query(request._request)
+        # Last: a request refused above (a cross-site form post, a 415) must not spend the quota
+        # of the caller it names, or a hostile page could lock a victim out.
+        super().check_throttles(request)
+
+    def check_throttles(self, request: Request) -> None:
+        """Not where DRF calls it (inside ``APIView.initial``): :meth:`initial` throttles after the guards."""
 
     def service_user(self) -> AbstractBaseUser | None:
         user = self.request.user
         return user if user.is_authenticated else None
+
+    def throttle_email(self, email_address: str) -> None:
+        """Count this request against ``email_throttle_scope`` for ``email_address`` (429 when over)."""
+        throttle = EmailAddressThrottle(email_address)
+        if not throttle.allow_request(self.request, self):
+            self.throttled(self.request, throttle.wait())
 
     def validated(self, serializer_class: type[RequestSerializer]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data)

@@ -7,7 +7,8 @@ browser would keep a stale copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -43,14 +44,35 @@ class Credential:
         return self.token if self.kind == kind else None
 
 
-def _from_cookie(request: HttpRequest, name: str, kind: str) -> Credential | None:
-    value = request.COOKIES.get(name)
-    if not value:
-        return None
-    if not is_token(value, kind):
-        # A mangled cookie cannot be a token Stytch issued: refuse without asking Stytch.
-        raise Problem("intermediate_session_invalid" if kind == IST else "session_invalid")
-    return Credential(kind=kind, token=value, cookie=name)
+def _first_good_cookie(request: HttpRequest, sources: Sequence[tuple[str, str]]) -> Credential | None:
+    """The first well-formed token cookie of ``sources`` ((name, kind) pairs, in order of preference).
+
+    A malformed one (empty, spaces, non-ASCII, too long) cannot be a token Stytch issued: it is
+    skipped, so the next good source is used, and deleted with the response, so the browser stops
+    sending it. Only when every cookie present is malformed is the request refused (the 401 of the
+    first non-empty one's kind), without asking Stytch.
+    """
+    found: Credential | None = None
+    malformed: str | None = None
+    for name, kind in sources:
+        if name not in request.COOKIES:
+            continue
+        value = request.COOKIES[name]
+        if not is_token(value, kind):
+            defer(request, functools.partial(_drop_unless_set, name=name))
+            # An empty cookie holds no token at all: without a good one, it is "required", not "invalid".
+            malformed = malformed or (kind if value else None)
+        elif found is None:
+            found = Credential(kind=kind, token=value, cookie=name)
+    if found is None and malformed is not None:
+        raise Problem("intermediate_session_invalid" if malformed == IST else "session_invalid")
+    return found
+
+
+def _drop_unless_set(response: HttpResponseBase, *, name: str) -> None:
+    """Delete cookie ``name``, unless the view set a fresh value for it on this response."""
+    if name not in response.cookies:
+        delete(response, name)
 
 
 def intermediate_session_cookies() -> list[str]:
@@ -60,35 +82,52 @@ def intermediate_session_cookies() -> list[str]:
     return names
 
 
+def _ist_sources() -> list[tuple[str, str]]:
+    return [(name, IST) for name in intermediate_session_cookies()]
+
+
+def _member_cookies() -> list[tuple[str, str]]:
+    """(cookie name, token kind) of the member session, the session token first."""
+    return [
+        (app_settings.SESSION_COOKIE_NAME, SESSION_TOKEN),
+        (app_settings.SESSION_JWT_COOKIE_NAME, SESSION_JWT),
+    ]
+
+
 def intermediate_session(request: HttpRequest, body: Mapping[str, Any]) -> Credential | None:
     """The IST: from the body, else the app's cookie, else the Stytch SDK's cookie."""
     if body.get(IST):
         return Credential(kind=IST, token=body[IST])
-    for name in intermediate_session_cookies():
-        credential = _from_cookie(request, name, IST)
-        if credential is not None:
-            return credential
-    return None
+    return _first_good_cookie(request, _ist_sources())
 
 
 def any_session(request: HttpRequest, body: Mapping[str, Any]) -> Credential | None:
-    """For listing: a body token, else an IST cookie, else the member-session cookies."""
+    """For listing: a body token, else an IST cookie, else the member-session cookies.
+
+    One scan over all of them, so a garbled IST cookie does not hide a good session cookie.
+    """
     for kind in (IST, SESSION_TOKEN, SESSION_JWT):
         if body.get(kind):
             return Credential(kind=kind, token=body[kind])
-    return intermediate_session(request, {}) or member_session(request)
+    return _first_good_cookie(request, [*_ist_sources(), *_member_cookies()])
 
 
 def member_session(request: HttpRequest) -> Credential | None:
     """The member session from its cookies: the session token, else the session JWT."""
-    for name, kind in (
-        (app_settings.SESSION_COOKIE_NAME, SESSION_TOKEN),
-        (app_settings.SESSION_JWT_COOKIE_NAME, SESSION_JWT),
-    ):
-        found = _from_cookie(request, name, kind)
-        if found is not None:
-            return found
-    return None
+    return _first_good_cookie(request, _member_cookies())
+
+
+def member_sessions(request: HttpRequest) -> list[Credential]:
+    """Every well-formed member-session cookie, the session token first; malformed ones left out.
+
+    For logout: any one of them that Stytch accepts ends the session, whatever its partner holds.
+    """
+    found = []
+    for name, kind in _member_cookies():
+        value = request.COOKIES.get(name)
+        if value and is_token(value, kind):
+            found.append(Credential(kind=kind, token=value, cookie=name))
+    return found
 
 
 def _seconds_until(moment: datetime | None) -> int | None:
@@ -97,8 +136,13 @@ def _seconds_until(moment: datetime | None) -> int | None:
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def set_cookie(response: HttpResponseBase, name: str, value: str, max_age: int | None) -> None:
-    """An HttpOnly cookie with the ``COOKIE_*`` flags (``max_age`` None: a browser-session cookie)."""
+def set_cookie(
+    response: HttpResponseBase, name: str, value: str, max_age: int | None, *, samesite: str | None = None
+) -> None:
+    """An HttpOnly cookie with the ``COOKIE_*`` flags (``max_age`` None: a browser-session cookie).
+
+    ``samesite`` overrides ``COOKIE_SAMESITE`` for a cookie that must survive a cross-site redirect.
+    """
     response.set_cookie(
         name,
         value,
@@ -108,7 +152,7 @@ def set_cookie(response: HttpResponseBase, name: str, value: str, max_age: int |
         secure=app_settings.COOKIE_SECURE,
         httponly=True,
         # checks.py guarantees one of Django's accepted values.
-        samesite=cast(Literal["Lax", "Strict", "None"], app_settings.COOKIE_SAMESITE),
+        samesite=cast(Literal["Lax", "Strict", "None"], samesite or app_settings.COOKIE_SAMESITE),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,14 +16,59 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        # Python reads 1e999 as inf, which would go to Stytch as the non-JSON Infinity.
+        raise ValueError(f"number {text[:32]} is beyond the range of a double")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    value = int(text)  # Python refuses over 4300 digits itself
+    try:
+        float(value)
+    except OverflowError:
+        raise ValueError(f"number {text[:32]}... is beyond the range of a double") from None
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 class StrictJSONParser(JSONParser):
-    """DRF's JSON parser, with absurd nesting refused as a parse error instead of a crash."""
+    """JSON as RFC 8259 has it, whatever the project's ``REST_FRAMEWORK`` says.
+
+    UTF-8 only (a ``charset`` other than UTF-8 is a 415; bytes that are not UTF-8 a parse
+    error), no ``NaN``/``Infinity``, no number beyond a double's range (``1e999`` would be
+    sent on as ``Infinity``), and absurd nesting refused as a parse error instead of a crash.
+    """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        charset = _charset(media_type or "")
+        if charset not in (None, "utf-8", "utf8"):
+            raise drf.UnsupportedMediaType(media_type or "")
         try:
-            return super().parse(stream, media_type, parser_context)
+            return json.load(
+                codecs.getreader("utf-8")(stream),
+                parse_constant=_refuse_constant,
+                parse_float=_finite_float,
+                parse_int=_bounded_int,
+            )
         except RecursionError as error:
             raise drf.ParseError("JSON parse error - nested too deeply.") from error
+        except ValueError as error:  # UnicodeDecodeError included
+            raise drf.ParseError(f"JSON parse error - {error}") from error
+
+
+def _charset(media_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type, lower-cased (None without one)."""
+    for parameter in media_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 class ASCIIJSONRenderer(JSONRenderer):

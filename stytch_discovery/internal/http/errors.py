@@ -54,6 +54,13 @@ CODES: dict[str, tuple[int, str]] = {
     "intermediate_session_invalid": (401, "The sign-in has expired or was already used; sign in again."),
     "session_invalid": (401, "The session is invalid or has expired; sign in again."),
     "magic_link_invalid": (401, "The magic link is invalid, expired or already used; request a new one."),
+    "oauth_invalid": (401, "Signing in with that provider failed or took too long; start again."),
+    "oauth_state_missing": (
+        401,
+        "No sign-in with that provider was started in this browser, or it took too long; start again.",
+    ),
+    "oauth_state_used": (401, "That sign-in was already finished; start again to sign in once more."),
+    "oauth_state_mismatch": (401, "That sign-in was started in another browser; start again here."),
     "redirect_token_invalid": (
         401,
         "The sign-in at your identity provider has expired or was already used; start it again.",
@@ -71,6 +78,7 @@ CODES: dict[str, tuple[int, str]] = {
         403,
         "This organization's sign-in policy does not let you join it; choose another organization.",
     ),
+    "oauth_email_unverified": (403, "That provider has not verified your email address; use another way in."),
     "identity_mismatch": (
         403,
         "You signed in at the identity provider as someone else than the member this sign-in is for.",
@@ -79,7 +87,10 @@ CODES: dict[str, tuple[int, str]] = {
     "organization_mismatch": (403, "Your session is for another organization."),
     "organization_access_denied": (403, "This sign-in does not allow entering that organization."),
     "organization_not_found": (404, "No such organization."),
+    "entry_point_disabled": (404, "This way of signing in is not offered here."),
+    "unknown_format": (404, "The schema comes as ?format=json or ?format=yaml (or by Accept)."),
     "method_not_allowed": (405, "This method is not allowed here."),
+    "not_acceptable": (406, "The schema comes as JSON or YAML: accept one of them."),
     "mfa_factor_missing": (409, "You have not set up that method; use another one or set it up first."),
     "sso_connection_missing": (
         409,
@@ -104,6 +115,7 @@ CODES: dict[str, tuple[int, str]] = {
     "stytch_unavailable": (502, "The sign-in service is unavailable; try again shortly."),
     "stytch_bad_response": (502, "The sign-in service answered unexpectedly; try again shortly."),
     "stytch_not_configured": (503, "Sign-in is not configured on this server."),
+    "throttle_unavailable": (503, "The server cannot count requests right now; try again shortly."),
     "stytch_timeout": (504, "The sign-in service did not answer in time; try again."),
 }
 
@@ -140,6 +152,14 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "no_default_discovery_redirect_url_set": "stytch_misconfigured",
     "invalid_discovery_redirect_url": "stytch_misconfigured",
     "too_many_requests": "stytch_rate_limited",
+    # OAuth discovery (sessions contract §C.2); pkce_* are the OAuth callback's own (oauth.views).
+    "oauth_token_not_found": "oauth_invalid",
+    "oauth_discovery_flow_callback_error": "oauth_invalid",
+    "oauth_flow_callback_error": "oauth_invalid",
+    "oauth_invalid_state": "oauth_invalid",
+    "oauth_state_mismatch": "oauth_invalid",
+    "oauth_state_used": "oauth_invalid",
+    "oauth_unverified_email": "oauth_email_unverified",
     # MFA and primary authentication (sessions contract §B.3).
     "otp_code_not_found": "code_invalid",
     "invalid_totp_code": "code_invalid",
@@ -242,7 +262,7 @@ _CONFLICT_FIELDS = {
 }
 
 #: Codes logged at ERROR: the server, not the caller, must be fixed.
-SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"})
+SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured", "throttle_unavailable"})
 #: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
 UPSTREAM_FAULT_CODES = frozenset(
     {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}
@@ -371,8 +391,9 @@ def _stytch_code(error: StytchDiscoveryAPIError) -> str:
     return "stytch_unavailable" if status >= 500 else "stytch_rejected"
 
 
-def _stytch_answer(error: StytchDiscoveryAPIError) -> ErrorAnswer:
-    code = _stytch_code(error)
+def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> ErrorAnswer:
+    """The answer for Stytch's ``error``; ``code`` overrides the table (an endpoint's own reading)."""
+    code = code or _stytch_code(error)
     conflict = _CONFLICT_FIELDS.get(code)
     # Stytch's own text explains a rejection best; other codes have a fixed message.
     message = (error.error_message or message_of(code)) if code == "stytch_rejected" else message_of(code)
@@ -412,7 +433,7 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
     if isinstance(error, StytchDiscoveryConfigurationError):
         return ErrorAnswer.of("stytch_not_configured")
     if isinstance(error, StytchDiscoveryAPIError):
-        return _stytch_answer(error)
+        return stytch_answer(error)
     if isinstance(error, StytchDiscoveryInvalidSession):
         return ErrorAnswer.of("session_invalid")
     request_id = getattr(error, "request_id", "") or None

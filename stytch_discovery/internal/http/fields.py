@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any
 
-from django.core.validators import RegexValidator
+from django.core.validators import EmailValidator, RegexValidator
 from rest_framework import serializers
 
 from stytch_discovery.internal.rules import (
@@ -44,7 +44,17 @@ def _compact_utf8(value: Any) -> bytes:
 
 
 class StrictCharField(serializers.CharField):
-    """A JSON string only: DRF's ``CharField`` would quietly turn ``12`` into ``"12"``."""
+    """A JSON string only: DRF's ``CharField`` would quietly turn ``12`` into ``"12"``.
+
+    ``max_length`` is checked on the string as sent, before any trimming: the schema's
+    ``maxLength`` is about what the caller sends, and DRF alone would let a value with blanks
+    around it through at up to any length.
+    """
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -84,7 +94,16 @@ class TokenField(PatternField):
 
 
 class StrictEmailField(StrictCharField, serializers.EmailField):
-    """An email address given as a JSON string."""
+    """An email address given as a JSON string, with a dotted domain as Stytch requires.
+
+    Django's validator lets ``x@localhost`` through (its allowlist); Stytch refuses it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for index, validator in enumerate(self.validators):
+            if isinstance(validator, EmailValidator):
+                self.validators[index] = EmailValidator(message=validator.message, allowlist=[])
 
 
 class HttpUrlField(StrictCharField, serializers.URLField):
@@ -153,6 +172,27 @@ class CustomClaimsField(serializers.DictField):
         return kept
 
 
+class KeyedDictField(serializers.DictField):
+    """A JSON object whose keys are among fixed names (``keys``), each holding a ``child``.
+
+    The schema lists the keys as properties with ``additionalProperties: false``
+    (``openapi.py``), so it refuses what the server refuses.
+    """
+
+    default_error_messages = {"unknown_keys": "Keys must be among {allowed}; got {unknown}."}
+
+    def __init__(self, *, keys: tuple[str, ...], **kwargs: Any) -> None:
+        self.keys = keys
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value: dict[str, Any] = super().to_internal_value(data)
+        unknown = sorted(set(value) - set(self.keys))
+        if unknown:
+            self.fail("unknown_keys", allowed=", ".join(self.keys), unknown=", ".join(unknown))
+        return value
+
+
 def string_list(child: serializers.Field[Any, Any, Any, Any]) -> serializers.ListField:
     """An optional JSON array of at most ``MAX_LIST_ITEMS`` items."""
     return serializers.ListField(child=child, required=False, max_length=MAX_LIST_ITEMS)
@@ -172,6 +212,9 @@ class RequestSerializer(serializers.Serializer[Any]):
 
     #: Fields Stytch knows but this API refuses, with the reason shown to the caller.
     refused_fields: Mapping[str, str] = {}
+    #: JSON Schema keywords the request's schema adds for rules across fields (``validate``),
+    #: next to the ``additionalProperties: false`` every request body gets (``openapi.py``).
+    schema_rules: Mapping[str, Any] = {}
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # DRF deep-copies every declared field on every request, re-running each field's

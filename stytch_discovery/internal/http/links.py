@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.net import is_loopback, with_query
 
-from . import cookies, openapi, reporting
+from . import cookies, openapi
 from .base import StytchDiscoveryView
 from .errors import ErrorAnswer
 
@@ -32,39 +32,19 @@ ERROR_PARAMETER = "stytch_discovery_error"
 LINK_CODES = frozenset({"magic_link_invalid"})
 
 
-class LinkTargetView(StytchDiscoveryView):
-    """Base of the ``GET`` views an emailed link points at."""
+class BrowserRedirectView(StytchDiscoveryView):
+    """Base of the ``GET`` views a browser navigates to: they answer with a redirect to the SPA.
 
-    #: The link's query string: ``token`` (required) and Stytch's ``stytch_token_type``.
-    query_serializer: ClassVar[type[serializers.Serializer[Any]]]
-
-    @sensitive_variables("query")
-    def link_token(self) -> str:
-        """The link's token, validated, then blanked out of the request (error reports, logs)."""
-        query = self.query_serializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        reporting.scrub_query_parameter(self.django_request, "token")
-        return str(query.validated_data["token"])
-
-    @staticmethod
-    def document(*, summary: str, link_type: str) -> Callable[[Any], Any]:
-        """The OpenAPI description every link target shares (``link_type``: its ``stytch_token_type``)."""
-        return openapi.document(
-            summary=summary,
-            responses={
-                302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")
-            },
-            errors=(405,),
-            parameters=openapi.query_parameters(
-                ("token", True, "The magic-link token Stytch put in the link."),
-                ("stytch_token_type", False, f"Must be '{link_type}' when present."),
-                ("next", False, "Where to go afterwards: a path, or a URL on an allowed host."),
-            ),
-        )
+    Success and failure alike end on the SPA (``next`` or ``LOGIN_REDIRECT_URL``); a failure adds
+    ``?stytch_discovery_error=<code>``.
+    """
 
     def redirect_target(self) -> str:
         """``next`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
-        candidate = self.request.query_params.get("next", "")
+        return self.safe_next(self.request.query_params.get("next", ""))
+
+    def safe_next(self, candidate: str) -> str:
+        """``candidate`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
         if candidate:
             host = urlsplit(candidate).hostname
             allowed = {self.django_request.get_host(), *app_settings.ALLOWED_REDIRECT_HOSTS}
@@ -99,3 +79,44 @@ class LinkTargetView(StytchDiscoveryView):
         """A 401 for a token read from a cookie: the cookie goes, as for the JSON views."""
         if self.credential is not None and self.credential.cookie:
             cookies.delete(response, self.credential.cookie)
+
+
+class LinkTargetView(BrowserRedirectView):
+    """Base of the ``GET`` views an emailed link points at."""
+
+    #: The link's query string: ``token`` (required) and Stytch's ``stytch_token_type``.
+    query_serializer: ClassVar[type[serializers.Serializer[Any]]]
+
+    @sensitive_variables("query", "data")
+    def link_token(self) -> str:
+        """The link's token, validated (the base view took it out of the request on arrival)."""
+        data = self.request.query_params.copy()
+        for name, values in self.query_tokens.items():
+            data.setlist(name, values)
+        query = self.query_serializer(data=data)
+        query.is_valid(raise_exception=True)
+        return str(query.validated_data["token"])
+
+    @staticmethod
+    def document(
+        *,
+        summary: str,
+        link_type: str,
+        link_description: str = "The magic-link token Stytch put in the link.",
+        with_next: bool = True,
+    ) -> Callable[[Any], Any]:
+        """The OpenAPI description every link target shares (``link_type``: its ``stytch_token_type``)."""
+        parameters = [
+            ("token", True, link_description),
+            ("stytch_token_type", False, f"Must be '{link_type}' when present."),
+        ]
+        if with_next:
+            parameters.append(("next", False, "Where to go afterwards: a path, or a URL on an allowed host."))
+        return openapi.document(
+            summary=summary,
+            responses={
+                302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")
+            },
+            errors=(405,),
+            parameters=openapi.query_parameters(*parameters),
+        )

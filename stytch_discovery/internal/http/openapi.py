@@ -24,6 +24,43 @@ else:
     AVAILABLE = True
 
 
+def _register_strict_schemas() -> None:
+    """Make the schema as strict as the server: what it documents as valid, the server accepts.
+
+    Every request body refuses unknown fields (``additionalProperties: false``) and adds its
+    ``schema_rules`` (rules across fields, such as "at most one token"); a ``KeyedDictField``
+    lists its allowed keys as properties (OpenAPI 3.0 has no ``propertyNames``). Spectacular
+    registers an extension when its class is defined, so defining them is enough.
+    """
+    from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+
+    class StrictRequestBody(OpenApiSerializerExtension):  # type: ignore[no-untyped-call]
+        target_class = "stytch_discovery.internal.http.fields.RequestSerializer"
+        match_subclasses = True
+
+        def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+            schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+            if direction == "request":
+                schema["additionalProperties"] = False
+                schema.update(getattr(self.target, "schema_rules", {}))
+            return schema
+
+    class KeyedObject(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+        target_class = "stytch_discovery.internal.http.fields.KeyedDictField"
+
+        def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+            child = auto_schema._map_serializer_field(self.target.child, direction)
+            return {
+                "type": "object",
+                "properties": dict.fromkeys(self.target.keys, child),
+                "additionalProperties": False,
+            }
+
+
+if AVAILABLE:
+    _register_strict_schemas()
+
+
 def describe_status(status: int) -> str:
     """The codes an error status carries here, for the schema (from the one table of codes)."""
     codes = codes_with_status(status)

@@ -3,11 +3,16 @@
 Rates are read at request time (so ``override_settings`` works) and kept in Django's default
 cache, so a shared cache (Redis, Memcached) throttles across processes. The key is what the view's
 ``throttle_subject()`` names (the member of a pending sign-in step), else the Django user id when
-signed in, else the client IP as DRF's ``NUM_PROXIES`` resolves it.
+signed in, else the client's address: the socket's peer (``REMOTE_ADDR``), or the nearest
+untrusted ``X-Forwarded-For`` hop when ``TRUSTED_PROXIES`` names the proxies in front
+(``internal.proxies``). DRF's ``NUM_PROXIES`` is not used: its default believes the raw header.
+``EmailAddressThrottle`` counts a second scope per email address (a view calls it once the body
+is valid).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -17,6 +22,10 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import ScopedRateThrottle
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.emails import normalize_email
+from stytch_discovery.internal.proxies import client_address
+
+from .errors import Problem
 
 if TYPE_CHECKING:
     from django.core.cache.backends.base import BaseCache
@@ -74,14 +83,21 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if self.key is None or limit is None or period is None:
             return True
         self.now = self.timer()
+        try:
+            return self._counted(self.key, period) <= limit
+        except Exception as error:  # whatever the cache backend raises when down
+            # Not a 500 (whose error mail would show the request): a documented 503.
+            raise Problem("throttle_unavailable") from error
+
+    def _counted(self, key: str, period: int) -> int:
         # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
         cache = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
         script = _count_script(cache)
         if script is not None:
             # make_key, not make_and_validate_key: the validation only warns about keys memcached
             # would refuse, char by char, for a key that goes to Redis.
-            return self._count_in_redis(script, cache.make_key(self.key), period) <= limit
-        return self._count(cache, self.key, period) <= limit
+            return self._count_in_redis(script, cache.make_key(key), period)
+        return self._count(cache, key, period)
 
     def _count_in_redis(self, script: Any, name: str, period: int) -> int:
         """``_count`` in one atomic round trip, which also tells the window's TTL."""
@@ -114,6 +130,14 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
             return self.cache_format % {"scope": self.scope, "ident": ident}
         return super().get_cache_key(request, view)
 
+    def get_ident(self, request: Request) -> str:
+        meta = request._request.META
+        return client_address(
+            str(meta.get("REMOTE_ADDR") or ""),
+            str(meta.get("HTTP_X_FORWARDED_FOR") or ""),
+            app_settings.TRUSTED_PROXIES,
+        )
+
     def get_rate(self) -> str | None:
         return app_settings.THROTTLE_RATES.get(str(self.scope))
 
@@ -122,3 +146,24 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
             return self.remaining
         until = self.cache.get(f"{self.key}:until")
         return max(0.0, until - self.now) if until is not None else float(self.duration or 0)
+
+
+class EmailAddressThrottle(StytchDiscoveryThrottle):
+    """A second count, per email address: ``view.email_throttle_scope`` picks the rate.
+
+    Sends and code attempts are counted per client by the view's own scope, and per address
+    here, so neither many clients nor one client can flood an inbox or guess at one address's
+    code. The key holds the address's SHA-256, not the address.
+    """
+
+    scope_attr = "email_throttle_scope"
+
+    def __init__(self, email_address: str) -> None:
+        super().__init__()
+        # The identity's own normalization (A-Z only): Unicode case rules would put distinct
+        # addresses in one bucket.
+        self.email_address = normalize_email(email_address.strip())
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        ident = hashlib.sha256(self.email_address.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": f"email:{ident}"}

@@ -1,4 +1,4 @@
-// The example SPA: email -> magic link -> organization picker / create -> (another primary method,
+// The example SPA: email -> magic link, emailed code, Google or Microsoft -> organization picker / create -> (another primary method,
 // MFA) -> signed in -> switch -> log out. Plain JavaScript, no build step. Every credential lives in an HttpOnly cookie set by
 // the API; this script only ever holds the CSRF token, in memory. Who is signed in comes from
 // GET session; the page asks it only when the server says this browser holds a credential, so a
@@ -77,7 +77,7 @@ function showStep(name) {
   const heading = document.querySelector(`#step-${name} h1`);
   if (heading) heading.focus();
   // Codes and links arrive while these steps wait for them.
-  setInboxPolling(["inbox", "mfa", "primary"].includes(name));
+  setInboxPolling(["inbox", "code", "mfa", "primary"].includes(name));
 }
 
 function showError(error) {
@@ -145,16 +145,23 @@ function setFieldError(id, message) {
 
 // --- step 1: email ---------------------------------------------------------------------------
 
-$("email-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  clearMessages();
+// The typed email when it looks like one; else the field says why and gets the focus.
+function readEmail() {
   const email = $("email").value.trim();
   if (!/^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(email)) {
     setFieldError("email-error", "Enter an email address like you@company.example.");
     $("email").focus();
-    return;
+    return null;
   }
   setFieldError("email-error", "");
+  return email;
+}
+
+$("email-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const email = readEmail();
+  if (!email) return;
   try {
     await busy(event.target, () => post(urls.send, { email_address: email }));
   } catch (error) {
@@ -179,6 +186,76 @@ async function sendNewLink(button) {
   }
   $("inbox-email").textContent = lastEmail;
   showStep("inbox");
+}
+
+// --- other ways in: an emailed code, Google, Microsoft ------------------------------------------
+
+// The code's answer is the organization list itself (the IST went into its HttpOnly cookie).
+async function sendCode(control, email) {
+  clearMessages();
+  try {
+    await busy(control, () => post(urls.codeSend, { email_address: email }));
+  } catch (error) {
+    if (error.fields && error.fields.email_address) {
+      setFieldError("email-error", error.fields.email_address.join(" "));
+    }
+    showError(error);
+    return;
+  }
+  lastEmail = email;
+  $("code-email").textContent = email;
+  $("code").value = "";
+  setFieldError("code-error", "");
+  showStep("code");
+  announce(`Code sent to ${email}.`);
+}
+
+$("email-code-button").addEventListener("click", async (event) => {
+  const email = readEmail();
+  if (email) await sendCode(event.target, email);
+});
+
+$("code-resend").addEventListener("click", (event) => sendCode(event.target, lastEmail));
+
+$("code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearMessages();
+  const code = $("code").value.trim();
+  if (!/^[0-9]{6}$/.test(code)) {
+    setFieldError("code-error", "Enter the 6-digit code from the email.");
+    $("code").focus();
+    return;
+  }
+  setFieldError("code-error", "");
+  try {
+    const discovery = await busy(event.target, () =>
+      post(urls.codeAuthenticate, { email_address: lastEmail, code }));
+    renderOrganizations(discovery);
+  } catch (error) {
+    if (error.fields && error.fields.code) {
+      setFieldError("code-error", error.message);
+      $("code").focus();
+      return;
+    }
+    showError(error);
+  }
+});
+
+// OAuth is a navigation, not a fetch: the server sends the browser to the provider (through
+// Stytch), and its callback brings it back here with the IST in its cookie.
+function renderEntryPoints() {
+  const entry = config.entryPoints;
+  $("email-code-button").hidden = !entry.emailCodes;
+  const links = entry.oauth.map((provider) => {
+    const link = document.createElement("a");
+    link.className = "oauth-button";
+    link.href = provider.url;
+    link.dataset.provider = provider.provider;
+    link.textContent = `Continue with ${provider.label}`;
+    return link;
+  });
+  $("oauth-buttons").append(...links);
+  $("oauth-buttons").hidden = links.length === 0;
 }
 
 // --- dev inbox (only with the fake Stytch) -------------------------------------------------
@@ -818,6 +895,12 @@ document.addEventListener("click", async (event) => {
 
 const LINK_ERRORS = {
   magic_link_invalid: "That sign-in link is invalid, already used or expired. Send yourself a new one.",
+  oauth_invalid: "Signing in with that provider did not work or took too long. Try again.",
+  oauth_state_missing: "That sign-in was not started in this browser, or took too long. Try again.",
+  oauth_state_used: "That sign-in was already finished. Start again to sign in once more.",
+  oauth_state_mismatch: "That sign-in was started in another browser. Start again here.",
+  oauth_email_unverified: "That provider has not verified your email address. Use another way in.",
+  entry_point_disabled: "That way of signing in is not offered here.",
 };
 // Coming back from SSO or OAuth without success: the step is still pending, so the page resumes it.
 const REDIRECT_ERRORS = [
@@ -833,7 +916,7 @@ function takeLinkError() {
   const query = params.toString();
   history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
   if (REDIRECT_ERRORS.includes(code)) return { code, message: null, resumable: true };
-  return { code, message: LINK_ERRORS[code] || "Signing in with that link did not work. Send yourself a new one." };
+  return { code, message: LINK_ERRORS[code] || "Signing in did not work. Try again, or send yourself a new link." };
 }
 
 function redirectErrorMessage(code) {
@@ -875,9 +958,11 @@ async function resumeStep(error) {
 }
 
 async function start() {
+  renderEntryPoints();
   if (config.devInbox) {
     $("dev-inbox").hidden = false;
     $("inbox-hint").hidden = false;
+    $("code-hint").hidden = false;
     refreshInbox();
   }
   const linkError = takeLinkError();

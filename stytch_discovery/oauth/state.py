@@ -1,0 +1,111 @@
+"""The state an OAuth callback needs, bound to the browser that started the flow.
+
+``begin`` draws a random state id; ``remember`` keeps ``{provider, next}`` under its SHA-256 in
+Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE
+verifier is never stored nor sent to the browser: it is an HMAC of the state id under
+``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the
+callback, marks the state used (until it would have expired) and removes the cache entry:
+``cache.delete`` answers True once, so two racing callbacks cannot both pass.
+
+Why a signed cookie and not Django's session: the app needs no session table or middleware
+(``PENDING_COOKIE_NAME`` works the same way), and the cookie is what ties the callback to this
+browser; the cache entry makes it single use and short-lived. The cache must be shared between
+processes (Redis, Memcached), as for the throttles. The cookie is ``SameSite=Lax`` whatever
+``COOKIE_SAMESITE`` says (``None`` excepted): the callback is a cross-site top-level navigation
+(from Stytch), which a ``Strict`` cookie would miss.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.crypto import salted_hmac
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.http.errors import Problem
+
+SALT = "stytch_discovery.oauth_state"
+#: How long a started flow waits for its callback (an IST lives as long).
+STATE_SECONDS = 600
+_STATE = "stytch_discovery:oauth_state:"
+_USED = "stytch_discovery:oauth_state_used:"
+
+
+@dataclass(frozen=True)
+class OAuthStart:
+    """A started flow, as its callback finds it."""
+
+    provider: str
+    #: Where the browser goes afterwards (already checked against the allowed hosts).
+    next_url: str
+    state_id: str = field(repr=False)
+
+    @property
+    def code_verifier(self) -> str:
+        """The PKCE verifier (RFC 7636: 43 characters of base64url), recomputed, never stored."""
+        mac = salted_hmac(SALT, self.state_id, algorithm="sha256").digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+    @property
+    def code_challenge(self) -> str:
+        """``S256``: base64url(SHA-256(verifier)), what the start sends Stytch."""
+        digest = hashlib.sha256(self.code_verifier.encode()).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _key(state_id: str) -> str:
+    return hashlib.sha256(state_id.encode()).hexdigest()
+
+
+def begin(*, provider: str, next_url: str) -> OAuthStart:
+    """A new flow for ``provider``; nothing is kept until ``remember`` puts it on a response."""
+    return OAuthStart(provider=provider, next_url=next_url, state_id=secrets.token_urlsafe(32))
+
+
+def _samesite() -> str:
+    return "None" if app_settings.COOKIE_SAMESITE == "None" else "Lax"
+
+
+def remember(response: HttpResponseBase, start: OAuthStart) -> None:
+    """Keep ``start`` server-side, and its signed state cookie on the start's redirect (the cookie
+    replaces any earlier flow's)."""
+    kept = {"provider": start.provider, "next": start.next_url}
+    cache.set(_STATE + _key(start.state_id), kept, STATE_SECONDS)
+    value = signing.dumps(start.state_id, salt=SALT)
+    cookies.set_cookie(
+        response, app_settings.OAUTH_STATE_COOKIE_NAME, value, STATE_SECONDS, samesite=_samesite()
+    )
+
+
+def forget(response: HttpResponseBase, request: HttpRequest) -> None:
+    """Delete the state cookie ``request`` carried (it is single use, success or not)."""
+    name = app_settings.OAUTH_STATE_COOKIE_NAME
+    if name in request.COOKIES:
+        cookies.set_cookie(response, name, "", 0, samesite=_samesite())
+
+
+def take(request: HttpRequest) -> OAuthStart:
+    """The flow this browser started, used up: 401 when missing, expired, forged or used."""
+    value = request.COOKIES.get(app_settings.OAUTH_STATE_COOKIE_NAME)
+    if not value:
+        raise Problem("oauth_state_missing")
+    try:
+        state_id = signing.loads(value, salt=SALT, max_age=STATE_SECONDS)
+    except signing.BadSignature as error:  # SignatureExpired included
+        raise Problem("oauth_state_missing") from error
+    key = _key(str(state_id))
+    found = cache.get(_STATE + key)
+    if found is None:
+        raise Problem("oauth_state_used" if cache.get(_USED + key) else "oauth_state_missing")
+    # The mark goes first: a racing callback that finds the state gone then finds it used.
+    cache.set(_USED + key, True, STATE_SECONDS)
+    if not cache.delete(_STATE + key):
+        raise Problem("oauth_state_used")
+    return OAuthStart(provider=found["provider"], next_url=found["next"], state_id=str(state_id))
