@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
+from stytch_discovery.internal import pkce
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.sessions import pending
 from stytch_discovery.testing import FakeStytch
@@ -230,16 +231,11 @@ def test_an_unsafe_next_is_not_where_the_start_lands(
     assert started.landing == app_settings.LOGIN_REDIRECT_URL
 
 
-def test_the_pkce_challenge_is_rfc_7636s_s256() -> None:
-    # RFC 7636, appendix B.
-    assert (
-        redirects.code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-        == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-    )
+def test_the_primary_steps_verifier_is_its_own() -> None:
     verifier = redirects.code_verifier("some-state")
-    assert 43 <= len(verifier) <= 128
     assert verifier == redirects.code_verifier("some-state")
     assert verifier != redirects.code_verifier("another-state")
+    assert verifier != pkce.code_verifier("some-state", salt="stytch_discovery.oauth_state")
 
 
 def _request_with(client: APIClient) -> Any:
