@@ -17,7 +17,6 @@ processes (Redis, Memcached), as for the throttles. The cookie is ``SameSite=Lax
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -25,9 +24,9 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.crypto import salted_hmac
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
 
@@ -49,15 +48,13 @@ class OAuthStart:
 
     @property
     def code_verifier(self) -> str:
-        """The PKCE verifier (RFC 7636: 43 characters of base64url), recomputed, never stored."""
-        mac = salted_hmac(SALT, self.state_id, algorithm="sha256").digest()
-        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+        """The PKCE verifier (``internal.pkce``), recomputed, never stored."""
+        return pkce.code_verifier(self.state_id, salt=SALT)
 
     @property
     def code_challenge(self) -> str:
-        """``S256``: base64url(SHA-256(verifier)), what the start sends Stytch."""
-        digest = hashlib.sha256(self.code_verifier.encode()).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        """``S256`` of the verifier, what the start sends Stytch."""
+        return pkce.code_challenge(self.code_verifier)
 
 
 def _key(state_id: str) -> str:

@@ -3,9 +3,9 @@
 Starting makes a random ``state``: it goes into a short-lived HttpOnly cookie of the browser that
 started, and a record of what was started (SSO or OAuth, which connection or provider, the pending
 step's IST by its SHA-256, where to land afterwards) goes into Django's cache under the state's
-SHA-256. The PKCE verifier is derived from the state with ``SECRET_KEY`` (an HMAC), so it is
-stored nowhere, neither in the cache nor in the cookie, and a copy of the cookie alone does not
-reveal it.
+SHA-256. The PKCE verifier is derived from the state with ``SECRET_KEY`` (``internal.pkce``, as
+for OAuth discovery), so it is stored nowhere, neither in the cache nor in the cookie, and a copy
+of the cookie alone does not reveal it.
 
 Coming back reads the record, checks that it belongs to this browser's pending step and to the
 kind of callback it came back to, then deletes it (so a second callback finds nothing). A missing
@@ -15,7 +15,6 @@ cookie or record (another browser, expired), a replay and a foreign record are a
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import time
@@ -24,10 +23,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.sessions.pending import PendingStep
@@ -57,15 +56,11 @@ class Started:
 
 @sensitive_variables("state")
 def code_verifier(state: str) -> str:
-    """The PKCE verifier of ``state`` (86 characters of base64url, within RFC 7636's 43-128)."""
-    mac = salted_hmac(_SALT, state, algorithm="sha512").digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    """The PKCE verifier of ``state`` (``internal.pkce``: derived, stored nowhere)."""
+    return pkce.code_verifier(state, salt=_SALT)
 
 
-def code_challenge(verifier: str) -> str:
-    """``S256``: the base64url SHA-256 of the verifier, unpadded, as Stytch expects it."""
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+code_challenge = pkce.code_challenge
 
 
 def _key(state: str) -> str:

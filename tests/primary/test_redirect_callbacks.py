@@ -465,3 +465,21 @@ def test_django_session_login_signs_the_user_in_after_sso(
     user = landed.wsgi_request.user
     assert user.is_authenticated
     assert user.email == EMAIL
+
+
+def test_a_callback_replayed_once_mfa_is_pending_is_refused_without_a_stytch_call(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    enter(api, fake_stytch, "wayne-mfa")
+    started = start(api, "primary/sso/start")
+    state = api.cookies[redirects.cookie_name()].value
+    callback = path_of(fake_stytch.sign_in(started["Location"], EMAIL))
+    assert error_of(api.get(callback)) is None  # MFA is pending now
+    api.cookies[redirects.cookie_name()] = state
+    before = stytch_calls(fake_stytch)
+
+    replayed = api.get(callback)
+
+    assert error_of(replayed) == "step_not_pending"
+    assert stytch_calls(fake_stytch) == before
+    assert pending_flow(api)["id"] == "mfa_authenticate"

@@ -10,6 +10,8 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
+from stytch_discovery.internal import pkce
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.sessions import pending
 from stytch_discovery.testing import FakeStytch
@@ -229,16 +231,11 @@ def test_an_unsafe_next_is_not_where_the_start_lands(
     assert started.landing == app_settings.LOGIN_REDIRECT_URL
 
 
-def test_the_pkce_challenge_is_rfc_7636s_s256() -> None:
-    # RFC 7636, appendix B.
-    assert (
-        redirects.code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-        == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-    )
+def test_the_primary_steps_verifier_is_its_own() -> None:
     verifier = redirects.code_verifier("some-state")
-    assert 43 <= len(verifier) <= 128
     assert verifier == redirects.code_verifier("some-state")
     assert verifier != redirects.code_verifier("another-state")
+    assert verifier != pkce.code_verifier("some-state", salt="stytch_discovery.oauth_state")
 
 
 def _request_with(client: APIClient) -> Any:
@@ -267,3 +264,28 @@ def test_the_step_keeps_a_bounded_list_of_connections_and_only_an_active_default
         "sso_connections": (),
         "sso_default_connection_id": "",
     }
+
+
+def test_the_start_url_services_need_a_public_token_and_a_known_provider(settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "PUBLIC_TOKEN": None}
+
+    with pytest.raises(StytchDiscoveryConfigurationError):
+        services.sso_start_url(
+            connection_id="saml-connection-test-1", login_redirect_url="https://app.example/cb"
+        )
+    with pytest.raises(ValueError, match="google, microsoft"):
+        services.oauth_start_url(
+            provider="slack",
+            organization_id="organization-test-1",
+            login_redirect_url="https://app.example/cb",
+            public_token="public-token-test-1",
+        )
+    given = services.sso_start_url(
+        connection_id="saml-connection-test-1",
+        login_redirect_url="https://app.example/cb",
+        signup_redirect_url="https://app.example/new",
+        public_token="public-token-test-1",
+        base_url="https://login.app.example",
+    )
+    assert given.startswith("https://login.app.example/v1/public/sso/start?")
+    assert query_of(given)["signup_redirect_url"] == "https://app.example/new"
