@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -48,7 +47,7 @@ def orgs(fake_stytch: FakeStytch) -> dict[str, str]:
     return {**ids, "beta": seeded["organizations"][0]["organization_id"]}
 
 
-def signed_in_client(user: AbstractBaseUser | None) -> APIClient:
+def signed_in_client(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
         client.force_login(user)
