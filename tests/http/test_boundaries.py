@@ -225,3 +225,26 @@ def test_the_endpoint_lets_n_through_to_stytch(api: APIClient, fake_stytch: Fake
 
     assert response.json().get("code") != "validation_error", response.content
     assert stytch_calls(fake_stytch) >= 1
+
+
+def test_reserved_claims_are_dropped_before_the_size_is_counted() -> None:
+    claims = {**claims_of_size(MAX_CUSTOM_CLAIMS_BYTES), "iss": "i" * 200, "exp": 1}
+    data = valid(ExchangeRequestSerializer, {**ORG, "session_custom_claims": claims})
+    assert data["session_custom_claims"] == claims_of_size(MAX_CUSTOM_CLAIMS_BYTES)
+
+
+def test_claims_under_stytchs_namespace_are_refused() -> None:
+    errors = errors_of(
+        ExchangeRequestSerializer, {**ORG, "session_custom_claims": {"https://stytch.com/x": 1}}
+    )
+    assert errors["session_custom_claims"] == ["Claims under https://stytch.com/ are reserved by Stytch."]
+
+
+def test_claims_nested_too_deep_to_encode_are_refused_not_a_500() -> None:
+    nested: dict[str, Any] = {}
+    for _ in range(100_000):  # deeper than the JSON encoder recurses on any supported Python
+        nested = {"n": nested}
+    errors = errors_of(ExchangeRequestSerializer, {**ORG, "session_custom_claims": nested})
+    assert [str(message) for message in errors["session_custom_claims"]] == [
+        "Custom claims must be valid Unicode and nest at most a few hundred levels."
+    ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -163,3 +164,26 @@ def test_with_the_middleware_stytch_failing_leaves_the_request_anonymous_and_the
     assert app_settings.SESSION_COOKIE_NAME not in response.cookies  # an outage signs no one out
     assert any("not verified" in record.getMessage() for record in caplog.records)
     assert "session-token-stytch-must-check" not in caplog.text
+
+
+def test_with_django_session_login_a_member_without_a_user_signs_no_one_into_django(
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any, db: None
+) -> None:
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "DJANGO_SESSION_LOGIN": True,
+        "CREATE_USERS": False,
+    }
+    client = Client()
+    client.cookies[app_settings.IST_COOKIE_NAME] = fake_stytch.mint_intermediate_session(EMAIL)
+
+    response = client.post(
+        url("discovery/intermediate-sessions/exchange"),
+        {"organization_id": "acme"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert StytchMember.objects.get(member_id=response.json()["member"]["member_id"]).user is None
+    assert SESSION_KEY not in client.session
+    assert not User.objects.exists()
