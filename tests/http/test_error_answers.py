@@ -25,6 +25,7 @@ from stytch_discovery.internal.http.errors import (
     codes_with_status,
     flatten_detail,
     message_of,
+    problem_for,
 )
 
 
@@ -173,3 +174,20 @@ def test_codes_with_status_lists_them_in_declaration_order() -> None:
     assert codes_with_status(413) == ["payload_too_large"]
     assert codes_with_status(401)[:2] == ["intermediate_session_required", "intermediate_session_invalid"]
     assert codes_with_status(418) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (StytchDiscoveryTimeout("slow"), 504, "stytch_timeout"),
+        (api_error(429, "too_many_requests"), 429, "stytch_rate_limited"),
+        (StytchDiscoveryResponseError("not JSON"), 502, "stytch_bad_response"),
+        (ValueError("not a Stytch failure"), 502, "stytch_unavailable"),
+    ],
+)
+def test_problem_for_raises_the_documented_answer_in_drfs_hooks(
+    error: Exception, status: int, code: str
+) -> None:
+    problem = problem_for(error)
+    assert (problem.status_code, problem.code) == (status, code)
+    assert answered(problem).body()["code"] == code
