@@ -20,13 +20,6 @@ from stytch_discovery.discovery.serializers import (
     ExchangeRequestSerializer,
     ListOrganizationsRequestSerializer,
 )
-from stytch_discovery.internal.rules import (
-    MAX_CUSTOM_CLAIMS_BYTES,
-    MAX_LIST_ITEMS,
-    MAX_SESSION_MINUTES,
-    MIN_SESSION_MINUTES,
-)
-from stytch_discovery.internal.tokens import MAX_JWT_LENGTH, MAX_TOKEN_LENGTH
 from stytch_discovery.magic_links.serializers import SendMagicLinkRequestSerializer
 from stytch_discovery.mfa.serializers import (
     CodeRequestSerializer,
@@ -40,6 +33,13 @@ from tests.helpers.api import ist_cookie, post, seed_orgs, stytch_calls
 from tests.helpers.serializers import errors_of, valid
 
 Serializer = type[serializers.Serializer[Any]]
+
+# The limits, restated from Stytch's contract (stytch-contract.md section 3) rather than imported,
+# so a change to a rule in the package fails here instead of moving the test along with it.
+MAX_LIST_ITEMS = 100
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 5, 527040  # five minutes to a year (366 days)
+MAX_CUSTOM_CLAIMS_BYTES = 4096
+MAX_TOKEN_LENGTH, MAX_JWT_LENGTH = 1024, 16384
 
 CREATE = "discovery/organizations/create"
 EXCHANGE = "discovery/intermediate-sessions/exchange"
