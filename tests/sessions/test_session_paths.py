@@ -187,3 +187,31 @@ def test_with_django_session_login_a_member_without_a_user_signs_no_one_into_dja
     assert StytchMember.objects.get(member_id=response.json()["member"]["member_id"]).user is None
     assert SESSION_KEY not in client.session
     assert not User.objects.exists()
+
+
+def test_a_session_token_started_elsewhere_is_linked_from_the_one_answer_that_checks_it(
+    api: APIClient, fake_stytch: FakeStytch, orgs: dict[str, str]
+) -> None:
+    session = started_elsewhere(fake_stytch, orgs["acme"])
+    api.cookies[app_settings.SESSION_COOKIE_NAME] = session["session_token"]  # no JWT to verify locally
+
+    response = api.get(url("session"))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["member"]["email_address"] == EMAIL
+    assert StytchMember.objects.filter(member_id=session["member"]["member_id"]).exists()
+    # Stytch's answer to the session check named the member: nothing more to ask.
+    assert fake_stytch.stats()["requests"].get(AUTHENTICATE_SESSION, 0) == 1
+
+
+def test_a_failed_verification_is_not_repeated_by_the_drf_class_after_the_middleware(
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any, db: None
+) -> None:
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
+    client = Client()
+    client.cookies[app_settings.SESSION_COOKIE_NAME] = "session-token-stytch-never-issued"
+
+    response = client.get("/host/drf/me")
+
+    assert (response.status_code, response.json()["code"]) == (401, "session_invalid")
+    assert fake_stytch.stats()["requests"].get(AUTHENTICATE_SESSION, 0) == 1
