@@ -126,7 +126,7 @@ if DEMO_USES_FAKE_STYTCH:
         "THROTTLE_RATES": {
             "stytch_discovery.send": "60/min",
             "stytch_discovery.authenticate": "120/min",
-            "stytch_discovery.oauth_start": "120/min",
+            "stytch_discovery.redirect_start": "120/min",
             "stytch_discovery.code_send": "60/min",
             "stytch_discovery.code_attempt": "60/min",
             "stytch_discovery.email_send": "60/min",

@@ -22,7 +22,7 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.send": "5/min",
     "stytch_discovery.authenticate": "20/min",
     # Starting OAuth costs Stytch nothing, but keeps a flow in the cache for 10 minutes.
-    "stytch_discovery.oauth_start": "30/min",
+    "stytch_discovery.redirect_start": "30/min",  # OAuth discovery, SSO and OAuth starts
     "stytch_discovery.list": "60/min",
     "stytch_discovery.create": "10/hour",
     "stytch_discovery.exchange": "30/min",

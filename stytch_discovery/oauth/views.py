@@ -37,7 +37,7 @@ class OAuthStartView(BrowserRedirectView):
 
     #: Set per route (``as_view(provider=...)``).
     provider: ClassVar[str] = ""
-    throttle_scope = "stytch_discovery.oauth_start"
+    throttle_scope = "stytch_discovery.redirect_start"
 
     @openapi.document(
         summary="Start OAuth discovery: redirects to Stytch, which sends the browser to the provider",

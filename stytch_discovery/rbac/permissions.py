@@ -16,6 +16,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from stytch_discovery.exceptions import StytchDiscoveryError
+from stytch_discovery.internal.http.errors import problem_for
 from stytch_discovery.rbac.checks import (
     require_member,
     require_organization,
@@ -49,7 +51,11 @@ class _HasPermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         session = require_member(request)
         require_organization(session, (getattr(view, "kwargs", None) or {}).get(self.organization_url_kwarg))
-        require_permission(request._request, session, self.resource_id, self.action, remote=self.remote)
+        try:
+            require_permission(request._request, session, self.resource_id, self.action, remote=self.remote)
+        except StytchDiscoveryError as error:
+            # Stytch could not give the policy or the verdict: its documented status, not a 500.
+            raise problem_for(error) from error
         return True
 
 

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import guards
-from stytch_discovery.internal.http.errors import AuthenticationProblem, Problem, answer_for
+from stytch_discovery.internal.http.errors import AuthenticationProblem, problem_for
 from stytch_discovery.sessions.requests import authenticate_request, lazy_user
 
 #: The ``WWW-Authenticate`` challenge of a 401.
@@ -31,8 +31,7 @@ class StytchSessionAuthentication(BaseAuthentication):
             raise AuthenticationProblem("session_invalid") from error
         except StytchDiscoveryError as error:
             # Stytch had to refresh an expired JWT and could not: its documented status, not a 500.
-            answer = answer_for(error)
-            raise Problem(answer.code if answer else "stytch_unavailable") from error
+            raise problem_for(error) from error
         if verified is None:
             return None
         if not verified.credential.bearer:

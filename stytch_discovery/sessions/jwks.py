@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache as django_cache
-from jwt import PyJWK, PyJWKError
+from jwt import PyJWK, PyJWTError
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
@@ -47,7 +47,8 @@ def parse_jwks(data: Any) -> dict[str, PyJWK]:
             continue
         try:
             keys[entry["kid"]] = PyJWK(entry, algorithm="RS256")
-        except (PyJWKError, ValueError, TypeError):
+        # PyJWTError, not only PyJWKError: an RSA key missing a part raises InvalidKeyError.
+        except (PyJWTError, ValueError, TypeError):
             logger.warning("Stytch JWKS: key %s is not a usable RS256 key; skipped", entry["kid"])
     return keys
 

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from stytch_discovery import checks
-from stytch_discovery.conf import DEFAULTS
+from stytch_discovery.conf import DEFAULT_THROTTLE_RATES, DEFAULTS
 from stytch_discovery.internal.http.errors import CODES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +105,8 @@ def test_the_error_table_is_the_code_table() -> None:
 @pytest.mark.parametrize("name", [row[1].strip("`") for row in table_rows(section("Endpoints"))])
 def test_every_documented_url_name_resolves(name: str) -> None:
     assert reverse(f"stytch_discovery:{name}").startswith("/api/stytch/")
+
+
+def test_the_throttle_table_is_the_default_rates() -> None:
+    documented = dict(re.findall(r"^\| `(stytch_discovery\.\w+)` \| `([^`]+)` \|", SETTINGS_REFERENCE, re.M))
+    assert documented == DEFAULT_THROTTLE_RATES

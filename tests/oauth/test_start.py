@@ -187,7 +187,10 @@ def test_malformed_provider_settings_offer_nothing_instead_of_failing(
 def test_starts_have_their_own_per_client_scope(api: APIClient, oauth_on: None, settings: Any) -> None:
     settings.STYTCH_DISCOVERY = {
         **settings.STYTCH_DISCOVERY,
-        "THROTTLE_RATES": {"stytch_discovery.oauth_start": "2/min", "stytch_discovery.authenticate": "1/min"},
+        "THROTTLE_RATES": {
+            "stytch_discovery.redirect_start": "2/min",
+            "stytch_discovery.authenticate": "1/min",
+        },
     }
 
     locations = [start(api)["Location"] for _ in range(3)]

@@ -442,7 +442,7 @@ def test_starts_are_throttled_per_member(
 ) -> None:
     settings.STYTCH_DISCOVERY = {
         **settings.STYTCH_DISCOVERY,
-        "THROTTLE_RATES": {"stytch_discovery.authenticate": "2/min"},
+        "THROTTLE_RATES": {"stytch_discovery.redirect_start": "2/min"},
     }
     enter(api, fake_stytch, "wayne")
     assert [error_of(start(api, "primary/sso/start")) for _ in range(2)] == [None, None]

@@ -444,3 +444,13 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
     if isinstance(error, StytchDiscoveryResponseError):
         return ErrorAnswer.of("stytch_bad_response", stytch_request_id=request_id)
     return None
+
+
+def problem_for(error: Exception) -> Problem:
+    """``error``'s documented answer as a ``Problem``, for DRF hooks that must raise one.
+
+    Authentication and permission classes run inside DRF's ``initial()``, where only an
+    ``APIException`` becomes an answer (under DRF's default handler too); anything else is a 500.
+    """
+    answer = answer_for(error)
+    return Problem(answer.code if answer is not None else "stytch_unavailable")

@@ -93,7 +93,9 @@ class RedirectStartView(PrimaryNavigationView):
     and sends the browser to Stytch's public start URL, which comes back to ``callback_name``.
     """
 
-    throttle_scope = "stytch_discovery.authenticate"
+    # The scope of every start that sends the browser to an identity provider (OAuth discovery's
+    # too), counted here per member of the step.
+    throttle_scope = "stytch_discovery.redirect_start"
     kind: ClassVar[str]
     callback_name: ClassVar[str]
 

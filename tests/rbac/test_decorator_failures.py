@@ -1,0 +1,116 @@
+"""The plain-view decorators when the session cannot be used: dead, or Stytch failing.
+
+Without the middleware, a decorated view verifies the session itself: a session Stytch does not
+know is no session (401, its cookies deleted), and Stytch failing is its documented status, in
+the error shape, never a 500 and never the view itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from stytch_discovery.conf import app_settings
+from stytch_discovery.sessions.services import AUTHENTICATE_SESSION
+from stytch_discovery.testing import FakeStytch
+from tests.helpers.api import EMAIL
+from tests.helpers.sessions import sign_in
+
+ERROR_KEYS = {"code", "message", "fields", "stytch_error_type", "stytch_request_id"}
+VIEWS = ["/host/plain/me", "/host/plain/admin", "/host/plain/organizations/organization-test-x/documents"]
+
+
+def client_with_session_token(token: str) -> Client:
+    client = Client()
+    client.cookies[app_settings.SESSION_COOKIE_NAME] = token
+    return client
+
+
+@pytest.mark.parametrize("path", VIEWS)
+def test_a_session_stytch_does_not_know_is_no_session(fake_stytch: FakeStytch, db: None, path: str) -> None:
+    response = client_with_session_token("session-token-stytch-never-issued").get(path)
+
+    assert response.status_code == 401, response.content
+    data = response.json()
+    assert set(data) == ERROR_KEYS
+    assert data["code"] == "not_authenticated"
+    assert response.cookies[app_settings.SESSION_COOKIE_NAME].value == ""
+
+
+@pytest.mark.parametrize("path", VIEWS)
+@pytest.mark.parametrize(
+    ("fault", "status", "code"),
+    [
+        ({"status": 503}, 502, "stytch_unavailable"),
+        ({"status": 429}, 429, "stytch_rate_limited"),
+        ({"malformed": True}, 502, "stytch_bad_response"),
+    ],
+)
+def test_stytch_failing_is_its_documented_answer(
+    fake_stytch: FakeStytch, db: None, path: str, fault: dict[str, Any], status: int, code: str
+) -> None:
+    fake_stytch.add_fault(AUTHENTICATE_SESSION, count=10, **fault)
+
+    response = client_with_session_token("session-token-stytch-must-check").get(path)
+
+    assert response.status_code == status, response.content
+    data = response.json()
+    assert set(data) == ERROR_KEYS
+    assert data["code"] == code
+    # Not signed out by an outage: the cookie is kept.
+    assert app_settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+# -- the permission checks when Stytch fails: the policy and the remote check --------------------
+
+POLICY = "/v1/b2b/rbac/policy"
+
+
+@pytest.fixture
+def reader(fake_stytch: FakeStytch, db: None) -> tuple[APIClient, str]:
+    seeded = fake_stytch.seed(
+        {
+            "resources": [{"resource_id": "documents", "description": "", "actions": ["read", "write"]}],
+            "roles": [
+                {"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": ["read"]}]}
+            ],
+            "organizations": [{"organization_slug": "acme", "organization_name": "Acme"}],
+            "members": [{"organization_slug": "acme", "email_address": EMAIL, "roles": ["reader"]}],
+        }
+    )
+    client = APIClient()
+    sign_in(client, fake_stytch)
+    return client, seeded["organizations"][0]["organization_id"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code"),
+    [
+        ({"status": 503}, 502, "stytch_unavailable"),
+        ({"malformed": True}, 502, "stytch_bad_response"),
+    ],
+)
+def test_a_policy_stytch_cannot_give_is_its_documented_answer(
+    fake_stytch: FakeStytch, reader: tuple[APIClient, str], fault: dict[str, Any], status: int, code: str
+) -> None:
+    client, organization_id = reader
+    fake_stytch.add_fault(POLICY, count=10, **fault)
+
+    response = client.get(f"/host/drf/organizations/{organization_id}/documents")
+
+    assert (response.status_code, response.json()["code"]) == (status, code), response.content
+
+
+def test_a_remote_check_stytch_fails_is_its_documented_answer_not_a_refusal(
+    fake_stytch: FakeStytch, reader: tuple[APIClient, str]
+) -> None:
+    client, _ = reader
+    fake_stytch.add_fault(AUTHENTICATE_SESSION, status=503, count=10)
+
+    response = client.get("/host/drf/remote-documents")
+
+    # Stytch being down is not "you lack the permission" (403): it is the outage's 502.
+    assert (response.status_code, response.json()["code"]) == (502, "stytch_unavailable"), response.content
