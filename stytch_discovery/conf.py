@@ -1,7 +1,7 @@
 """Typed settings over ``settings.STYTCH_DISCOVERY``, read at access time.
 
 Nothing is cached, so ``override_settings`` and pytest-django's ``settings`` fixture
-just work. Every key is documented in the README and validated by ``checks.py``.
+just work. Every key is documented in the README and validated by ``stytch_discovery.checks``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def parse_networks(value: Any) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
-#: Every key this app reads, with its default. ``checks.py`` warns about any other key.
+#: Every key this app reads, with its default. ``checks.core`` warns about any other key.
 DEFAULTS: dict[str, Any] = {
     "PROJECT_ID": None,
     "SECRET": None,

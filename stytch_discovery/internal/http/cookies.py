@@ -151,7 +151,7 @@ def set_cookie(
         domain=app_settings.COOKIE_DOMAIN,
         secure=app_settings.COOKIE_SECURE,
         httponly=True,
-        # checks.py guarantees one of Django's accepted values.
+        # the system checks guarantee one of Django's accepted values.
         samesite=cast(Literal["Lax", "Strict", "None"], samesite or app_settings.COOKIE_SAMESITE),
     )
 
