@@ -15,7 +15,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.discovery.services import EXCHANGE_INTERMEDIATE_SESSION
-from stytch_discovery.internal.http.errors import CODES, STYTCH_ERROR_TYPES, status_of
+from stytch_discovery.internal.http.errors import CODES, status_of
+from stytch_discovery.internal.http.stytch_errors import STYTCH_ERROR_TYPES
 from stytch_discovery.testing import FakeStytch
 from tests.core.test_public_api import section
 from tests.helpers.api import ist_cookie, post, seed_orgs, stytch_calls

@@ -9,7 +9,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http.errors import CODES, STYTCH_ERROR_TYPES
+from stytch_discovery.internal.http.errors import CODES
+from stytch_discovery.internal.http.stytch_errors import STYTCH_ERROR_TYPES
 from stytch_discovery.mfa import services
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import post, stytch_calls, url

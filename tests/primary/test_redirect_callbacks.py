@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.internal.http.errors import STYTCH_ERROR_TYPES
+from stytch_discovery.internal.http.stytch_errors import STYTCH_ERROR_TYPES
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.views import CALLBACK_ERROR_TYPES
 from stytch_discovery.testing import FakeStytch

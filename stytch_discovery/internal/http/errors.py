@@ -5,7 +5,8 @@ Every non-2xx answer has the shape
 :data:`CODES` declares each code once with its HTTP status, so a raise site names only the code
 (``Problem("intermediate_session_required")``) and the OpenAPI schema derives its per-status
 descriptions from the same table. ``answer_for`` maps domain errors (``exceptions``), DRF's
-exceptions and ``Problem`` to an ``ErrorAnswer``; anything else is a bug and is left to propagate.
+exceptions and ``Problem`` to an ``ErrorAnswer`` (Stytch's error types through ``stytch_errors``);
+anything else is a bug and is left to propagate.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from stytch_discovery.exceptions import (
     StytchDiscoveryTimeout,
     StytchDiscoveryTransportError,
 )
+
+from .stytch_errors import STYTCH_ERROR_TYPES
 
 #: Every code an answer can carry: (HTTP status, message). A message may be refined per answer
 #: (DRF's parse error text, Stytch's own text for ``stytch_rejected``, the wait when throttled).
@@ -117,137 +120,6 @@ CODES: dict[str, tuple[int, str]] = {
     "stytch_not_configured": (503, "Sign-in is not configured on this server."),
     "throttle_unavailable": (503, "The server cannot count requests right now; try again shortly."),
     "stytch_timeout": (504, "The sign-in service did not answer in time; try again."),
-}
-
-#: Stytch error types with a code of their own; others fall back on Stytch's HTTP status.
-STYTCH_ERROR_TYPES: dict[str, str] = {
-    "intermediate_session_not_found": "intermediate_session_invalid",
-    "session_not_found": "session_invalid",
-    "session_authorization_error": "permission_denied",
-    "session_authorization_tenancy_error": "organization_mismatch",
-    "unable_to_parse_session_jwt": "session_invalid",
-    "invalid_session_token": "session_invalid",
-    "magic_link_not_found": "magic_link_invalid",
-    "unable_to_auth_magic_link": "magic_link_invalid",
-    "pkce_mismatch": "magic_link_invalid",
-    "pkce_expected_code_verifier": "magic_link_invalid",
-    "pkce_did_not_expect_code_verifier": "magic_link_invalid",
-    "organization_slug_already_used": "organization_slug_taken",
-    "organization_external_id_already_used": "organization_external_id_taken",
-    "organization_not_found": "organization_not_found",
-    "invalid_intermediate_session_token_for_organization": "organization_access_denied",
-    "email_jit_provisioning_not_allowed": "organization_access_denied",
-    "invalid_email_for_jit_provisioning": "organization_access_denied",
-    "oauth_tenant_jit_provisioning_not_allowed": "organization_access_denied",
-    # Stytch refusing *our* credentials or settings: never the user's fault.
-    "unauthorized_credentials": "stytch_misconfigured",
-    "unauthorized_project_id_test": "stytch_misconfigured",
-    "unauthorized_project_id_live": "stytch_misconfigured",
-    "test_id_used_in_live_environment": "stytch_misconfigured",
-    "live_id_used_in_test_environment": "stytch_misconfigured",
-    "project_not_found": "stytch_misconfigured",
-    "route_not_found": "stytch_misconfigured",
-    "method_not_allowed": "stytch_misconfigured",
-    "no_discovery_redirect_url_set": "stytch_misconfigured",
-    "no_default_discovery_redirect_url_set": "stytch_misconfigured",
-    "invalid_discovery_redirect_url": "stytch_misconfigured",
-    "too_many_requests": "stytch_rate_limited",
-    # OAuth discovery (sessions contract §C.2); pkce_* are the OAuth callback's own (oauth.views).
-    "oauth_token_not_found": "oauth_invalid",
-    "oauth_discovery_flow_callback_error": "oauth_invalid",
-    "oauth_flow_callback_error": "oauth_invalid",
-    "oauth_invalid_state": "oauth_invalid",
-    "oauth_state_mismatch": "oauth_invalid",
-    "oauth_state_used": "oauth_invalid",
-    "oauth_unverified_email": "oauth_email_unverified",
-    # MFA and primary authentication (sessions contract §B.3).
-    "otp_code_not_found": "code_invalid",
-    "invalid_totp_code": "code_invalid",
-    "unable_to_authenticate_totp": "code_invalid",
-    "recovery_code_used_as_totp_code": "code_invalid",
-    "unable_to_auth_otp_code": "code_expired",
-    "totp_code_already_authenticated": "code_expired",
-    "expired_totp": "code_expired",
-    "unable_to_authenticate_recovery_code": "recovery_code_invalid",
-    "invalid_recovery_code": "recovery_code_invalid",
-    "totp_code_used_as_recovery_code": "recovery_code_invalid",
-    "invalid_phone_number": "phone_number_invalid",
-    "invalid_phone_number_country_code": "phone_number_invalid",
-    "unsubscribed_phone_number": "phone_number_invalid",
-    "duplicate_member_phone_number": "phone_number_taken",
-    "duplicate_member_phone_number_for_member": "phone_number_taken",
-    "active_totp_exists": "totp_exists",
-    "pending_totp_exists": "totp_exists",
-    "secondary_factor_not_found": "mfa_factor_missing",
-    "default_mfa_member_missing_factor": "mfa_factor_missing",
-    "no_active_recovery_code_backed_factor": "mfa_factor_missing",
-    "recovery_codes_not_found": "mfa_factor_missing",
-    "member_phone_number_not_found": "mfa_factor_missing",
-    "totp_not_found": "mfa_factor_missing",
-    "session_enforced_factor_matching_session_required": "mfa_factor_missing",
-    "invalid_mfa_default_method": "auth_method_not_allowed",
-    "operation_restricted_by_organization_mfa_methods": "auth_method_not_allowed",
-    "operation_restricted_by_organization_auth_methods": "auth_method_not_allowed",
-    "action_available_only_once_primary_authentication_is_met": "step_not_pending",
-    "member_session_member_id_mismatch": "intermediate_session_invalid",
-    "session_on_code_does_not_match_session_passed_in": "intermediate_session_invalid",
-    # SSO as the primary step (OAuth's types: primary.views.sso_oauth): the token of Stytch's redirect.
-    "sso_token_not_found": "redirect_token_invalid",
-    "expired_saml_response": "redirect_token_invalid",
-    "expired_oidc_response": "redirect_token_invalid",
-    "duplicate_saml_response": "redirect_token_invalid",
-    # ... what the identity provider answered Stytch.
-    "failed_saml_response": "identity_provider_error",
-    "invalid_saml_response": "identity_provider_error",
-    "invalid_saml_response_email": "identity_provider_error",
-    "invalid_signature_saml_response": "identity_provider_error",
-    "missing_signature_saml_response": "identity_provider_error",
-    "invalid_audience_saml_response": "identity_provider_error",
-    "invalid_xml_saml_response": "identity_provider_error",
-    "not_yet_valid_saml_response": "identity_provider_error",
-    "unsolicited_saml_response": "identity_provider_error",
-    "missing_saml_response": "identity_provider_error",
-    "missing_saml_relay_state": "identity_provider_error",
-    "missing_saml_csrf_cookie": "identity_provider_error",
-    "saml_csrf_cookie_mismatch": "identity_provider_error",
-    "saml_certificate_mismatch": "identity_provider_error",
-    "oidc_auth_code_error": "identity_provider_error",
-    "oidc_invalid_callback_request": "identity_provider_error",
-    "oidc_invalid_userinfo": "identity_provider_error",
-    "oidc_response_email_missing": "identity_provider_error",
-    "oidc_response_subject_missing": "identity_provider_error",
-    "oidc_response_subject_mismatch": "identity_provider_error",
-    "oidc_response_unverified_email": "identity_provider_error",
-    "oidc_user_not_assigned_to_app_in_idp": "identity_provider_error",
-    "unsolicited_oidc_response": "identity_provider_error",
-    "missing_oidc_state_param": "identity_provider_error",
-    "missing_oidc_csrf_cookie": "identity_provider_error",
-    "oidc_csrf_cookie_mismatch": "identity_provider_error",
-    # ... the organization's SSO connections, and who may enter through them.
-    "no_sso_connection_exists_for_organization": "sso_connection_missing",
-    "requires_active_sso_connection": "sso_connection_missing",
-    "sso_connection_not_found": "sso_connection_missing",
-    "saml_connection_not_found": "sso_connection_missing",
-    "oidc_connection_not_found": "sso_connection_missing",
-    "external_connection_not_active": "sso_connection_missing",
-    "connection_not_found": "sso_connection_missing",
-    "indeterminate_sso_connection_for_organization": "sso_connection_required",
-    "missing_sso_connection_locator": "sso_connection_required",
-    "sso_connection_organization_mismatch": "organization_access_denied",
-    "invalid_connection_for_jit_provisioning": "organization_access_denied",
-    "sso_jit_provisioning_not_allowed": "organization_access_denied",
-    # ... and our own setup: the public token, the redirect URLs.
-    "public_token_not_found": "stytch_misconfigured",
-    "invalid_public_token_id": "stytch_misconfigured",
-    "public_token_required": "stytch_misconfigured",
-    "project_has_no_public_tokens": "stytch_misconfigured",
-    "no_login_redirect_urls_set": "stytch_misconfigured",
-    "no_signup_redirect_urls_set": "stytch_misconfigured",
-    "no_match_for_provided_sso_url": "stytch_misconfigured",
-    "invalid_login_sso_url": "stytch_misconfigured",
-    "invalid_signup_sso_url": "stytch_misconfigured",
-    "invalid_pkce_code_challenge": "stytch_misconfigured",
-    "invalid_pkce_code_verifier": "stytch_misconfigured",
 }
 
 #: Field a Stytch refusal is about, so a form can show it next to the right input.

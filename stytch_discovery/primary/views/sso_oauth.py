@@ -29,7 +29,7 @@ from .base import PrimaryNavigationView
 
 #: Stytch error types with a meaning of their own on the SSO and OAuth callbacks. The PKCE ones
 #: say the token came back to a browser that did not start it; the OAuth ones are kept here rather
-#: than in ``errors.STYTCH_ERROR_TYPES``, whose OAuth entries are about discovery's callback.
+#: than in ``stytch_errors.STYTCH_ERROR_TYPES``, whose OAuth entries are about discovery's callback.
 CALLBACK_ERROR_TYPES: dict[str, str] = {
     "pkce_mismatch": "redirect_state_invalid",
     "pkce_expected_code_verifier": "redirect_state_invalid",
