@@ -123,6 +123,10 @@ class MemberAuthenticationBaseView(StytchDiscoveryView):
         link = members.linked(result.member_id)
         if link is not None and link.user is not None:
             auth.login(self.django_request, link.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        elif hasattr(self.django_request, "session"):
+            # A member without a user (CREATE_USERS off): whoever was signed into Django in this
+            # browser before must not stay signed in as the person who just signed in.
+            auth.logout(self.django_request)
 
 
 class PendingStepBaseView(MemberAuthenticationBaseView):

@@ -55,6 +55,7 @@ def answered(error: Exception) -> ErrorAnswer:
         (drf.NotAuthenticated(), 401, "not_authenticated"),
         (drf.AuthenticationFailed(), 401, "not_authenticated"),
         (drf.MethodNotAllowed("PUT"), 405, "method_not_allowed"),
+        (drf.PermissionDenied(), 403, "permission_denied"),
         (drf.ParseError(), 400, "parse_error"),
         (drf.UnsupportedMediaType("text/plain"), 415, "unsupported_media_type"),
         (drf.ValidationError({"a": ["bad"]}), 400, "validation_error"),
@@ -67,6 +68,10 @@ def test_each_failure_has_its_documented_answer(error: Exception, status: int, c
     assert (answer.status, answer.code) == (status, code)
     assert code in CODES
     assert CODES[code][0] == status
+
+
+def test_a_permission_refusal_says_the_tables_message_not_drfs() -> None:
+    assert answered(drf.PermissionDenied()).message == message_of("permission_denied")
 
 
 def test_a_bug_is_not_an_expected_failure() -> None:

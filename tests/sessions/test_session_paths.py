@@ -189,6 +189,30 @@ def test_with_django_session_login_a_member_without_a_user_signs_no_one_into_dja
     assert not User.objects.exists()
 
 
+def test_with_django_session_login_a_member_without_a_user_signs_the_previous_user_out(
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any, db: None
+) -> None:
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "DJANGO_SESSION_LOGIN": True,
+        "CREATE_USERS": False,
+    }
+    client = Client()
+    client.force_login(User.objects.create_user("someone-else", "else@other.example"))
+    client.cookies[app_settings.IST_COOKIE_NAME] = fake_stytch.mint_intermediate_session(EMAIL)
+
+    response = client.post(
+        url("discovery/intermediate-sessions/exchange"),
+        {"organization_id": "acme"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    # The person who signed in has no user: the one signed in before must not stay signed in.
+    assert SESSION_KEY not in client.session
+    assert client.get(url("discovery/organizations/cached")).status_code in (401, 403)
+
+
 def test_a_session_token_started_elsewhere_is_linked_from_the_one_answer_that_checks_it(
     api: APIClient, fake_stytch: FakeStytch, orgs: dict[str, str]
 ) -> None:

@@ -288,6 +288,8 @@ def _drf_answer(error: drf.APIException) -> ErrorAnswer:
         return ErrorAnswer.of("csrf_failed", f"{message_of('csrf_failed')} ({error.detail})")
     if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         return ErrorAnswer.of("not_authenticated")
+    if isinstance(error, drf.PermissionDenied):  # a permission class's refusal: the table's words
+        return ErrorAnswer.of("permission_denied")
     if isinstance(error, drf.Throttled):
         wait = _ceil_seconds(getattr(error, "wait", None))
         return ErrorAnswer.of("throttled", f"Too many requests; try again in {wait} s.", retry_after=wait)
