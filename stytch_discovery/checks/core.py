@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
-from stytch_discovery.conf import DEFAULTS, STYTCH_BASE_URLS, app_settings, infer_environment, parse_networks
+from stytch_discovery.conf import app_settings, infer_environment
+from stytch_discovery.defaults import DEFAULTS, STYTCH_BASE_URLS, parse_networks
 from stytch_discovery.internal.net import is_loopback
 
 _NUMBER_SETTINGS = {

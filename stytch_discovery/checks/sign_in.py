@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
-from stytch_discovery.conf import OAUTH_DISCOVERY_PROVIDERS, app_settings
+from stytch_discovery.conf import app_settings
+from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
 
 from .core import is_count
 

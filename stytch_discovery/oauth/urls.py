@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from stytch_discovery.conf import OAUTH_DISCOVERY_PROVIDERS
+from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
 
 from . import views
 

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from stytch_discovery.conf import DEFAULT_THROTTLE_RATES, DEFAULTS, app_settings
+from stytch_discovery.conf import app_settings
+from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from stytch_discovery import checks
-from stytch_discovery.conf import DEFAULT_THROTTLE_RATES, DEFAULTS
+from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS
 from stytch_discovery.internal.http.errors import CODES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from stytch_discovery.conf import DEFAULTS
+from stytch_discovery.defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page

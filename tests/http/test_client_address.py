@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.checks import check_settings
-from stytch_discovery.conf import parse_networks
+from stytch_discovery.defaults import parse_networks
 from stytch_discovery.internal.proxies import client_address
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import post

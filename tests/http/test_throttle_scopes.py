@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
-from stytch_discovery.conf import DEFAULT_THROTTLE_RATES
+from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
 from stytch_discovery.internal.http.errors import message_of
 from stytch_discovery.testing import FakeStytch
 from stytch_discovery.urls import urlpatterns
