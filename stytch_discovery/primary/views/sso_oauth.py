@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +15,6 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
-from stytch_discovery.internal.net import namespaced
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.serializers import (
     OAuthQuerySerializer,
@@ -112,9 +110,7 @@ class RedirectStartView(PrimaryNavigationView):
             landing=self.redirect_target(),
         )
         begun = redirects.begin(started, step)
-        callback = self.request.build_absolute_uri(
-            reverse(namespaced(self.django_request, self.callback_name))
-        )
+        callback = self.own_url(self.callback_name)
         response = HttpResponseRedirect(start_url(callback, begun.challenge))
         begun.remember(response)
         return response
