@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
-from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
+from stytch_discovery.internal import calls
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.internal.net import with_query
 from stytch_discovery.internal.parsing import JSON
@@ -181,16 +181,6 @@ def authenticate_email_otp(
     )
 
 
-def _public_token(public_token: str | None) -> str:
-    token = public_token or app_settings.PUBLIC_TOKEN
-    if not token:
-        raise StytchDiscoveryConfigurationError(
-            "No Stytch public token is configured: set STYTCH_DISCOVERY['PUBLIC_TOKEN'] or "
-            "the STYTCH_PUBLIC_TOKEN environment variable."
-        )
-    return token
-
-
 def sso_start_url(
     *,
     connection_id: str,
@@ -208,7 +198,7 @@ def sso_start_url(
     query = payload(
         {
             "connection_id": connection_id,
-            "public_token": _public_token(public_token),
+            "public_token": calls.public_token(public_token),
             "login_redirect_url": login_redirect_url,
             "signup_redirect_url": signup_redirect_url or login_redirect_url,
             "pkce_code_challenge": pkce_code_challenge,
@@ -238,7 +228,7 @@ def oauth_start_url(
         raise ValueError(f"provider must be one of {', '.join(OAUTH_PROVIDERS)}.")
     query = payload(
         {
-            "public_token": _public_token(public_token),
+            "public_token": calls.public_token(public_token),
             "organization_id": organization_id,
             "login_redirect_url": login_redirect_url,
             "signup_redirect_url": signup_redirect_url or login_redirect_url,
