@@ -112,6 +112,13 @@ def come_back(client: APIClient, fake: FakeStytch, start_path: str, email: str =
     return client.get(f"{callback.path}?{callback.query}")
 
 
+def sso_back_with_fault(client: APIClient, fake: FakeStytch, **fault: Any) -> Any:
+    """Into ``wayne``, through SSO and back, with Stytch's SSO authenticate answering ``fault``."""
+    enter(client, fake, "wayne")
+    fake.add_fault(services.AUTHENTICATE_SSO, **fault)
+    return come_back(client, fake, "primary/sso/start")
+
+
 def path_of(callback_url: str) -> str:
     parts = urlsplit(callback_url)
     return f"{parts.path}?{parts.query}"
@@ -296,10 +303,7 @@ def test_an_sso_start_cannot_finish_on_the_oauth_callback(
 def test_a_used_token_keeps_the_step(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=404, error_type="sso_token_not_found")
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=404, error_type="sso_token_not_found")
 
     assert error_of(landed) == "redirect_token_invalid"
     assert app_settings.IST_COOKIE_NAME not in landed.cookies
@@ -354,10 +358,7 @@ def test_a_pkce_refusal_means_another_start(
 def test_every_sso_error_type_has_its_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], error_type: str
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=400, error_type=error_type)
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=400, error_type=error_type)
 
     assert error_of(landed) == STYTCH_ERROR_TYPES[error_type]
 
@@ -386,10 +387,7 @@ def test_every_oauth_error_type_has_its_code(
 def test_stytch_failing_on_the_way_back_is_a_documented_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], fault: dict[str, Any], code: str
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, **fault)
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, **fault)
 
     assert error_of(landed) == code
     assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
@@ -412,10 +410,7 @@ def test_a_malformed_token_costs_no_stytch_call(
 def test_an_ist_stytch_no_longer_knows_ends_the_step(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=404, error_type="intermediate_session_not_found")
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=404, error_type="intermediate_session_not_found")
 
     assert error_of(landed) == "intermediate_session_invalid"
     assert landed.cookies[app_settings.IST_COOKIE_NAME].value == ""
