@@ -35,17 +35,10 @@ class SendMagicLinkView(PrimaryStepView):
         errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
         target = self.own_url("primary-magic-link-authenticate", app_settings.PRIMARY_MAGIC_LINK_REDIRECT_URL)
-        services.send_login_magic_link(
-            organization_id=step.organization_id,
-            email_address=step.email_address,
-            login_redirect_url=target,
-            signup_redirect_url=target,
-            **body,
+        return self.send(
+            services.send_login_magic_link, login_redirect_url=target, signup_redirect_url=target
         )
-        return self.sent()
 
 
 class MagicLinkAuthenticateView(PrimaryNavigationView):
@@ -92,12 +85,7 @@ class SendEmailCodeView(PrimaryStepView):
         errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
-        services.send_login_email_otp(
-            organization_id=step.organization_id, email_address=step.email_address, **body
-        )
-        return self.sent()
+        return self.send(services.send_login_email_otp)
 
 
 class AuthenticateEmailCodeView(PrimaryStepView):
