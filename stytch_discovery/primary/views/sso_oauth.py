@@ -182,8 +182,22 @@ class RedirectCallbackView(PrimaryNavigationView):
     kind: ClassVar[str]
     _landing: str | None = None
 
+    #: The service that adds the factor to the step's IST, and its name for the token.
+    service: ClassVar[Callable[..., MemberAuthentication]]
+    credential_keyword: ClassVar[str]
+
+    def check_start(self, started: redirects.Started) -> None:
+        """Refuse a start this callback may not finish, before the Stytch call (none by default)."""
+
+    @sensitive_variables("token", "verifier")
     def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
-        raise NotImplementedError
+        self.check_start(started)
+        return self.service(
+            **{self.credential_keyword: token},
+            intermediate_session_token=self.step_ist(),
+            pkce_code_verifier=verifier,
+            user=self.service_user(),
+        )
 
     @sensitive_variables("token", "verifier", "result")
     def get(self, request: Request) -> HttpResponseRedirect:
@@ -227,6 +241,8 @@ class SsoAuthenticateView(RedirectCallbackView):
     method = "sso"
     kind = redirects.SSO
     query_serializer = SsoQuerySerializer
+    service = staticmethod(services.authenticate_sso)
+    credential_keyword = "sso_token"
 
     @callback_document(
         "Primary: SSO's redirect back; sets the session (or the next step) and redirects", "sso"
@@ -234,20 +250,14 @@ class SsoAuthenticateView(RedirectCallbackView):
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)
 
-    def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
-        return services.authenticate_sso(
-            sso_token=token,
-            intermediate_session_token=self.step_ist(),
-            pkce_code_verifier=verifier,
-            user=self.service_user(),
-        )
-
 
 class OAuthAuthenticateView(RedirectCallbackView):
     """``GET primary/oauth/authenticate?stytch_token_type=oauth&token=...``: where OAuth comes back."""
 
     kind = redirects.OAUTH
     query_serializer = OAuthQuerySerializer
+    service = staticmethod(services.authenticate_oauth)
+    credential_keyword = "oauth_token"
 
     @callback_document(
         "Primary: OAuth's redirect back; sets the session (or the next step) and redirects", "oauth"
@@ -255,12 +265,6 @@ class OAuthAuthenticateView(RedirectCallbackView):
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)
 
-    def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
+    def check_start(self, started: redirects.Started) -> None:
         if f"{started.target}_oauth" not in self.pending_step().primary_auth_methods:
             raise Problem("auth_method_not_allowed")
-        return services.authenticate_oauth(
-            oauth_token=token,
-            intermediate_session_token=self.step_ist(),
-            pkce_code_verifier=verifier,
-            user=self.service_user(),
-        )
