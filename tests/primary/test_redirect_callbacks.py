@@ -119,6 +119,17 @@ def sso_back_with_fault(client: APIClient, fake: FakeStytch, **fault: Any) -> An
     return come_back(client, fake, "primary/sso/start")
 
 
+def state_copied_to_another_browser(client: APIClient, fake: FakeStytch) -> tuple[str, APIClient]:
+    """``client`` starts SSO into ``wayne`` and signs in; another browser, on its own step there,
+    gets a copy of the state cookie. Stytch's redirect back, and the other browser."""
+    enter(client, fake, "wayne")
+    callback = fake.sign_in(start(client, "primary/sso/start")["Location"], EMAIL)
+    other = APIClient()
+    enter(other, fake, "wayne")
+    other.cookies[redirects.cookie_name()] = client.cookies[redirects.cookie_name()].value
+    return callback, other
+
+
 def path_of(callback_url: str) -> str:
     parts = urlsplit(callback_url)
     return f"{parts.path}?{parts.query}"
@@ -236,12 +247,7 @@ def test_a_callback_in_a_browser_that_did_not_start_is_refused_without_a_stytch_
 def test_a_state_moved_to_another_browser_is_refused(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    started = start(api, "primary/sso/start")
-    callback = fake_stytch.sign_in(started["Location"], EMAIL)
-    other = APIClient()
-    enter(other, fake_stytch, "wayne")
-    other.cookies[redirects.cookie_name()] = api.cookies[redirects.cookie_name()].value
+    callback, other = state_copied_to_another_browser(api, fake_stytch)
     before = stytch_calls(fake_stytch)
 
     refused = other.get(path_of(callback))
@@ -253,12 +259,7 @@ def test_a_state_moved_to_another_browser_is_refused(
 def test_a_state_presented_for_another_step_does_not_use_up_its_start(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    started = start(api, "primary/sso/start")
-    callback = fake_stytch.sign_in(started["Location"], EMAIL)
-    other = APIClient()
-    enter(other, fake_stytch, "wayne")
-    other.cookies[redirects.cookie_name()] = api.cookies[redirects.cookie_name()].value
+    callback, other = state_copied_to_another_browser(api, fake_stytch)
     assert error_of(other.get(path_of(callback))) == "redirect_state_invalid"
 
     landed = api.get(path_of(callback))
