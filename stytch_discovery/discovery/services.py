@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from stytch_discovery.client import StytchClient
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.org_cache import store
-from stytch_discovery.sessions.services import session_started
+from stytch_discovery.sessions.services import start_session
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .types import DiscoveredOrganizations, DiscoveryAuthentication
@@ -139,10 +139,14 @@ def create_organization(
     unknown = sorted(set(fields) - _CREATE_FIELD_NAMES)
     if unknown:
         raise TypeError(f"create_organization() got unexpected keyword arguments: {', '.join(unknown)}")
-    body = payload({"intermediate_session_token": intermediate_session_token, **fields}, extra)
-    result = call(CREATE_ORGANIZATION, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=True, user=user)
-    return result
+    return start_session(
+        CREATE_ORGANIZATION,
+        {"intermediate_session_token": intermediate_session_token, **fields},
+        extra,
+        created=True,
+        user=user,
+        stytch=stytch,
+    )
 
 
 @sensitive_variables("intermediate_session_token", "body")
@@ -159,7 +163,8 @@ def exchange_intermediate_session(
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Enter ``organization_id`` (an id, slug or external id) with the IST; consumes the IST."""
-    body = payload(
+    return start_session(
+        EXCHANGE_INTERMEDIATE_SESSION,
         {
             "intermediate_session_token": intermediate_session_token,
             "organization_id": organization_id,
@@ -169,7 +174,6 @@ def exchange_intermediate_session(
             "telemetry_id": telemetry_id,
         },
         extra,
+        user=user,
+        stytch=stytch,
     )
-    result = call(EXCHANGE_INTERMEDIATE_SESSION, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result

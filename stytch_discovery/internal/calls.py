@@ -8,7 +8,8 @@ from typing import Any
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
-from stytch_discovery.exceptions import StytchDiscoveryResponseError
+from stytch_discovery.conf import app_settings
+from stytch_discovery.exceptions import StytchDiscoveryConfigurationError, StytchDiscoveryResponseError
 
 from .parsing import Result
 
@@ -19,6 +20,17 @@ def payload(fields: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -
     if extra:
         built.update(extra)
     return built
+
+
+def public_token(given: str | None = None) -> str:
+    """The public token a browser start URL carries (no call, no secret): ``given``, else the setting."""
+    token = given or app_settings.PUBLIC_TOKEN
+    if not token:
+        raise StytchDiscoveryConfigurationError(
+            "No Stytch public token is configured: set STYTCH_DISCOVERY['PUBLIC_TOKEN'] or "
+            "the STYTCH_PUBLIC_TOKEN environment variable."
+        )
+    return token
 
 
 @sensitive_variables("body", "data")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +12,6 @@ from stytch_discovery.discovery.views import keep_intermediate_session
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.links import ERROR_PARAMETER, LinkTargetView
-from stytch_discovery.internal.net import namespaced
 
 from . import services
 from .serializers import MagicLinkQuerySerializer, MagicLinkSentSerializer, SendMagicLinkRequestSerializer
@@ -36,9 +34,7 @@ class SendMagicLinkView(StytchDiscoveryView):
     def post(self, request: Request) -> Response:
         body = self.validated(SendMagicLinkRequestSerializer)
         self.throttle_email(body["email_address"])
-        redirect_url = app_settings.DISCOVERY_REDIRECT_URL or request.build_absolute_uri(
-            reverse(namespaced(self.django_request, "magic-link-authenticate"))
-        )
+        redirect_url = self.own_url("magic-link-authenticate", app_settings.DISCOVERY_REDIRECT_URL)
         result = services.send_discovery_magic_link(discovery_redirect_url=redirect_url, **body)
         return Response(MagicLinkSentSerializer({"email_address": result.email_address, "sent": True}).data)
 

@@ -10,13 +10,14 @@ the organization cache refreshed, as after an exchange. Stytch consumes the IST 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.internal.calls import call, payload
-from stytch_discovery.sessions.services import session_started
+from stytch_discovery.sessions.services import session_started, start_session
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .types import RecoveryCodeAuthentication, SmsOtpSent, TotpRegistration, authenticated
@@ -87,50 +88,6 @@ def send_sms_otp(
     return call(SEND_SMS_OTP, body, SmsOtpSent.from_json, stytch=stytch)
 
 
-def _authenticate(
-    path: str, body: dict[str, Any], *, user: AbstractBaseUser | None, stytch: StytchClient | None
-) -> MemberAuthentication:
-    result = call(path, body, authenticated, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result
-
-
-@sensitive_variables("code", "intermediate_session_token", "session_token", "session_jwt", "body")
-def authenticate_sms_otp(
-    *,
-    organization_id: str,
-    member_id: str,
-    code: str,
-    intermediate_session_token: str | None = None,
-    session_token: str | None = None,
-    session_jwt: str | None = None,
-    session_duration_minutes: int | None = None,
-    session_custom_claims: Mapping[str, Any] | None = None,
-    set_mfa_enrollment: str | None = None,
-    set_default_mfa: bool | None = None,
-    telemetry_id: str | None = None,
-    extra: Mapping[str, Any] | None = None,
-    user: AbstractBaseUser | None = None,
-    stytch: StytchClient | None = None,
-) -> MemberAuthentication:
-    """Check the texted ``code``; the answer is always a session (an IST given is consumed)."""
-    body = payload(
-        {
-            "organization_id": organization_id,
-            "member_id": member_id,
-            "code": code,
-            **_credentials(intermediate_session_token, session_token, session_jwt, required=True),
-            "session_duration_minutes": session_duration_minutes,
-            "session_custom_claims": session_custom_claims,
-            "set_mfa_enrollment": set_mfa_enrollment,
-            "set_default_mfa": set_default_mfa,
-            "telemetry_id": telemetry_id,
-        },
-        extra,
-    )
-    return _authenticate(AUTHENTICATE_SMS_OTP, body, user=user, stytch=stytch)
-
-
 @sensitive_variables("intermediate_session_token", "session_token", "session_jwt", "body")
 def create_totp(
     *,
@@ -161,7 +118,9 @@ def create_totp(
 
 
 @sensitive_variables("code", "intermediate_session_token", "session_token", "session_jwt", "body")
-def authenticate_totp(
+def _authenticate_code(
+    path: str,
+    /,
     *,
     organization_id: str,
     member_id: str,
@@ -178,8 +137,9 @@ def authenticate_totp(
     user: AbstractBaseUser | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
-    """Check an authenticator app's ``code``; the answer is always a session."""
-    body = payload(
+    """Check a one-time ``code``, texted or from an app: always a session (an IST given is consumed)."""
+    return start_session(
+        path,
         {
             "organization_id": organization_id,
             "member_id": member_id,
@@ -192,8 +152,19 @@ def authenticate_totp(
             "telemetry_id": telemetry_id,
         },
         extra,
+        parse=authenticated,
+        user=user,
+        stytch=stytch,
     )
-    return _authenticate(AUTHENTICATE_TOTP, body, user=user, stytch=stytch)
+
+
+#: The texted code and the authenticator app's code take the same fields: one body, two paths.
+authenticate_sms_otp = partial(_authenticate_code, AUTHENTICATE_SMS_OTP)
+authenticate_sms_otp.__doc__ = (
+    "Check the texted ``code``; the answer is always a session (an IST given is consumed)."
+)
+authenticate_totp = partial(_authenticate_code, AUTHENTICATE_TOTP)
+authenticate_totp.__doc__ = "Check an authenticator app's ``code``; the answer is always a session."
 
 
 @sensitive_variables("recovery_code", "intermediate_session_token", "session_token", "session_jwt", "body")

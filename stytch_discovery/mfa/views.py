@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
@@ -34,9 +34,6 @@ from .serializers import (
     TotpCreatedSerializer,
 )
 
-#: Statuses of every view that finishes a pending step.
-STEP_ERRORS = (*openapi.COMMON_POST_ERRORS, 401, 409, *openapi.STYTCH_ERRORS)
-
 
 def _iso(seconds: float) -> str:
     moment = datetime.datetime.fromtimestamp(int(seconds), tz=datetime.timezone.utc)
@@ -47,7 +44,27 @@ def field_error(field: str, message: str) -> Problem:
     return Problem("validation_error", fields={field: [message]})
 
 
-class SendSmsView(PendingStepBaseView):
+class StepMember(TypedDict):
+    """Who the MFA services act for: the pending step's member, and its IST (from the cookie)."""
+
+    organization_id: str
+    member_id: str
+    intermediate_session_token: str
+
+
+class MfaView(PendingStepBaseView):
+    """Base of the MFA views: the Stytch calls name the step's member and carry its IST."""
+
+    def step_member(self) -> StepMember:
+        step = self.pending_step()
+        return {
+            "organization_id": step.organization_id,
+            "member_id": step.member_id,
+            "intermediate_session_token": self.step_ist(),
+        }
+
+
+class SendSmsView(MfaView):
     """``POST mfa/sms/send``: text the member a code, unless a code sent for this step still works."""
 
     method = pending.SMS
@@ -57,7 +74,7 @@ class SendSmsView(PendingStepBaseView):
         summary="MFA: text a code to the member's phone (or link a first phone number)",
         request=SendSmsRequestSerializer,
         responses={200: SmsSentSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     @sensitive_variables("body")
     def post(self, request: Request) -> Response:
@@ -73,9 +90,7 @@ class SendSmsView(PendingStepBaseView):
             # A new code would invalidate the one already sent (by Stytch itself, or by us).
             return self.sms_answer(step.phone_number, until=live, sent=False)
         result = services.send_sms_otp(
-            organization_id=step.organization_id,
-            member_id=step.member_id,
-            intermediate_session_token=self.step_ist(),
+            **self.step_member(),
             **body,
         )
         masked = pending.mask_phone_number(str(result.member.raw.get("mfa_phone_number") or number or ""))
@@ -89,7 +104,7 @@ class SendSmsView(PendingStepBaseView):
         return Response(SmsSentSerializer(data).data)
 
 
-class CodeView(PendingStepBaseView):
+class CodeView(MfaView):
     """Shared by the SMS and TOTP authenticate views: a 6-digit code for a session."""
 
     throttle_scope = "stytch_discovery.code_attempt"
@@ -108,9 +123,7 @@ class CodeView(PendingStepBaseView):
         if not self.has_factor(step):
             raise Problem("mfa_factor_missing", self.missing)
         result = self.service(
-            organization_id=step.organization_id,
-            member_id=step.member_id,
-            intermediate_session_token=self.step_ist(),
+            **self.step_member(),
             user=self.service_user(),
             **body,
         )
@@ -131,7 +144,7 @@ class AuthenticateSmsView(CodeView):
         summary="MFA: finish with the texted code",
         request=CodeRequestSerializer,
         responses={200: MemberAuthenticationSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
         return self.finish_with_code()
@@ -151,13 +164,13 @@ class AuthenticateTotpView(CodeView):
         summary="MFA: finish with an authenticator app's code",
         request=CodeRequestSerializer,
         responses={200: MemberAuthenticationSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
         return self.finish_with_code()
 
 
-class CreateTotpView(PendingStepBaseView):
+class CreateTotpView(MfaView):
     """``POST mfa/totp/create``: set up an authenticator app; its secrets are answered once."""
 
     method = pending.TOTP
@@ -167,7 +180,7 @@ class CreateTotpView(PendingStepBaseView):
         summary="MFA: set up an authenticator app (secret, QR code and recovery codes, shown once)",
         request=None,
         responses={200: TotpCreatedSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     @sensitive_variables("result", "data")
     def post(self, request: Request) -> Response:
@@ -176,9 +189,7 @@ class CreateTotpView(PendingStepBaseView):
         if pending.TOTP in step.mfa_enrolled:
             raise Problem("totp_exists")
         result = services.create_totp(
-            organization_id=step.organization_id,
-            member_id=step.member_id,
-            intermediate_session_token=self.step_ist(),
+            **self.step_member(),
             expiration_minutes=TOTP_ENROLMENT_MINUTES,
         )
         data = {
@@ -193,7 +204,7 @@ class CreateTotpView(PendingStepBaseView):
         return response
 
 
-class RecoverView(PendingStepBaseView):
+class RecoverView(MfaView):
     """``POST mfa/recovery-codes/recover``: one recovery code (it works once) for a session."""
 
     method = pending.TOTP  # recovery codes back an authenticator app
@@ -203,7 +214,7 @@ class RecoverView(PendingStepBaseView):
         summary="MFA: finish with a recovery code",
         request=RecoveryCodeRequestSerializer,
         responses={200: RecoveredSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     @sensitive_variables("body", "result")
     def post(self, request: Request) -> Response:
@@ -212,9 +223,7 @@ class RecoverView(PendingStepBaseView):
         if pending.RECOVERY_CODES not in step.mfa_types:
             raise Problem("mfa_factor_missing", "This member has no recovery codes (no authenticator app).")
         result = services.recover_with_recovery_code(
-            organization_id=step.organization_id,
-            member_id=step.member_id,
-            intermediate_session_token=self.step_ist(),
+            **self.step_member(),
             user=self.service_user(),
             **body,
         )

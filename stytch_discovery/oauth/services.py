@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.discovery.services import authenticate_discovery
-from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
+from stytch_discovery.internal import calls
 from stytch_discovery.internal.calls import payload
 
 from .types import OAuthDiscoveryAuthentication
@@ -43,14 +43,9 @@ def oauth_discovery_start_url(
     ``provider_params`` go as ``provider_<name>`` (``{"prompt": "select_account"}``); scopes are
     joined by spaces, as Stytch reads them.
     """
-    token = public_token or app_settings.PUBLIC_TOKEN
-    if not token:
-        raise StytchDiscoveryConfigurationError(
-            "No Stytch public token: set STYTCH_DISCOVERY['PUBLIC_TOKEN'] or STYTCH_PUBLIC_TOKEN."
-        )
     query = payload(
         {
-            "public_token": token,
+            "public_token": calls.public_token(public_token),
             "discovery_redirect_url": discovery_redirect_url,
             "pkce_code_challenge": pkce_code_challenge,
             "custom_scopes": " ".join(custom_scopes) or None,

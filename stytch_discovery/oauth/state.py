@@ -4,8 +4,9 @@
 Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE
 verifier is never stored nor sent to the browser: it is an HMAC of the state id under
 ``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the
-callback, marks the state used (until it would have expired) and removes the cache entry:
-``cache.delete`` answers True once, so two racing callbacks cannot both pass.
+callback, marks the state used (until it would have expired) and removes the cache entry
+(``internal.redirect_state``, shared with the primary step's redirects): ``cache.delete``
+answers True once, so two racing callbacks cannot both pass.
 
 Why a signed cookie and not Django's session: the app needs no session table or middleware
 (``PENDING_COOKIE_NAME`` works the same way), and the cookie is what ties the callback to this
@@ -17,24 +18,23 @@ processes (Redis, Memcached), as for the throttles. The cookie is ``SameSite=Lax
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.redirect_state import RecordStore, new_state
 
 SALT = "stytch_discovery.oauth_state"
 #: How long a started flow waits for its callback (an IST lives as long).
 STATE_SECONDS = 600
-_STATE = "stytch_discovery:oauth_state:"
-_USED = "stytch_discovery:oauth_state_used:"
+_STATES = RecordStore("stytch_discovery:oauth_state:")
+#: A used state's mark, so that a replay is told apart from a state that never was.
+_USED = RecordStore("stytch_discovery:oauth_state_used:")
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,9 @@ class OAuthStart:
         return pkce.code_challenge(self.code_verifier)
 
 
-def _key(state_id: str) -> str:
-    return hashlib.sha256(state_id.encode()).hexdigest()
-
-
 def begin(*, provider: str, next_url: str) -> OAuthStart:
     """A new flow for ``provider``; nothing is kept until ``remember`` puts it on a response."""
-    return OAuthStart(provider=provider, next_url=next_url, state_id=secrets.token_urlsafe(32))
+    return OAuthStart(provider=provider, next_url=next_url, state_id=new_state())
 
 
 def _samesite() -> str:
@@ -74,7 +70,7 @@ def remember(response: HttpResponseBase, start: OAuthStart) -> None:
     """Keep ``start`` server-side, and its signed state cookie on the start's redirect (the cookie
     replaces any earlier flow's)."""
     kept = {"provider": start.provider, "next": start.next_url}
-    cache.set(_STATE + _key(start.state_id), kept, STATE_SECONDS)
+    _STATES.keep(start.state_id, kept, STATE_SECONDS)
     value = signing.dumps(start.state_id, salt=SALT)
     cookies.set_cookie(
         response, app_settings.OAUTH_STATE_COOKIE_NAME, value, STATE_SECONDS, samesite=_samesite()
@@ -97,12 +93,12 @@ def take(request: HttpRequest) -> OAuthStart:
         state_id = signing.loads(value, salt=SALT, max_age=STATE_SECONDS)
     except signing.BadSignature as error:  # SignatureExpired included
         raise Problem("oauth_state_missing") from error
-    key = _key(str(state_id))
-    found = cache.get(_STATE + key)
+    state_id = str(state_id)
+    found = _STATES.find(state_id)
     if found is None:
-        raise Problem("oauth_state_used" if cache.get(_USED + key) else "oauth_state_missing")
+        raise Problem("oauth_state_used" if _USED.find(state_id) else "oauth_state_missing")
     # The mark goes first: a racing callback that finds the state gone then finds it used.
-    cache.set(_USED + key, True, STATE_SECONDS)
-    if not cache.delete(_STATE + key):
+    _USED.keep(state_id, True, STATE_SECONDS)
+    if not _STATES.use(state_id):
         raise Problem("oauth_state_used")
-    return OAuthStart(provider=found["provider"], next_url=found["next"], state_id=str(state_id))
+    return OAuthStart(provider=found["provider"], next_url=found["next"], state_id=state_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
 
@@ -23,7 +22,6 @@ from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, stytch_answer
 from stytch_discovery.internal.http.links import BrowserRedirectView, LinkTargetView
-from stytch_discovery.internal.net import namespaced
 
 from . import services, state
 from .serializers import OAuthCallbackQuerySerializer
@@ -51,9 +49,7 @@ class OAuthStartView(BrowserRedirectView):
         if self.provider not in app_settings.OAUTH_PROVIDERS:
             raise Problem("entry_point_disabled")
         start = state.begin(provider=self.provider, next_url=self.redirect_target())
-        callback = app_settings.OAUTH_DISCOVERY_REDIRECT_URL or request.build_absolute_uri(
-            reverse(namespaced(self.django_request, "oauth-discovery-authenticate"))
-        )
+        callback = self.own_url("oauth-discovery-authenticate", app_settings.OAUTH_DISCOVERY_REDIRECT_URL)
         url = services.oauth_discovery_start_url(
             provider=self.provider,
             discovery_redirect_url=callback,

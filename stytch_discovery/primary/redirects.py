@@ -3,9 +3,9 @@
 Starting makes a random ``state``: it goes into a short-lived HttpOnly cookie of the browser that
 started, and a record of what was started (SSO or OAuth, which connection or provider, the pending
 step's IST by its SHA-256, where to land afterwards) goes into Django's cache under the state's
-SHA-256. The PKCE verifier is derived from the state with ``SECRET_KEY`` (``internal.pkce``, as
-for OAuth discovery), so it is stored nowhere, neither in the cache nor in the cookie, and a copy
-of the cookie alone does not reveal it.
+SHA-256 (``internal.redirect_state``). The PKCE verifier is derived from the state with
+``SECRET_KEY`` (``internal.pkce``): both as for OAuth discovery. So the verifier is stored nowhere,
+neither in the cache nor in the cookie, and a copy of the cookie alone does not reveal it.
 
 Coming back reads the record, checks that it belongs to this browser's pending step and to the
 kind of callback it came back to, then deletes it (so a second callback finds nothing). A missing
@@ -15,13 +15,10 @@ cookie or record (another browser, expired), a replay and a foreign record are a
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.debug import sensitive_variables
 
@@ -29,12 +26,13 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.redirect_state import RecordStore, new_state
 from stytch_discovery.sessions.pending import PendingStep
 
 SSO, OAUTH = "sso", "oauth"
 #: How long a started redirect may take at the identity provider, at most (the IST's own lifetime).
 MAX_SECONDS = 600
-_KEY = "stytch_discovery:primary_redirect:"
+_RECORDS = RecordStore("stytch_discovery:primary_redirect:")
 _SALT = "stytch_discovery.primary.pkce"
 
 
@@ -63,10 +61,6 @@ def code_verifier(state: str) -> str:
 code_challenge = pkce.code_challenge
 
 
-def _key(state: str) -> str:
-    return _KEY + hashlib.sha256(state.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class Begun:
     """A recorded start: its state (for the cookie), how long it lives, and the PKCE challenge."""
@@ -81,9 +75,9 @@ class Begun:
 
 def begin(started: Started, step: PendingStep) -> Begun:
     """Record ``started`` (for as long as ``step``'s IST lives, 10 minutes at most)."""
-    state = secrets.token_urlsafe(32)
+    state = new_state()
     seconds = max(1, min(MAX_SECONDS, int(step.expires_at - time.time())))
-    cache.set(_key(state), asdict(started), seconds)
+    _RECORDS.keep(state, asdict(started), seconds)
     return Begun(state=state, seconds=seconds, challenge=code_challenge(code_verifier(state)))
 
 
@@ -95,7 +89,7 @@ def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started
     other kind of callback) does not use up the start of the browser it belongs to.
     """
     state = request.COOKIES.get(cookie_name(), "")
-    record: dict[str, Any] | None = cache.get(_key(state)) if state else None
+    record: dict[str, Any] | None = _RECORDS.find(state) if state else None
     try:
         started = Started(**record) if record is not None else None
     except TypeError:  # written by another version of this module
@@ -104,7 +98,7 @@ def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started
         started is None
         or (started.kind, started.ist_digest, started.member_id) != (kind, step.ist_digest, step.member_id)
         # delete() says whether this call removed it: of two racing callbacks, one wins.
-        or not cache.delete(_key(state))
+        or not _RECORDS.use(state)
     ):
         raise Problem("redirect_state_invalid")
     return started, code_verifier(state)

@@ -17,11 +17,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
-from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
+from stytch_discovery.internal import calls
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.internal.net import with_query
 from stytch_discovery.internal.parsing import JSON
-from stytch_discovery.sessions.services import session_started
+from stytch_discovery.sessions.services import start_session
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .types import LoginEmailSent
@@ -102,7 +102,8 @@ def authenticate_magic_link(
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Prove an organization magic link (single use), adding it to the IST when one is given."""
-    body = payload(
+    return start_session(
+        AUTHENTICATE_MAGIC_LINK,
         {
             "magic_links_token": magic_links_token,
             "intermediate_session_token": intermediate_session_token,
@@ -113,10 +114,9 @@ def authenticate_magic_link(
             "telemetry_id": telemetry_id,
         },
         extra,
+        user=user,
+        stytch=stytch,
     )
-    result = call(AUTHENTICATE_MAGIC_LINK, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result
 
 
 def send_login_email_otp(
@@ -163,7 +163,8 @@ def authenticate_email_otp(
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Check an emailed code, adding it to the IST when one is given."""
-    body = payload(
+    return start_session(
+        AUTHENTICATE_EMAIL_OTP,
         {
             "organization_id": organization_id,
             "email_address": email_address,
@@ -175,20 +176,9 @@ def authenticate_email_otp(
             "telemetry_id": telemetry_id,
         },
         extra,
+        user=user,
+        stytch=stytch,
     )
-    result = call(AUTHENTICATE_EMAIL_OTP, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result
-
-
-def _public_token(public_token: str | None) -> str:
-    token = public_token or app_settings.PUBLIC_TOKEN
-    if not token:
-        raise StytchDiscoveryConfigurationError(
-            "No Stytch public token is configured: set STYTCH_DISCOVERY['PUBLIC_TOKEN'] or "
-            "the STYTCH_PUBLIC_TOKEN environment variable."
-        )
-    return token
 
 
 def sso_start_url(
@@ -208,7 +198,7 @@ def sso_start_url(
     query = payload(
         {
             "connection_id": connection_id,
-            "public_token": _public_token(public_token),
+            "public_token": calls.public_token(public_token),
             "login_redirect_url": login_redirect_url,
             "signup_redirect_url": signup_redirect_url or login_redirect_url,
             "pkce_code_challenge": pkce_code_challenge,
@@ -238,7 +228,7 @@ def oauth_start_url(
         raise ValueError(f"provider must be one of {', '.join(OAUTH_PROVIDERS)}.")
     query = payload(
         {
-            "public_token": _public_token(public_token),
+            "public_token": calls.public_token(public_token),
             "organization_id": organization_id,
             "login_redirect_url": login_redirect_url,
             "signup_redirect_url": signup_redirect_url or login_redirect_url,
@@ -265,7 +255,8 @@ def authenticate_sso(
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Prove an SSO token (single use), adding it to the IST when one is given."""
-    body = payload(
+    return start_session(
+        AUTHENTICATE_SSO,
         {
             "sso_token": sso_token,
             "intermediate_session_token": intermediate_session_token,
@@ -276,10 +267,9 @@ def authenticate_sso(
             "telemetry_id": telemetry_id,
         },
         extra,
+        user=user,
+        stytch=stytch,
     )
-    result = call(AUTHENTICATE_SSO, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result
 
 
 def _without_provider_values(data: JSON) -> MemberAuthentication:
@@ -308,7 +298,8 @@ def authenticate_oauth(
     The provider's own tokens (``provider_values``) are dropped from the result: this app never
     calls the provider's API, so it keeps no credential for it.
     """
-    body = payload(
+    return start_session(
+        AUTHENTICATE_OAUTH,
         {
             "oauth_token": oauth_token,
             "intermediate_session_token": intermediate_session_token,
@@ -319,7 +310,7 @@ def authenticate_oauth(
             "telemetry_id": telemetry_id,
         },
         extra,
+        parse=_without_provider_values,
+        user=user,
+        stytch=stytch,
     )
-    result = call(AUTHENTICATE_OAUTH, body, _without_provider_values, stytch=stytch)
-    session_started(result, created=False, user=user)
-    return result

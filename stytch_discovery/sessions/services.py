@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -45,7 +45,13 @@ REVOKE_SESSION = "/v1/b2b/sessions/revoke"
 DEAD_SESSION_SECONDS = 300
 _DEAD = "dead"
 
-__all__ = ["authenticate_session", "exchange_session", "revoke_session", "session_started"]
+__all__ = [
+    "authenticate_session",
+    "exchange_session",
+    "revoke_session",
+    "session_started",
+    "start_session",
+]
 
 
 @sensitive_variables("session_token", "session_jwt", "body")
@@ -174,7 +180,8 @@ def exchange_session(
     another primary method) ``member_authenticated`` False with an IST for that step.
     """
     _exactly_one(session_token, session_jwt)
-    body = payload(
+    return start_session(
+        EXCHANGE_SESSION,
         {
             "organization_id": organization_id,
             "session_token": session_token,
@@ -185,10 +192,8 @@ def exchange_session(
             "telemetry_id": telemetry_id,
         },
         extra,
+        stytch=stytch,
     )
-    result = call(EXCHANGE_SESSION, body, MemberAuthentication.from_json, stytch=stytch)
-    session_started(result, created=False)
-    return result
 
 
 def session_started(
@@ -205,6 +210,27 @@ def session_started(
         else None
     )
     store.record_membership(result=result, user=linked or user, created=created)
+
+
+@sensitive_variables("fields", "body")
+def start_session(
+    path: str,
+    fields: Mapping[str, Any],
+    extra: Mapping[str, Any] | None,
+    *,
+    parse: Callable[[Mapping[str, Any]], MemberAuthentication] = MemberAuthentication.from_json,
+    created: bool = False,
+    user: AbstractBaseUser | None = None,
+    stytch: StytchClient | None = None,
+) -> MemberAuthentication:
+    """One call whose answer may start a member session (an authenticate, an exchange, a create).
+
+    ``fields`` become the body as :func:`payload` builds it; the answer, parsed, then goes to
+    :func:`session_started`.
+    """
+    result = call(path, payload(fields, extra), parse, stytch=stytch)
+    session_started(result, created=created, user=user)
+    return result
 
 
 def _exactly_one(session_token: str | None, session_jwt: str | None) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,3 +158,34 @@ def log_out(page: Page, shoot: Screenshots) -> None:
     shoot(page, "signed-out")
     names = {cookie["name"] for cookie in page.context.cookies()}
     assert not names & TOKEN_COOKIES
+
+
+def seed_own_member(
+    demo_server: DemoServer, *, person: str, domain: str, organization: dict[str, Any], **member: Any
+) -> tuple[str, str]:
+    """A member and an organization of this test's own, so that nothing it does changes what
+    another test sees: (email, organization slug), both with a fresh suffix. ``organization``
+    holds its ``organization_name`` (the slug is made from it) and any other seed fields."""
+    suffix = uuid.uuid4().hex[:8]
+    email = f"{person.lower()}-{suffix}@{domain}"
+    slug = f"{organization['organization_name'].lower().replace(' ', '-')}-{suffix}"
+    fake_control(
+        demo_server,
+        "/_fake/seed",
+        {
+            "organizations": [{"organization_slug": slug, **organization}],
+            "members": [{"organization_slug": slug, "email_address": email, "name": person, **member}],
+        },
+    )
+    return email, slug
+
+
+def expect_signed_in(page: Page, organization: str, factors: str) -> None:
+    """The signed-in screen for ``organization`` with these factors; the tokens out of reach, the IST gone."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
+    expect(page.locator("#si-org")).to_have_text(organization)
+    expect(page.locator("#si-factors")).to_have_text(factors)
+    assert_tokens_out_of_reach(page, page.context, expected={SESSION_COOKIE})
+    assert IST_COOKIE not in {cookie["name"] for cookie in page.context.cookies()}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.e2e.browser import expect
 from tests.e2e.helpers import (
     DEMO_EMAIL,
     IST_COOKIE,
@@ -27,9 +28,6 @@ from tests.e2e.helpers import (
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-expect = sync_api.expect
 
 pytestmark = pytest.mark.browser
 

@@ -6,55 +6,35 @@ an organization that wants an emailed code before MFA.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.e2e.browser import expect
 from tests.e2e.helpers import (
     IST_COOKIE,
-    SESSION_COOKIE,
     DemoServer,
     Screenshots,
     assert_tokens_out_of_reach,
-    fake_control,
+    expect_signed_in,
     log_out,
     org_action,
+    seed_own_member,
     sign_in_by_magic_link,
 )
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-expect = sync_api.expect
-
 pytestmark = pytest.mark.browser
 
 
 def fresh_member(demo_server: DemoServer, **member: object) -> tuple[str, str]:
     """A person and an MFA organization of this test's own: (email, organization slug)."""
-    suffix = uuid.uuid4().hex[:8]
-    email, slug = f"kim-{suffix}@tyrell.example", f"nexus-{suffix}"
-    fake_control(
-        demo_server,
-        "/_fake/seed",
-        {
-            "organizations": [
-                {"organization_slug": slug, "organization_name": "Nexus", "mfa_policy": "REQUIRED_FOR_ALL"}
-            ],
-            "members": [{"organization_slug": slug, "email_address": email, "name": "Kim", **member}],
-        },
+    organization = {"organization_name": "Nexus", "mfa_policy": "REQUIRED_FOR_ALL"}
+    return seed_own_member(
+        demo_server, person="Kim", domain="tyrell.example", organization=organization, **member
     )
-    return email, slug
-
-
-def expect_signed_in(page: Page, organization: str, factors: str) -> None:
-    expect(page.get_by_role("heading", name="You're signed in")).to_be_visible()
-    expect(page.locator("#si-org")).to_have_text(organization)
-    expect(page.locator("#si-factors")).to_have_text(factors)
-    assert_tokens_out_of_reach(page, page.context, expected={SESSION_COOKIE})
-    assert IST_COOKIE not in {cookie["name"] for cookie in page.context.cookies()}
 
 
 def test_an_sms_code_from_the_dev_inbox_finishes_mfa(

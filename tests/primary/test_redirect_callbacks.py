@@ -112,6 +112,24 @@ def come_back(client: APIClient, fake: FakeStytch, start_path: str, email: str =
     return client.get(f"{callback.path}?{callback.query}")
 
 
+def sso_back_with_fault(client: APIClient, fake: FakeStytch, **fault: Any) -> Any:
+    """Into ``wayne``, through SSO and back, with Stytch's SSO authenticate answering ``fault``."""
+    enter(client, fake, "wayne")
+    fake.add_fault(services.AUTHENTICATE_SSO, **fault)
+    return come_back(client, fake, "primary/sso/start")
+
+
+def state_copied_to_another_browser(client: APIClient, fake: FakeStytch) -> tuple[str, APIClient]:
+    """``client`` starts SSO into ``wayne`` and signs in; another browser, on its own step there,
+    gets a copy of the state cookie. Stytch's redirect back, and the other browser."""
+    enter(client, fake, "wayne")
+    callback = fake.sign_in(start(client, "primary/sso/start")["Location"], EMAIL)
+    other = APIClient()
+    enter(other, fake, "wayne")
+    other.cookies[redirects.cookie_name()] = client.cookies[redirects.cookie_name()].value
+    return callback, other
+
+
 def path_of(callback_url: str) -> str:
     parts = urlsplit(callback_url)
     return f"{parts.path}?{parts.query}"
@@ -229,12 +247,7 @@ def test_a_callback_in_a_browser_that_did_not_start_is_refused_without_a_stytch_
 def test_a_state_moved_to_another_browser_is_refused(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    started = start(api, "primary/sso/start")
-    callback = fake_stytch.sign_in(started["Location"], EMAIL)
-    other = APIClient()
-    enter(other, fake_stytch, "wayne")
-    other.cookies[redirects.cookie_name()] = api.cookies[redirects.cookie_name()].value
+    callback, other = state_copied_to_another_browser(api, fake_stytch)
     before = stytch_calls(fake_stytch)
 
     refused = other.get(path_of(callback))
@@ -246,12 +259,7 @@ def test_a_state_moved_to_another_browser_is_refused(
 def test_a_state_presented_for_another_step_does_not_use_up_its_start(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    started = start(api, "primary/sso/start")
-    callback = fake_stytch.sign_in(started["Location"], EMAIL)
-    other = APIClient()
-    enter(other, fake_stytch, "wayne")
-    other.cookies[redirects.cookie_name()] = api.cookies[redirects.cookie_name()].value
+    callback, other = state_copied_to_another_browser(api, fake_stytch)
     assert error_of(other.get(path_of(callback))) == "redirect_state_invalid"
 
     landed = api.get(path_of(callback))
@@ -296,10 +304,7 @@ def test_an_sso_start_cannot_finish_on_the_oauth_callback(
 def test_a_used_token_keeps_the_step(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=404, error_type="sso_token_not_found")
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=404, error_type="sso_token_not_found")
 
     assert error_of(landed) == "redirect_token_invalid"
     assert app_settings.IST_COOKIE_NAME not in landed.cookies
@@ -354,10 +359,7 @@ def test_a_pkce_refusal_means_another_start(
 def test_every_sso_error_type_has_its_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], error_type: str
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=400, error_type=error_type)
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=400, error_type=error_type)
 
     assert error_of(landed) == STYTCH_ERROR_TYPES[error_type]
 
@@ -386,10 +388,7 @@ def test_every_oauth_error_type_has_its_code(
 def test_stytch_failing_on_the_way_back_is_a_documented_code(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], fault: dict[str, Any], code: str
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, **fault)
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, **fault)
 
     assert error_of(landed) == code
     assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
@@ -412,10 +411,7 @@ def test_a_malformed_token_costs_no_stytch_call(
 def test_an_ist_stytch_no_longer_knows_ends_the_step(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:
-    enter(api, fake_stytch, "wayne")
-    fake_stytch.add_fault(services.AUTHENTICATE_SSO, status=404, error_type="intermediate_session_not_found")
-
-    landed = come_back(api, fake_stytch, "primary/sso/start")
+    landed = sso_back_with_fault(api, fake_stytch, status=404, error_type="intermediate_session_not_found")
 
     assert error_of(landed) == "intermediate_session_invalid"
     assert landed.cookies[app_settings.IST_COOKIE_NAME].value == ""

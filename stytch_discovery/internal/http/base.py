@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,6 +22,8 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
+
+from stytch_discovery.internal.net import namespaced
 
 from . import cookies, drf, guards, openapi, reporting
 from .errors import ErrorAnswer, answer_for
@@ -94,6 +97,11 @@ class StytchDiscoveryView(APIView):
     def service_user(self) -> AbstractBaseUser | None:
         user = self.request.user
         return user if user.is_authenticated else None
+
+    def own_url(self, name: str, configured: str | None = None) -> str:
+        """``configured`` when set, else the absolute URL of this app's view ``name``, in the URL
+        namespace this request came through (where Stytch sends the browser back, typically)."""
+        return configured or self.request.build_absolute_uri(reverse(namespaced(self.django_request, name)))
 
     def throttle_email(self, email_address: str) -> None:
         """Count this request against ``email_throttle_scope`` for ``email_address`` (429 when over)."""

@@ -85,6 +85,8 @@ class ErrorSerializer(serializers.Serializer[Any]):
 COMMON_POST_ERRORS = (400, 403, 405, 413, 415, 429)
 #: Statuses of a view that calls Stytch.
 STYTCH_ERRORS = (429, 502, 503, 504)
+#: Statuses of a POST view that finishes or advances the pending step (primary and MFA).
+STEP_ERRORS = (*COMMON_POST_ERRORS, 401, 409, *STYTCH_ERRORS)
 
 
 def view_schema() -> Any:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpResponseRedirect
 from rest_framework.response import Response
 
 from stytch_discovery.internal.http.errors import ErrorAnswer
 from stytch_discovery.internal.http.links import LinkTargetView
-from stytch_discovery.primary.serializers import EmailSentSerializer
+from stytch_discovery.primary.serializers import EmailSentSerializer, SendRequestSerializer
 from stytch_discovery.sessions import pending
 from stytch_discovery.sessions.views import PendingStepBaseView
 
 
 class PrimaryStepView(PendingStepBaseView):
     step_kind = pending.PRIMARY
+
+    def send(self, service: Callable[..., object], **fields: Any) -> Response:
+        """Email the step's member for its organization with ``service`` (a link or a code): the
+        request's options, then ``fields``; answers what :meth:`sent` does."""
+        body = self.validated(SendRequestSerializer)
+        step = self.pending_step()
+        service(organization_id=step.organization_id, email_address=step.email_address, **fields, **body)
+        return self.sent()
 
     def sent(self) -> Response:
         data = {"email_address": self.pending_step().email_address, "sent": True}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,7 +10,6 @@ from rest_framework.response import Response
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.links import LinkTargetView
-from stytch_discovery.internal.net import namespaced
 from stytch_discovery.primary import services
 from stytch_discovery.primary.serializers import (
     EmailCodeRequestSerializer,
@@ -22,8 +20,6 @@ from stytch_discovery.primary.serializers import (
 from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
 
 from .base import PrimaryNavigationView, PrimaryStepView
-
-STEP_ERRORS = (*openapi.COMMON_POST_ERRORS, 401, 409, *openapi.STYTCH_ERRORS)
 
 
 class SendMagicLinkView(PrimaryStepView):
@@ -36,22 +32,13 @@ class SendMagicLinkView(PrimaryStepView):
         summary="Primary: email an organization magic link (to the pending step's member)",
         request=SendRequestSerializer,
         responses={200: EmailSentSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
-        target = app_settings.PRIMARY_MAGIC_LINK_REDIRECT_URL or request.build_absolute_uri(
-            reverse(namespaced(self.django_request, "primary-magic-link-authenticate"))
+        target = self.own_url("primary-magic-link-authenticate", app_settings.PRIMARY_MAGIC_LINK_REDIRECT_URL)
+        return self.send(
+            services.send_login_magic_link, login_redirect_url=target, signup_redirect_url=target
         )
-        services.send_login_magic_link(
-            organization_id=step.organization_id,
-            email_address=step.email_address,
-            login_redirect_url=target,
-            signup_redirect_url=target,
-            **body,
-        )
-        return self.sent()
 
 
 class MagicLinkAuthenticateView(PrimaryNavigationView):
@@ -95,15 +82,10 @@ class SendEmailCodeView(PrimaryStepView):
         summary="Primary: email an organization code (to the pending step's member)",
         request=SendRequestSerializer,
         responses={200: EmailSentSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     def post(self, request: Request) -> Response:
-        body = self.validated(SendRequestSerializer)
-        step = self.pending_step()
-        services.send_login_email_otp(
-            organization_id=step.organization_id, email_address=step.email_address, **body
-        )
-        return self.sent()
+        return self.send(services.send_login_email_otp)
 
 
 class AuthenticateEmailCodeView(PrimaryStepView):
@@ -116,7 +98,7 @@ class AuthenticateEmailCodeView(PrimaryStepView):
         summary="Primary: finish with the emailed code (a session, or the MFA step next)",
         request=EmailCodeRequestSerializer,
         responses={200: MemberAuthenticationSerializer},
-        errors=STEP_ERRORS,
+        errors=openapi.STEP_ERRORS,
     )
     @sensitive_variables("body", "result")
     def post(self, request: Request) -> Response:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +15,6 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
-from stytch_discovery.internal.net import namespaced
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.serializers import (
     OAuthQuerySerializer,
@@ -112,9 +110,7 @@ class RedirectStartView(PrimaryNavigationView):
             landing=self.redirect_target(),
         )
         begun = redirects.begin(started, step)
-        callback = self.request.build_absolute_uri(
-            reverse(namespaced(self.django_request, self.callback_name))
-        )
+        callback = self.own_url(self.callback_name)
         response = HttpResponseRedirect(start_url(callback, begun.challenge))
         begun.remember(response)
         return response
@@ -186,8 +182,22 @@ class RedirectCallbackView(PrimaryNavigationView):
     kind: ClassVar[str]
     _landing: str | None = None
 
+    #: The service that adds the factor to the step's IST, and its name for the token.
+    service: ClassVar[Callable[..., MemberAuthentication]]
+    credential_keyword: ClassVar[str]
+
+    def check_start(self, started: redirects.Started) -> None:
+        """Refuse a start this callback may not finish, before the Stytch call (none by default)."""
+
+    @sensitive_variables("token", "verifier")
     def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
-        raise NotImplementedError
+        self.check_start(started)
+        return self.service(
+            **{self.credential_keyword: token},
+            intermediate_session_token=self.step_ist(),
+            pkce_code_verifier=verifier,
+            user=self.service_user(),
+        )
 
     @sensitive_variables("token", "verifier", "result")
     def get(self, request: Request) -> HttpResponseRedirect:
@@ -231,6 +241,8 @@ class SsoAuthenticateView(RedirectCallbackView):
     method = "sso"
     kind = redirects.SSO
     query_serializer = SsoQuerySerializer
+    service = staticmethod(services.authenticate_sso)
+    credential_keyword = "sso_token"
 
     @callback_document(
         "Primary: SSO's redirect back; sets the session (or the next step) and redirects", "sso"
@@ -238,20 +250,14 @@ class SsoAuthenticateView(RedirectCallbackView):
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)
 
-    def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
-        return services.authenticate_sso(
-            sso_token=token,
-            intermediate_session_token=self.step_ist(),
-            pkce_code_verifier=verifier,
-            user=self.service_user(),
-        )
-
 
 class OAuthAuthenticateView(RedirectCallbackView):
     """``GET primary/oauth/authenticate?stytch_token_type=oauth&token=...``: where OAuth comes back."""
 
     kind = redirects.OAUTH
     query_serializer = OAuthQuerySerializer
+    service = staticmethod(services.authenticate_oauth)
+    credential_keyword = "oauth_token"
 
     @callback_document(
         "Primary: OAuth's redirect back; sets the session (or the next step) and redirects", "oauth"
@@ -259,12 +265,6 @@ class OAuthAuthenticateView(RedirectCallbackView):
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)
 
-    def authenticate(self, token: str, started: redirects.Started, verifier: str) -> MemberAuthentication:
+    def check_start(self, started: redirects.Started) -> None:
         if f"{started.target}_oauth" not in self.pending_step().primary_auth_methods:
             raise Problem("auth_method_not_allowed")
-        return services.authenticate_oauth(
-            oauth_token=token,
-            intermediate_session_token=self.step_ist(),
-            pkce_code_verifier=verifier,
-            user=self.service_user(),
-        )

@@ -1,0 +1,47 @@
+"""Single-use records of the browser redirects that start at Stytch: OAuth discovery, SSO and OAuth
+as the primary step.
+
+A start draws a random state (it goes to the browser in a cookie, each flow its own way) and keeps
+what the callback will need under the state's SHA-256 in Django's cache, so the cache holds no
+state a cookie could be rebuilt from. The callback finds the record by its state, then uses it:
+``cache.delete`` answers True to one caller only, so of two racing callbacks exactly one wins.
+The cache must be shared between processes (Redis, Memcached), as for the throttles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.views.decorators.debug import sensitive_variables
+
+
+def new_state() -> str:
+    """A fresh random state (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class RecordStore:
+    """The records of one flow kind, under cache keys that start with ``prefix``."""
+
+    prefix: str
+
+    @sensitive_variables("state")
+    def key(self, state: str) -> str:
+        return self.prefix + hashlib.sha256(state.encode()).hexdigest()
+
+    def keep(self, state: str, record: Any, seconds: int) -> None:
+        """Keep ``record`` for ``state`` ``seconds`` long (it replaces any earlier one)."""
+        cache.set(self.key(state), record, seconds)
+
+    def find(self, state: str) -> Any:
+        """The record kept for ``state``, or None (never kept, expired or used)."""
+        return cache.get(self.key(state))
+
+    def use(self, state: str) -> bool:
+        """Remove the record: True for the one caller that removed it, False for the others."""
+        return bool(cache.delete(self.key(state)))
