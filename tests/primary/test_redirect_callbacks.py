@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
@@ -323,24 +324,59 @@ def test_a_token_for_another_person_is_refused(
     assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
 
 
-def test_an_answer_for_another_member_sets_no_session(
-    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
-) -> None:
-    enter(api, fake_stytch, "wayne")
-    router = fake_stytch.app.router
+def answered_for_someone_else(client: APIClient, fake: FakeStytch) -> tuple[Any, list[str]]:
+    """SSO back into ``wayne``, Stytch answering for another member; the session tokens it gave."""
+    enter(client, fake, "wayne")
+    router = fake.app.router
     original = router.routes["POST", services.AUTHENTICATE_SSO]
+    given: list[str] = []
 
     def someone_else(project: Any, request: Any) -> dict[str, Any]:
-        return {**original.handler(project, request), "member_id": "member-test-someone-else"}
+        answer = {**original.handler(project, request), "member_id": "member-test-someone-else"}
+        given.append(answer["session_token"])
+        return answer
 
     router.routes["POST", services.AUTHENTICATE_SSO] = Route("POST", services.AUTHENTICATE_SSO, someone_else)
     try:
-        landed = come_back(api, fake_stytch, "primary/sso/start")
+        return come_back(client, fake, "primary/sso/start"), given
     finally:
         router.routes["POST", services.AUTHENTICATE_SSO] = original
 
+
+def session_lives(fake: FakeStytch, session_token: str) -> bool:
+    answer = requests.post(
+        f"{fake.base_url}/v1/b2b/sessions/authenticate",
+        json={"session_token": session_token},
+        auth=(fake.project_id, fake.secret),
+        timeout=5,
+    )
+    return answer.status_code == 200
+
+
+def test_an_answer_for_another_member_sets_no_session_and_ends_it_at_stytch(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    landed, given = answered_for_someone_else(api, fake_stytch)
+
     assert error_of(landed) == "identity_mismatch"
     assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
+    assert len(given) == 1
+    assert len(calls_to(fake_stytch, "/v1/b2b/sessions/revoke")) == 1
+    assert not session_lives(fake_stytch, given[0])
+
+
+def test_a_failed_revoke_still_refuses_the_other_member(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_stytch.add_fault("/v1/b2b/sessions/revoke", status=500, error_type="internal_server_error")
+
+    with caplog.at_level(logging.WARNING, logger="stytch_discovery"):
+        landed, given = answered_for_someone_else(api, fake_stytch)
+
+    assert error_of(landed) == "identity_mismatch"
+    assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
+    assert "was not revoked" in caplog.text
+    assert given[0] not in caplog.text
 
 
 def test_a_pkce_refusal_means_another_start(
