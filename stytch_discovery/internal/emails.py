@@ -13,14 +13,16 @@ from __future__ import annotations
 import string
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, Func, Value
-from django.db.models.functions import Replace
+from django.db.models import CharField, Func
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.sql.compiler import SQLCompiler
 
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+#: ``REPLACE(…REPLACE(REPLACE(%s, 'A', 'a'), 'B', 'b')…, 'Z', 'z')``, the letters as parameters.
+_NESTED_REPLACE = "REPLACE(" * 26 + "%s" + ", %%s, %%s)" * 26
+_FOLD_PARAMS = tuple(letter for upper in string.ascii_uppercase for letter in (upper, upper.lower()))
 #: Surrounding blanks that are trimmed: ASCII only (``str.strip()`` would take U+3000 and others).
 _ASCII_BLANKS = " \t\n\r\x0b\x0c"
 
@@ -51,11 +53,10 @@ class AsciiLower(Func):
         arg_joiner: str | None = None,
         **extra_context: Any,
     ) -> tuple[str, tuple[Any, ...]]:
-        folded: Any = self.source_expressions[0]
-        for upper in string.ascii_uppercase:
-            folded = Replace(folded, Value(upper), Value(upper.lower()), output_field=CharField())
-        sql, params = compiler.compile(folded)
-        return sql, tuple(params)
+        # The SQL of 26 nested ``Replace(…, Value(upper), Value(lower))``, written out: compiling
+        # those 78 expressions took about 0.9 ms, on every anonymous list call.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return _NESTED_REPLACE % sql, (*params, *_FOLD_PARAMS)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(
