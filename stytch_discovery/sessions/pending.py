@@ -16,7 +16,9 @@ An IST a step spent on success is remembered in Django's cache until it would ha
 That memory only saves the call: Stytch consumed the IST, and refuses it
 (``intermediate_session_not_found``) to every step that sends it. So with Django's cache down a
 replay goes on to Stytch, which refuses it (``internal.shared.SharedCache``), and a step that
-succeeded is not failed for want of the memory.
+succeeded is not failed for want of the memory. (The organization-scoped email sends carry no
+IST: a replayed one emails the member's own address once more, and its link or code is then
+refused with the IST; the SSO and OAuth starts need the cache themselves and refuse.)
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.api import EMAIL, stytch_calls
+from tests.helpers.api import EMAIL, post, stytch_calls
 from tests.helpers.down_cache import CacheOutage, cache_outage, without_throttles
-from tests.helpers.mfa import enter, ist_of
+from tests.helpers.mfa import enter, ist_of, last_code, seed_mfa
 from tests.helpers.redirects import error_of, start
 
 __all__ = ["cache_outage"]  # the fixture, imported for pytest
@@ -113,3 +113,42 @@ def test_a_callback_is_refused_without_a_stytch_call(
         if r["path"] in (services.AUTHENTICATE_SSO, services.AUTHENTICATE_OAUTH)
     ]
     cache_outage.assert_logged_safely(caplog, state, ist_of(browser), callback.query)
+
+
+def test_a_replayed_email_code_step_mails_the_member_and_is_refused_by_stytch(
+    fake_stytch: FakeStytch,
+    settings: Any,
+    db: None,
+    cache_outage: CacheOutage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seed_mfa(fake_stytch)
+    without_throttles(settings)
+    cache_outage.begin()
+    client = APIClient()
+    enter(client, fake_stytch, "codes")
+    ist = ist_of(client)
+    replayed = {name: morsel.value for name, morsel in client.cookies.items()}
+    assert post(client, "primary/email-codes/send", {}).status_code == 200
+    first = last_code(fake_stytch, "email_otp")
+    done = post(client, "primary/email-codes/authenticate", {"code": first})
+    assert (done.status_code, done.json()["member_authenticated"]) == (200, True), done.content
+    attacker = APIClient()
+    attacker.raise_request_exception = False
+    for name, value in replayed.items():
+        attacker.cookies[name] = value
+
+    resent = post(attacker, "primary/email-codes/send", {})
+    refused = post(
+        attacker, "primary/email-codes/authenticate", {"code": last_code(fake_stytch, "email_otp")}
+    )
+
+    # The send carries no IST: the member's own address gets another code, which the spent IST cannot use.
+    assert (resent.status_code, resent.json()["email_address"]) == (200, EMAIL)
+    body = refused.json()
+    assert (refused.status_code, body["code"], body["stytch_error_type"]) == (
+        401,
+        "intermediate_session_invalid",
+        "intermediate_session_not_found",
+    )
+    cache_outage.assert_logged_safely(caplog, ist, first, last_code(fake_stytch, "email_otp"))
