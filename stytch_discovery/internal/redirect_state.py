@@ -5,18 +5,26 @@ A start draws a random state (it goes to the browser in a cookie, each flow its 
 what the callback will need under the state's SHA-256 in Django's cache, so the cache holds no
 state a cookie could be rebuilt from. The callback finds the record by its state, then uses it:
 ``cache.delete`` answers True to one caller only, so of two racing callbacks exactly one wins.
-The cache must be shared between processes (Redis, Memcached), as for the throttles.
+The cache must be shared between processes (Redis, Memcached), as for the throttles. Without it
+no start could be made single use, so a cache that fails is a 503 ``cache_unavailable`` (on these
+browser navigations, a redirect with that code), at the start as at the callback.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
+
+from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.shared import log_failure
+
+Result = TypeVar("Result")
 
 
 def new_state() -> str:
@@ -36,12 +44,21 @@ class RecordStore:
 
     def keep(self, state: str, record: Any, seconds: int) -> None:
         """Keep ``record`` for ``state`` ``seconds`` long (it replaces any earlier one)."""
-        cache.set(self.key(state), record, seconds)
+        _guarded(lambda: cache.set(self.key(state), record, seconds))
 
     def find(self, state: str) -> Any:
         """The record kept for ``state``, or None (never kept, expired or used)."""
-        return cache.get(self.key(state))
+        return _guarded(lambda: cache.get(self.key(state)))
 
     def use(self, state: str) -> bool:
         """Remove the record: True for the one caller that removed it, False for the others."""
-        return bool(cache.delete(self.key(state)))
+        return bool(_guarded(lambda: cache.delete(self.key(state))))
+
+
+def _guarded(call: Callable[[], Result]) -> Result:
+    """``call()``, the cache's failure a documented 503 (never a 500 nor a start used twice)."""
+    try:
+        return call()
+    except Exception as error:  # whatever the cache backend raises when its server is gone
+        log_failure(error, "the sign-in redirect is refused")
+        raise Problem("cache_unavailable") from error

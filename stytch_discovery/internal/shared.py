@@ -1,20 +1,29 @@
-"""One process computes what several would: a small single-flight over Django's cache.
+"""Work shared between processes through Django's cache, which may be down: a single-flight.
 
 Used where every process of a fleet would otherwise ask Stytch the same thing at the same
 moment (the JWKS at start-up, the refresh of an expired session JWT that several requests
 carry): the first process to claim the key asks, the others wait a moment for its answer.
 Only public or token-free values go into the cache.
+
+The cache only saves work there, so it may fail: a :class:`SharedCache` goes around a cache that
+does not answer, and its operation goes on in the process (asking Stytch as one process alone
+would). It logs one warning per operation naming the exception's type, never its text (a cache
+client's message can carry its URL, and a Redis URL its password), and makes no further cache
+call in that operation (a cache that times out would cost its timeout at each).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache as django_cache
 
 Value = TypeVar("Value")
+
+logger = logging.getLogger("stytch_discovery.cache")
 
 #: How long a process that finds another one producing waits for its result before producing too.
 WAIT_SECONDS = 1.0
@@ -23,21 +32,64 @@ _POLL_SECONDS = 0.02
 _CLAIM_SECONDS = 15
 
 
-def produce_once(key: str, produce: Callable[[], Value | None]) -> Value | None:
+class SharedCache:
+    """Django's default cache for one operation; once a call fails, the cache counts as down until
+    the operation ends: it holds nothing and stores nothing. ``consequence`` ends the warning (what
+    the operation does without the cache)."""
+
+    def __init__(self, consequence: str) -> None:
+        self.consequence = consequence
+        self.down = False
+
+    def get(self, key: str) -> Any:
+        """The value at ``key``; None when there is none or the cache is down."""
+        return self._call("get", key)
+
+    def add(self, key: str, value: Any, timeout: float) -> bool | None:
+        """Store ``value`` unless ``key`` holds one: whether it did, or None when the cache is down."""
+        added = self._call("add", key, value, timeout)
+        return None if self.down else bool(added)
+
+    def set(self, key: str, value: Any, timeout: float) -> None:
+        self._call("set", key, value, timeout)
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key)
+
+    def _call(self, method: str, *args: Any) -> Any:
+        if self.down:
+            return None
+        try:
+            return getattr(django_cache, method)(*args)
+        except Exception as error:  # whatever the cache backend raises when its server is gone
+            self.down = True
+            log_failure(error, self.consequence)
+            return None
+
+
+def log_failure(error: Exception, consequence: str) -> None:
+    """One warning for a cache call that failed: the exception's type, never its text (its URL)."""
+    logger.warning("Django's cache failed (%s): %s", type(error).__name__, consequence)
+
+
+def produce_once(key: str, produce: Callable[[], Value | None], shared: SharedCache) -> Value | None:
     """``produce()`` (which stores its value at ``key``) here, or the value another process stored.
 
     Returns None when neither gives a value (the producer failed, or took too long and ours did).
+    With the cache down, ``produce()`` runs here at once.
     """
     claim = f"{key}:producing"
-    if not django_cache.add(claim, 1, _CLAIM_SECONDS):
+    claimed = shared.add(claim, 1, _CLAIM_SECONDS)
+    if claimed is False:
         deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not shared.down:
             time.sleep(_POLL_SECONDS)
-            found: Value | None = django_cache.get(key)
+            found: Value | None = shared.get(key)
             if found is not None:
                 return found
         return produce()
     try:
         return produce()
     finally:
-        django_cache.delete(claim)
+        if claimed:
+            shared.delete(claim)

@@ -2,7 +2,9 @@
 
 Stytch's guide asks backends to refresh the policy every five minutes (a JWT, which carries the
 roles, lives as long): it is kept in the process and in Django's cache for at most
-``RBAC_POLICY_CACHE_SECONDS`` (300 by default, and at most that; system check E021). The check
+``RBAC_POLICY_CACHE_SECONDS`` (300 by default, and at most that; system check E021). Django's
+cache only shares it between processes: with that cache down, each process fetches its own copy
+(``internal.shared.SharedCache``), still once per ``RBAC_POLICY_CACHE_SECONDS``. The check
 is the SDKs' (``rbac_local``): a role of the session grants the permission when the policy gives
 it the resource with that action or ``*``. Organization-scoped custom roles are a private beta of
 Stytch's and are not read; ask Stytch instead (``HasStytchPermission(..., remote=True)``).
@@ -17,12 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache as django_cache
-
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryResponseError
-from stytch_discovery.internal.shared import produce_once
+from stytch_discovery.internal.shared import SharedCache, produce_once
 
 POLICY_PATH = "/v1/b2b/rbac/policy"
 
@@ -72,9 +72,10 @@ class PolicyCache:
             return found[0]
         with self._lock:
             key = _cache_key(scope)
-            data = django_cache.get(key) or produce_once(key, lambda: _fetch(key, stytch))
+            shared = SharedCache("this process fetches and keeps the RBAC policy itself")
+            data = shared.get(key) or produce_once(key, lambda: _fetch(key, stytch, shared), shared)
             if data is None:
-                data = _fetch(key, stytch)  # the other process failed: ask ourselves, errors included
+                data = _fetch(key, stytch, shared)  # the other process failed: ask ourselves, errors included
             policy = Policy.from_json(data)
             self._policies[scope] = (policy, time.monotonic() + app_settings.RBAC_POLICY_CACHE_SECONDS)
             return policy
@@ -85,9 +86,9 @@ def _cache_key(scope: tuple[str, str]) -> str:
     return f"stytch_discovery:rbac-policy:{digest}"
 
 
-def _fetch(key: str, stytch: StytchClient) -> dict[str, Any]:
+def _fetch(key: str, stytch: StytchClient, shared: SharedCache) -> dict[str, Any]:
     data = stytch.get(POLICY_PATH)
-    django_cache.set(key, data, app_settings.RBAC_POLICY_CACHE_SECONDS)
+    shared.set(key, data, app_settings.RBAC_POLICY_CACHE_SECONDS)
     return data
 
 

@@ -6,6 +6,8 @@ processes through Django's cache, so a fleet fetches each key set about once. A 
 not in the set (Stytch rotated its key) refetches it, at most once per
 ``JWKS_REFETCH_COOLDOWN`` across the processes sharing the cache. A failed fetch keeps the keys
 already known (a JWKS outage is not a login outage, unlike PyJWKClient's, which drops them).
+Django's cache being down is not one either: each process then fetches and keeps its own keys,
+and counts the refetch cooldown itself (``internal.shared.SharedCache``).
 The JWKS holds public keys only: caching it anywhere is safe.
 """
 
@@ -13,18 +15,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache as django_cache
 from jwt import PyJWK, PyJWTError
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryError
-from stytch_discovery.internal.shared import produce_once
+from stytch_discovery.internal.shared import SharedCache, produce_once
 
 logger = logging.getLogger("stytch_discovery.sessions")
 
@@ -69,11 +71,15 @@ class SigningKeys:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sets: dict[Scope, KeySet] = {}
+        #: When this process last refetched for an unknown key id (time.monotonic()), counted
+        #: here only while Django's cache, which counts it across the processes, is down.
+        self._refetched: dict[Scope, float] = {}
 
     def clear(self) -> None:
         """Forget every key set of this process (tests; Django's cache is not touched)."""
         with self._lock:
             self._sets.clear()
+            self._refetched.clear()
 
     def known(self, scope: Scope) -> bool:
         """Whether this process holds any key of the project of ``scope``."""
@@ -100,17 +106,22 @@ class SigningKeys:
             return known.keys  # another thread refreshed while this one waited
         keys: dict[str, PyJWK] | None = None
         fetched = False
-        shared = django_cache.get(_cache_key(scope))
-        if shared is not None:
-            keys = parse_jwks(shared)
+        shared = SharedCache("this process fetches and keeps the JWKS itself")
+        copy = shared.get(_cache_key(scope))
+        if copy is not None:
+            keys = parse_jwks(copy)
         elif known is None or known.fresh_until <= now:
             keys, fetched = (
-                _parse_or_none(produce_once(_cache_key(scope), lambda: _fetch(scope, stytch))),
+                _parse_or_none(
+                    produce_once(_cache_key(scope), lambda: _fetch(scope, stytch, shared), shared)
+                ),
                 True,
             )
-        if keys is not None and kid not in keys and not fetched and _may_refetch(scope):
+        elif shared.down:
+            keys = known.keys  # no copy to read: this process's own (still fresh) keys
+        if keys is not None and kid not in keys and not fetched and self._may_refetch(scope, shared):
             # Stytch may have rotated its key: ask once per cooldown, not on every request.
-            keys = _parse_or_none(_fetch(scope, stytch)) or keys
+            keys = _parse_or_none(_fetch(scope, stytch, shared)) or keys
         if keys is None:
             if known is None:
                 return {}
@@ -119,6 +130,19 @@ class SigningKeys:
             return known.keys
         self._sets[scope] = KeySet(keys, now + app_settings.JWKS_CACHE_SECONDS)
         return keys
+
+    def _may_refetch(self, scope: Scope, shared: SharedCache) -> bool:
+        """An unknown key id may refetch once per cooldown, counted across the processes (in this
+        one while the cache is down: then each process refetches as it would alone)."""
+        cooldown = app_settings.JWKS_REFETCH_COOLDOWN
+        counted = shared.add(_cache_key(scope, ":refetched"), 1, cooldown)
+        if counted is not None:
+            return counted
+        now = time.monotonic()
+        if now < self._refetched.get(scope, -math.inf) + cooldown:
+            return False
+        self._refetched[scope] = now
+        return True
 
 
 def _parse_or_none(data: dict[str, Any] | None) -> dict[str, PyJWK] | None:
@@ -130,19 +154,14 @@ def _cache_key(scope: Scope, suffix: str = "") -> str:
     return f"stytch_discovery:jwks:{digest}{suffix}"
 
 
-def _may_refetch(scope: Scope) -> bool:
-    """An unknown key id may refetch once per cooldown, counted across the processes."""
-    return bool(django_cache.add(_cache_key(scope, ":refetched"), 1, app_settings.JWKS_REFETCH_COOLDOWN))
-
-
-def _fetch(scope: Scope, stytch: StytchClient) -> dict[str, Any] | None:
+def _fetch(scope: Scope, stytch: StytchClient, shared: SharedCache) -> dict[str, Any] | None:
     """One JWKS fetch, stored for the other processes; None (and a warning) when it fails."""
     try:
         data = stytch.get(JWKS_PATH.format(project_id=stytch.project_id))
     except StytchDiscoveryError as error:
         logger.warning("Stytch JWKS could not be fetched (%s); keeping the keys already known", error)
         return None
-    django_cache.set(_cache_key(scope), data, app_settings.JWKS_CACHE_SECONDS)
+    shared.set(_cache_key(scope), data, app_settings.JWKS_CACHE_SECONDS)
     return data
 
 

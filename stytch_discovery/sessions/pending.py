@@ -13,6 +13,12 @@ phone number (only its masked form): a signed cookie is readable, only not forge
 
 An IST a step spent on success is remembered in Django's cache until it would have expired
 (:func:`spend`), so replaying the step's cookies afterwards is refused here, without a Stytch call.
+That memory only saves the call: Stytch consumed the IST, and refuses it
+(``intermediate_session_not_found``) to every step that sends it. So with Django's cache down a
+replay goes on to Stytch, which refuses it (``internal.shared.SharedCache``), and a step that
+succeeded is not failed for want of the memory. (The organization-scoped email sends carry no
+IST: a replayed one emails the member's own address once more, and its link or code is then
+refused with the IST; the SSO and OAuth starts need the cache themselves and refuse.)
 """
 
 from __future__ import annotations
@@ -24,11 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.shared import SharedCache
 from stytch_discovery.sessions.types import Member, MemberAuthentication
 
 SALT = "stytch_discovery.pending"
@@ -42,6 +48,8 @@ SMS, TOTP, RECOVERY_CODES = "sms_otp", "totp", "recovery_codes"
 MFA_METHODS = (SMS, TOTP)
 
 _SPENT = "stytch_discovery:spent_ist:"
+#: What a cache outage means for the memory of spent ISTs (the warning says it).
+_WITHOUT_MEMORY = "spent ISTs are not remembered here; Stytch refuses them"
 
 
 @dataclass(frozen=True)
@@ -225,8 +233,9 @@ def forget(response: HttpResponseBase) -> None:
 
 def spend(ist: str, *, until: float) -> None:
     """Remember that ``ist`` was spent by a finished step, until it would have expired anyway."""
-    cache.set(_SPENT + digest(ist), True, max(1, int(until - time.time())))
+    SharedCache(_WITHOUT_MEMORY).set(_SPENT + digest(ist), True, max(1, int(until - time.time())))
 
 
 def is_spent(step: PendingStep) -> bool:
-    return bool(cache.get(_SPENT + step.ist_digest))
+    """Whether the step's IST was spent; False when the cache cannot tell (then Stytch refuses it)."""
+    return bool(SharedCache(_WITHOUT_MEMORY).get(_SPENT + step.ist_digest))

@@ -5,7 +5,8 @@ Verifying prefers the JWT: a fresh one is checked here with the project's keys a
 Stytch call. An expired one (or one older than ``SESSION_JWT_MAX_AGE``) is checked with
 ``sessions/authenticate``, with the session token when there is one, and the answer (a fresh
 JWT) is shared with the other processes through Django's cache, without its tokens, until that
-fresh JWT expires: the requests still carrying the old JWT then need no Stytch call either.
+fresh JWT expires: the requests still carrying the old JWT then need no Stytch call either. With
+Django's cache down, each such request asks Stytch (``internal.shared.SharedCache``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jwt
-from django.core.cache import cache as django_cache
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.calls import call, payload
-from stytch_discovery.internal.shared import produce_once
+from stytch_discovery.internal.shared import SharedCache, produce_once
 from stytch_discovery.org_cache import store
 from stytch_discovery.sessions import members
 from stytch_discovery.sessions.jwks import scope_of
@@ -113,9 +113,10 @@ def _shared_key(client: StytchClient, body: Mapping[str, Any]) -> str:
 def _ask_stytch_once(body: Mapping[str, Any], client: StytchClient) -> SessionAuthentication:
     """``_ask_stytch``, once for all the processes and requests holding the same credential."""
     key = _shared_key(client, body)
-    shared = django_cache.get(key)
+    cache = SharedCache("this process asks Stytch about the session itself")
+    shared = cache.get(key)
     if shared is None:
-        shared = produce_once(key, lambda: _ask_and_share(key, body, client))
+        shared = produce_once(key, lambda: _ask_and_share(key, body, client, cache), cache)
     if shared == _DEAD:
         raise StytchDiscoveryInvalidSession("Stytch says this session does not exist.")
     if isinstance(shared, SessionAuthentication):
@@ -126,15 +127,17 @@ def _ask_stytch_once(body: Mapping[str, Any], client: StytchClient) -> SessionAu
 
 
 @sensitive_variables("body", "result")
-def _ask_and_share(key: str, body: Mapping[str, Any], client: StytchClient) -> SessionAuthentication | str:
+def _ask_and_share(
+    key: str, body: Mapping[str, Any], client: StytchClient, cache: SharedCache
+) -> SessionAuthentication | str:
     try:
         result = _ask_stytch(body, client)
     except StytchDiscoveryInvalidSession:
-        django_cache.set(key, _DEAD, DEAD_SESSION_SECONDS)
+        cache.set(key, _DEAD, DEAD_SESSION_SECONDS)
         return _DEAD
     expires = _jwt_expiry(result.session_jwt)
     lifetime = max(1, int(expires - time.time())) if expires else 1
-    django_cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
+    cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
     if expires:
         entry = verified_jwts.entry(scope_of(client), result.session_jwt)
         verified_jwts.put(entry, result.member_session, expires=expires)

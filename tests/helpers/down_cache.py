@@ -1,14 +1,21 @@
-"""A Django cache backend that is down: every call raises, as a cache client does when its server is gone.
+"""Django's default cache down, as when its server does not answer, in two forms.
 
-For the suites run without the ``load`` group (no redis-py): the Redis variant of the same
-tests points Django's own ``RedisCache`` at a port nothing listens on.
+``DownCache`` is a backend whose every call raises (for the suites run without the ``load`` group,
+so without redis-py); ``DEAD_REDIS`` is Django's own ``RedisCache`` on a port nothing listens on,
+its URL carrying a password as a production ``REDIS_URL`` may: no log line may show either.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.core.cache.backends.base import BaseCache
+
+from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
 
 
 class CacheDown(ConnectionError):
@@ -23,3 +30,76 @@ class DownCache(BaseCache):
         if name in {"add", "get", "set", "touch", "delete", "incr", "decr", "get_many", "has_key", "clear"}:
             raise CacheDown("the cache server does not answer")
         return super().__getattribute__(name)
+
+
+REDIS_PASSWORD = "cache-password-never-logged"
+DEAD_REDIS_URL = f"redis://:{REDIS_PASSWORD}@127.0.0.1:1/0"
+#: Caches that are down: every call fails, as when the cache server does not answer.
+DOWN_CACHE = {"default": {"BACKEND": "tests.helpers.down_cache.DownCache"}}
+#: Django's own Redis backend on a port nothing listens on (needs redis-py, the load group).
+DEAD_REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS_URL}
+}
+HAS_REDIS = importlib.util.find_spec("redis") is not None
+NEEDS_REDIS = pytest.mark.skipif(
+    not HAS_REDIS, reason="needs redis-py (the load group); cache_down covers it"
+)
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A way for Django's cache to be down, and the exception type its client raises then."""
+
+    caches: dict[str, Any]
+    error_name: str
+    #: A part of the exception's own message.
+    error_text: str
+
+
+OUTAGES = [
+    pytest.param(Outage(DOWN_CACHE, "CacheDown", "does not answer"), id="cache_down"),
+    pytest.param(
+        Outage(DEAD_REDIS, "ConnectionError", "Connection refused"), id="redis_down", marks=NEEDS_REDIS
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CacheOutage:
+    """What the ``cache_outage`` fixture gives: ``begin()`` takes the cache down from then on."""
+
+    outage: Outage
+    settings: Any
+
+    def begin(self) -> None:
+        self.settings.CACHES = self.outage.caches
+
+    def assert_logged_safely(self, caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
+        """The outage was logged, naming the exception's type; no log line shows a secret, the
+        cache's URL or the exception's message (which may hold the URL)."""
+        warnings = [r.getMessage() for r in caplog.records if r.name == "stytch_discovery.cache"]
+        assert warnings, "the outage was not logged"
+        assert all(self.outage.error_name in message for message in warnings), warnings
+        for forbidden in (*secrets, DEAD_REDIS_URL, REDIS_PASSWORD, self.outage.error_text):
+            assert forbidden
+            assert forbidden not in caplog.text
+            assert all(forbidden not in record.getMessage() for record in caplog.records)
+        assert not [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
+
+
+@pytest.fixture(params=OUTAGES)
+def cache_outage(
+    request: pytest.FixtureRequest, settings: Any, caplog: pytest.LogCaptureFixture
+) -> CacheOutage:
+    """Django's default cache about to go down (``begin()``), each way of ``OUTAGES`` in turn."""
+    caplog.set_level(logging.DEBUG)
+    return CacheOutage(request.param, settings)
+
+
+def without_throttles(settings: Any) -> None:
+    """Every throttle scope off (a project that throttles at its proxy), so that a request reaches
+    what follows the throttle: with the cache down, a throttle answers 503 ``throttle_unavailable``."""
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "THROTTLE_RATES": dict.fromkeys(DEFAULT_THROTTLE_RATES),
+    }

@@ -8,7 +8,6 @@ line from, every log record, Django's error report (as AdminEmailHandler mails i
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import secrets
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from django.views.debug import ExceptionReporter
 
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import stytch_calls, url
+from tests.helpers.down_cache import DEAD_REDIS, DOWN_CACHE, NEEDS_REDIS
 
 #: Every GET view an emailed link lands on, with the ``stytch_token_type`` it accepts.
 LINK_TARGETS = [
@@ -33,13 +33,6 @@ LINK_TARGETS = [
     ("primary/oauth/authenticate", "oauth"),
 ]
 LINK_IDS = ["discovery", "primary", "discovery-oauth", "primary-sso", "primary-oauth"]
-#: Caches that are down: every call fails, as when the cache server does not answer.
-DOWN_CACHE = {"default": {"BACKEND": "tests.helpers.down_cache.DownCache"}}
-#: Django's own Redis backend on a port nothing listens on (needs redis-py, the load group).
-DEAD_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-}
-HAS_REDIS = importlib.util.find_spec("redis") is not None
 
 
 @pytest.fixture
@@ -76,9 +69,6 @@ def redis_down(settings: Any) -> dict[str, str]:
     return {}
 
 
-NEEDS_REDIS = pytest.mark.skipif(
-    not HAS_REDIS, reason="needs redis-py (the load group); cache_down covers it"
-)
 FAILURES = [
     pytest.param(bad_query, id="bad_query"),
     pytest.param(throttled, id="throttled"),

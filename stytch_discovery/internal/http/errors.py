@@ -119,6 +119,7 @@ CODES: dict[str, tuple[int, str]] = {
     "stytch_bad_response": (502, "The sign-in service answered unexpectedly; try again shortly."),
     "stytch_not_configured": (503, "Sign-in is not configured on this server."),
     "throttle_unavailable": (503, "The server cannot count requests right now; try again shortly."),
+    "cache_unavailable": (503, "The server cannot keep this sign-in's state right now; try again shortly."),
     "stytch_timeout": (504, "The sign-in service did not answer in time; try again."),
 }
 
@@ -134,7 +135,9 @@ _CONFLICT_FIELDS = {
 }
 
 #: Codes logged at ERROR: the server, not the caller, must be fixed.
-SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured", "throttle_unavailable"})
+SERVER_FAULT_CODES = frozenset(
+    {"stytch_misconfigured", "stytch_not_configured", "throttle_unavailable", "cache_unavailable"}
+)
 #: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
 UPSTREAM_FAULT_CODES = frozenset(
     {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}
