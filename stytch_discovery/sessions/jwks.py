@@ -117,8 +117,10 @@ class SigningKeys:
                 ),
                 True,
             )
-        elif shared.down:
-            keys = known.keys  # no copy to read: this process's own (still fresh) keys
+        else:
+            # No shared copy (expired, or the cache is down) but this process's own keys are fresh:
+            # they lack ``kid``, so the refetch below decides, as with a shared copy.
+            keys = known.keys
         if keys is not None and kid not in keys and not fetched and self._may_refetch(scope, shared):
             # Stytch may have rotated its key: ask once per cooldown, not on every request.
             keys = _parse_or_none(_fetch(scope, stytch, shared)) or keys
@@ -128,8 +130,9 @@ class SigningKeys:
             # Keep trusting the keys we had; try again after a cooldown, not on every request.
             self._sets[scope] = KeySet(known.keys, now + app_settings.JWKS_REFETCH_COOLDOWN)
             return known.keys
-        self._sets[scope] = KeySet(keys, now + app_settings.JWKS_CACHE_SECONDS)
-        return keys
+        if known is None or keys is not known.keys:
+            self._sets[scope] = KeySet(keys, now + app_settings.JWKS_CACHE_SECONDS)
+        return keys  # the same keys as before keep their freshness: no refetch postpones the next
 
     def _may_refetch(self, scope: Scope, shared: SharedCache) -> bool:
         """An unknown key id may refetch once per cooldown, counted across the processes (in this

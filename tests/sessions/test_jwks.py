@@ -64,6 +64,22 @@ def test_a_rotated_key_is_fetched_once_and_the_old_one_still_verifies(
     assert jwks_fetches(fake_stytch) == 2
 
 
+def test_a_rotated_key_is_fetched_when_the_shared_copy_expired_before_this_processs_own(
+    api: APIClient, fake_stytch: FakeStytch, signed_in: str
+) -> None:
+    assert as_bearer(api, signed_in).status_code == 200
+    # Another process stored the shared copy first, so it expires while this process's is fresh.
+    cache.clear()
+    new_kid = fake_stytch.rotate_signing_key()
+    other = APIClient()
+    sign_in(other, fake_stytch, organization="beta")
+    fresh = session_jwt(other)
+    assert header_of(fresh)["kid"] == new_kid
+
+    assert as_bearer(api, fresh).status_code == 200
+    assert jwks_fetches(fake_stytch) == 2
+
+
 def test_an_unknown_key_id_refetches_at_most_once_per_cooldown(
     api: APIClient, fake_stytch: FakeStytch, signed_in: str
 ) -> None:
