@@ -14,7 +14,7 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings, infer_environment
-from stytch_discovery.defaults import DEFAULTS, STYTCH_BASE_URLS, parse_networks
+from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS, STYTCH_BASE_URLS, parse_networks
 from stytch_discovery.internal.net import is_loopback
 
 _NUMBER_SETTINGS = {
@@ -284,6 +284,13 @@ def check_throttles() -> Iterable[CheckMessage]:
             yield Error(
                 f"Throttle rate {rate!r} for {scope!r} is not like '10/min' or None.",
                 id="stytch_discovery.E016",
+            )
+        if scope not in DEFAULT_THROTTLE_RATES:
+            # No view counts under a scope of its own making: a typo would leave the default rate on.
+            yield Warning(
+                f"STYTCH_DISCOVERY['THROTTLE_RATES'] names an unknown scope {scope!r}; it is ignored.",
+                hint="Check the spelling against the throttle scopes in docs/settings.md.",
+                id="stytch_discovery.W007",
             )
 
 

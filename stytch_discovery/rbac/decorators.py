@@ -21,7 +21,7 @@ from stytch_discovery.rbac.checks import (
     require_permission,
     require_role,
 )
-from stytch_discovery.sessions.requests import authenticate_request, lazy_user
+from stytch_discovery.sessions.requests import CHALLENGE, authenticate_request, lazy_user
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 Check = Callable[[HttpRequest, dict[str, Any]], None]
@@ -62,7 +62,10 @@ def _verify(request: HttpRequest) -> None:
 
 
 def _refusal(answer: ErrorAnswer) -> JsonResponse:
-    return JsonResponse(answer.body(), status=answer.status)
+    response = JsonResponse(answer.body(), status=answer.status)
+    if answer.status == 401:  # these views accept a Bearer JWT too
+        response["WWW-Authenticate"] = CHALLENGE
+    return response
 
 
 def stytch_member_required(view: View) -> View:

@@ -17,10 +17,7 @@ from rest_framework.request import Request
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import guards
 from stytch_discovery.internal.http.errors import AuthenticationProblem, problem_for
-from stytch_discovery.sessions.requests import authenticate_request, lazy_user
-
-#: The ``WWW-Authenticate`` challenge of a 401.
-CHALLENGE = 'Bearer realm="stytch"'
+from stytch_discovery.sessions.requests import CHALLENGE, authenticate_request, lazy_user
 
 
 class StytchSessionAuthentication(BaseAuthentication):

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 _VERIFIED = "_stytch_discovery_session"
 
+#: The ``WWW-Authenticate`` challenge of every 401 where a Bearer JWT is accepted.
+CHALLENGE = 'Bearer realm="stytch"'
+
 
 @dataclass(frozen=True)
 class SessionCredential:

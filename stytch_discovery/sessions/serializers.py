@@ -225,7 +225,8 @@ class FlowSerializer(serializers.Serializer[Any]):
 
     id = serializers.CharField()
     is_pending = serializers.BooleanField(required=False)
-    providers = serializers.ListField(child=serializers.CharField(), required=False)
+    provider = serializers.CharField(required=False)  # discovery_oauth: which provider
+    url = serializers.CharField(required=False)  # discovery_oauth: where the browser goes
     organization = SignedInOrganizationSerializer(required=False)
     member = PendingMemberSerializer(required=False)
     expires_at = serializers.CharField(required=False)

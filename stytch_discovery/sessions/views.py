@@ -24,7 +24,7 @@ from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.internal.tokens import IST, SESSION_JWT, SESSION_TOKEN
 from stytch_discovery.sessions import flows, members, pending, services
-from stytch_discovery.sessions.requests import RequestSession, authenticate_request, member_user
+from stytch_discovery.sessions.requests import CHALLENGE, RequestSession, authenticate_request, member_user
 from stytch_discovery.sessions.serializers import (
     CsrfTokenSerializer,
     LogoutSerializer,
@@ -216,6 +216,10 @@ class SessionView(StytchDiscoveryView):
         step = flows.pending_step_of(self.django_request)
         pending_flow = flows.pending_flow(step, self.django_request) if step is not None else None
         return Response(SessionSerializer({**_signed_in(verified), "pending": pending_flow}).data)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # A Bearer JWT is one way to be signed in here, so every 401 names the scheme (RFC 9110).
+        return CHALLENGE
 
 
 def _signed_in(verified: RequestSession) -> dict[str, Any]:

@@ -102,6 +102,8 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "10/century"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": 10}}, False),
+    ("W007", {"THROTTLE_RATES": {"stytch_discovery.sendd": "5/min"}}, False),
+    ("W007", {"THROTTLE_RATES": {"send": "5/min"}}, False),
     ("E024", {"TRUSTED_PROXIES": "10.0.0.0/8"}, False),
     ("E024", {"TRUSTED_PROXIES": ["10.0.0.300"]}, False),
     ("E040", {"PRUNE_AFTER": 0}, False),

@@ -8,7 +8,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 from rest_framework.test import APIClient
 
-from stytch_discovery.testing import FakeStytch
+from stytch_discovery.testing import DEFAULT_PUBLIC_TOKEN, FakeStytch
 from tests.helpers.api import PREFIX, url
 
 pytest.importorskip("drf_spectacular", reason="the OpenAPI extra is not installed")
@@ -94,6 +94,23 @@ def test_request_and_response_shapes_are_components(api: APIClient) -> None:
         member_auth
     )
     assert components["DiscoveredOrganizations"]["properties"]["can_create_organization"]["type"] == "boolean"
+
+
+def test_the_flow_component_names_every_key_a_flow_carries(api: APIClient, settings: Any) -> None:
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "PUBLIC_TOKEN": DEFAULT_PUBLIC_TOKEN,
+        "OAUTH_PROVIDERS": ["google", "microsoft"],
+    }
+    flows = api.get(url("session")).json()["flows"]
+    documented = load_schema(api)["components"]["schemas"]["Flow"]["properties"]
+
+    assert {
+        "id": "discovery_oauth",
+        "provider": "google",
+        "url": f"{PREFIX}discovery/oauth/google/start",
+    } in flows
+    assert {key for flow in flows for key in flow} <= set(documented)
 
 
 @pytest.fixture

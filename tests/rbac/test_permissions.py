@@ -161,7 +161,8 @@ def test_the_decorators_guard_plain_views(fake_stytch: FakeStytch, orgs: dict[st
     reader.cookies = member(fake_stytch).cookies
     owner.cookies = member(fake_stytch, "boss@acme.example").cookies
 
-    assert anonymous.get("/host/plain/me").status_code == 401
+    refused = anonymous.get("/host/plain/me")
+    assert (refused.status_code, refused["WWW-Authenticate"]) == (401, 'Bearer realm="stytch"')
     assert reader.get("/host/plain/me").json()["user"] == EMAIL
     assert reader.get("/host/plain/admin").json()["code"] == "permission_denied"
     assert owner.get("/host/plain/admin").status_code == 200

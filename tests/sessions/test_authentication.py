@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from stytch_discovery import services
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.http.errors import message_of
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL
 from tests.helpers.sessions import (
@@ -71,6 +72,14 @@ def test_an_unsafe_request_with_cookies_needs_csrf_but_a_bearer_one_does_not(
     )
 
     assert refused.status_code == 403
+    # In the error shape under DRF's default exception handler, not DRF's {"detail": ...}.
+    assert refused.json() == {
+        "code": "csrf_failed",
+        "message": f"{message_of('csrf_failed')} (CSRF cookie not set.)",
+        "fields": {},
+        "stytch_error_type": None,
+        "stytch_request_id": None,
+    }
     assert bearer.status_code == 200, bearer.content
 
 

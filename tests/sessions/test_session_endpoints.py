@@ -43,6 +43,7 @@ def test_no_credential_is_a_401_listing_the_entry_points(api: APIClient, fake_st
     response = session(api)
 
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="stytch"'  # a Bearer JWT is accepted here
     body = response.json()
     assert set(body) == {*ERROR_KEYS, "flows"}
     assert body["code"] == "not_authenticated"
@@ -55,9 +56,11 @@ def test_an_ist_without_an_organization_is_a_pending_selection(
 ) -> None:
     ist_cookie(api, fake_stytch)
 
-    body = session(api).json()
+    response = session(api)
+    body = response.json()
 
     assert body["code"] == "organization_selection_required"
+    assert response["WWW-Authenticate"] == 'Bearer realm="stytch"'
     assert {"id": "select_organization", "is_pending": True} in body["flows"]
 
 

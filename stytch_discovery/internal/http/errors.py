@@ -227,8 +227,15 @@ class AuthenticationProblem(Problem, drf.AuthenticationFailed):
     """
 
 
-class CsrfFailed(drf.PermissionDenied):
-    """Django's CSRF check refused the request (``reason`` is one of Django's fixed texts)."""
+class CsrfFailed(Problem, drf.PermissionDenied):
+    """Django's CSRF check refused the request (``reason`` is one of Django's fixed texts).
+
+    A ``Problem``, so a host project's DRF views that use ``StytchSessionAuthentication`` answer
+    ``csrf_failed`` in the error shape too, not DRF's ``{"detail": ...}``.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("csrf_failed", f"{message_of('csrf_failed')} ({reason})")
 
 
 def flatten_detail(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -287,8 +294,6 @@ def _drf_answer(error: drf.APIException) -> ErrorAnswer:
         return ErrorAnswer.of(error.code, error.message, fields=error.fields, extra=error.extra)
     if isinstance(error, drf.ValidationError):
         return ErrorAnswer.of("validation_error", fields=flatten_detail(error.detail))
-    if isinstance(error, CsrfFailed):
-        return ErrorAnswer.of("csrf_failed", f"{message_of('csrf_failed')} ({error.detail})")
     if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         return ErrorAnswer.of("not_authenticated")
     if isinstance(error, drf.PermissionDenied):  # a permission class's refusal: the table's words
