@@ -1,7 +1,8 @@
 """Read-only admin for the organization cache and the member links: look, search, filter, purge.
 
-Rows mirror what Stytch said; an edit would be overwritten by the next refresh, so the admin
-offers none. Deleting is allowed (a purge), the next list call recreates what is still true.
+Rows mirror what Stytch said (the member's phone number masked: the cache stores no full one);
+an edit would be overwritten by the next refresh, so the admin offers none. Deleting is allowed
+(a purge), the next list call recreates what is still true.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ class CachedOrganization(models.Model):
 
     What discovery last said, kept so the SPA and staff can see it without asking Stytch
     (``types.DiscoveredOrganization`` is Stytch's answer itself). Never holds a token:
-    ``organization`` is Stytch's organization object, which has none.
+    ``organization`` is Stytch's organization object, which has none. Nor a member's full phone
+    number: the one in ``mfa_required.member_options`` is masked (``internal.phones``).
     """
 
     email_address = models.CharField(_("email address"), max_length=254, help_text=_("Lower-cased."))

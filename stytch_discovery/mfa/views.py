@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.internal.phones import mask_phone_number
 from stytch_discovery.internal.rules import TOTP_ENROLMENT_MINUTES
 from stytch_discovery.sessions import pending
 from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer, StepRequestSerializer
@@ -93,7 +94,7 @@ class SendSmsView(MfaView):
             **self.step_member(),
             **body,
         )
-        masked = pending.mask_phone_number(str(result.member.raw.get("mfa_phone_number") or number or ""))
+        masked = mask_phone_number(str(result.member.raw.get("mfa_phone_number") or number or ""))
         now = time.time()
         response = self.sms_answer(masked, until=now + pending.SMS_CODE_SECONDS, sent=True)
         self.remember(response, sms_sent_at=now, phone_number=masked)

@@ -6,7 +6,8 @@ gets here, so it leaves the cache as it was.
 
 **A list that changes nothing writes one row.** The rows a list would write are encoded as one
 JSON document (sorted by organization, every column the refresh writes: name, slug, logo,
-membership type, ``member_authenticated``, both requirements and the raw organization JSON)
+membership type, ``member_authenticated``, both requirements and the raw organization JSON,
+each as stored, so the member's phone number in ``mfa_required`` masked: ``internal.phones``)
 and digested (SHA-256, with a version tag). When the identity's ``CachedIdentity`` row holds
 that digest, still has that many organization rows and, if this list links a user, links that
 same user, the refresh is one ``UPDATE`` of that row's ``refreshed_at`` and nothing else (after
@@ -47,6 +48,7 @@ from django.utils import timezone
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal import locks
 from stytch_discovery.internal.parsing import without_tokens
+from stytch_discovery.internal.phones import masked_mfa_required
 from stytch_discovery.models import CachedIdentity, CachedOrganization, MembershipType
 from stytch_discovery.signals import organization_created, organizations_discovered
 from stytch_discovery.users import is_signed_in, normalize_email, resolve_user
@@ -80,6 +82,8 @@ REFRESHED_FIELDS = (
 
 #: Starts every digested document. Change it whenever the same answer would be stored
 #: differently (a new column, another normalization), so that no older digest still matches.
+#: Masking the phone number in ``mfa_required`` needed none: the document holds the masked
+#: number, so the digest of a row that stored a full one no longer matches, and the others do.
 DIGEST_VERSION = b"stytch_discovery.org_cache.rows/1\n"
 
 
@@ -88,7 +92,7 @@ def digest(document: str) -> str:
     return hashlib.sha256(DIGEST_VERSION + document.encode()).hexdigest()
 
 
-def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
+def _row(*, organization: Organization, mfa_required: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
     """One organization's own columns (``upsert`` adds the identity, user and timestamps)."""
     return {
         "organization_id": organization.organization_id,
@@ -97,6 +101,9 @@ def _row(*, organization: Organization, **fields: Any) -> dict[str, Any]:
         "organization_logo_url": organization.organization_logo_url,
         # Organization.raw never has tokens; without_tokens checks again, copying only if it must.
         "organization": without_tokens(organization.raw),
+        # Staff browse these rows in the admin: the member's phone number only masked. The digest
+        # is of these rows, so an unchanged answer with a number still matches it.
+        "mfa_required": masked_mfa_required(mfa_required),
         **fields,
     }
 

@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.phones import mask_phone_number
 from stytch_discovery.internal.shared import SharedCache
 from stytch_discovery.sessions.types import Member, MemberAuthentication
 
@@ -126,14 +127,6 @@ class PendingStep:
 
 def digest(ist: str) -> str:
     return hashlib.sha256(ist.encode()).hexdigest()
-
-
-def mask_phone_number(number: str) -> str:
-    """``+15005550006`` as ``+•••••••0006``: enough to recognise it, not to dial it."""
-    if not number:
-        return ""
-    digits = number.lstrip("+")
-    return "+" + "•" * max(0, len(digits) - 4) + digits[-4:]
 
 
 def mfa_facts(member: Member, organization_raw: dict[str, Any]) -> dict[str, Any]:

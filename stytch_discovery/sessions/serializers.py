@@ -17,6 +17,7 @@ from stytch_discovery.internal.http.fields import (
     utc_datetime,
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
+from stytch_discovery.internal.phones import masked_member_options
 from stytch_discovery.internal.rules import (
     CODE_MESSAGE,
     CODE_RE,
@@ -94,10 +95,22 @@ class PrimaryRequiredSerializer(serializers.Serializer[Any]):
     allowed_auth_methods = serializers.ListField(child=serializers.CharField(), default=list)
 
 
+class MemberOptionsField(serializers.JSONField):
+    """Stytch's MemberOptions with ``mfa_phone_number`` masked: a browser needs no more than
+    "we will text +•••••••0006", the form the cache stores and the pending step shows."""
+
+    def to_representation(self, value: Any) -> Any:
+        return masked_member_options(value)
+
+
 class MfaRequiredSerializer(serializers.Serializer[Any]):
     """What MFA the member must complete; ``secondary_auth_initiated`` names a sent factor."""
 
-    member_options = serializers.JSONField(allow_null=True, default=None)
+    member_options = MemberOptionsField(
+        allow_null=True,
+        default=None,
+        help_text="Stytch's {mfa_phone_number, totp_registration_id}, the number masked: +•••••••0006.",
+    )
     secondary_auth_initiated = serializers.CharField(allow_null=True, default=None)
 
 

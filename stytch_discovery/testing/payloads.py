@@ -131,7 +131,7 @@ def discovered_organization(found: Discovery, requirements: Requirements) -> Jso
             "details": found.details,
             "member": None if found.member is None else member(found.member, found.organization),
         },
-        **requirement_fields(requirements),
+        **requirement_fields(requirements, found.member),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from io import StringIO
 
 import pytest
@@ -9,6 +10,17 @@ from django.core.management import call_command
 from django.db import connection
 
 from stytch_discovery.models import CachedIdentity, CachedOrganization
+from stytch_discovery.org_cache import store
+from tests.helpers.mfa import MASKED, PHONE
+from tests.helpers.org_cache import (
+    assert_masked_only,
+    listing,
+    mfa_by_sms,
+    refreshed,
+    snapshot,
+    stored_text,
+    with_phone,
+)
 
 TABLE = CachedOrganization._meta.db_table
 IDENTITY_TABLE = CachedIdentity._meta.db_table
@@ -107,4 +119,46 @@ def test_0003_renames_the_table_and_keeps_its_rows_and_storage() -> None:
                 assert cursor.fetchone() == (["fillfactor=50"],)
     finally:
         CachedOrganization.objects.all().delete()
+        call_command("migrate", "stytch_discovery", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0007_masks_the_phone_numbers_already_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    call_command("migrate", "stytch_discovery", "0006", verbosity=0)
+    try:
+        with monkeypatch.context() as old_code:  # the rows as the code before 0007 wrote them
+            old_code.setattr(store, "masked_mfa_required", lambda mfa_required: mfa_required)
+            for number in range(5):  # more than one of the migration's batches, below
+                store.record_discovery(
+                    email_address=f"member{number}@acme.example",
+                    discovered=(with_phone(number, PHONE), *listing([10 + number])),
+                    user=None,
+                )
+            store.record_discovery(email_address="nophone@acme.example", discovered=listing([20]), user=None)
+        assert PHONE in repr(snapshot())
+        untouched = {row["id"]: row for row in snapshot() if row["mfa_required"] is None}
+        monkeypatch.setattr(import_module("stytch_discovery.migrations.0007_mask_phone_numbers"), "CHUNK", 2)
+
+        call_command("migrate", "stytch_discovery", "0007", verbosity=0)
+
+        masked = CachedOrganization.objects.filter(mfa_required__isnull=False)
+        assert masked.count() == 5
+        assert [row.mfa_required for row in masked] == [mfa_by_sms(MASKED)] * 5
+        assert_masked_only(stored_text())
+        assert {row["id"]: row for row in snapshot() if row["mfa_required"] is None} == untouched
+
+        # The next list of an identity that held a number rewrites it once, then matches again;
+        # an identity that held none still matches at once.
+        member = (with_phone(0, PHONE), *listing([10]))
+        assert refreshed(member, email_address="member0@acme.example") is True
+        assert refreshed(member, email_address="member0@acme.example") is False
+        assert refreshed(listing([20]), email_address="nophone@acme.example") is False
+
+        # Unapplying it changes nothing (a full number is gone for good).
+        before = snapshot()
+        call_command("migrate", "stytch_discovery", "0006", verbosity=0)
+        assert snapshot() == before
+    finally:
+        CachedOrganization.objects.all().delete()
+        CachedIdentity.objects.all().delete()
         call_command("migrate", "stytch_discovery", verbosity=0)

@@ -20,6 +20,7 @@ from stytch_discovery.models import CachedOrganization
 from stytch_discovery.sessions.serializers import MemberAuthenticationSerializer
 from stytch_discovery.types import DiscoveredOrganizations
 from tests.helpers import stytch_json as sj
+from tests.helpers.mfa import MASKED, PHONE
 
 MEMBERSHIP_TYPES = (
     "active_member",
@@ -51,7 +52,7 @@ def realistic_listing(count: int) -> DiscoveredOrganizations:
                 organization=organization,
                 primary_required={"allowed_auth_methods": ["sso"]} if number % 5 == 1 else None,
                 mfa_required=(
-                    {"member_options": {"mfa_phone_number": "+1555"}, "secondary_auth_initiated": None}
+                    {"member_options": {"mfa_phone_number": PHONE}, "secondary_auth_initiated": None}
                     if number % 7 == 2
                     else None
                 ),
@@ -75,6 +76,8 @@ def test_list_answer_is_identical_to_the_serializer() -> None:
     }
     expected = DiscoveredOrganizationsSerializer(data).data
     assert as_json(represent(DiscoveredOrganizationsSerializer, data)) == as_json(expected)
+    assert PHONE not in as_json(expected)  # both mask it (MemberOptionsField)
+    assert json.dumps(MASKED) in as_json(expected)
 
 
 def test_cached_answer_is_identical_to_the_serializer() -> None:

@@ -15,16 +15,14 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stytch_discovery import cache, org_cache, types
 from stytch_discovery.models import CachedIdentity, CachedOrganization
 from stytch_discovery.org_cache import store
-from stytch_discovery.signals import organizations_discovered
 from tests.helpers import stytch_json
-from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id, snapshot
+from tests.helpers.org_cache import EMAIL, cached_ids, listing, org_id, refreshed, snapshot
 from tests.testapp.models import User
 
 pytestmark = pytest.mark.django_db
@@ -82,23 +80,6 @@ def entry(
     return types.DiscoveredOrganization.from_json(
         stytch_json.discovered(membership_type, organization=organization, **changes)
     )
-
-
-def refreshed(discovered: tuple[types.DiscoveredOrganization, ...], user: Any = None) -> bool:
-    """Refresh ``EMAIL`` with ``discovered``; True when rows were written (the signal says so)."""
-    seen: list[bool] = []
-
-    def receiver(changed: bool, **kwargs: Any) -> None:
-        seen.append(changed)
-
-    organizations_discovered.connect(receiver, weak=False)
-    try:
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            store.record_discovery(email_address=EMAIL, discovered=discovered, user=user)
-    finally:
-        organizations_discovered.disconnect(receiver)
-    (changed,) = seen
-    return changed
 
 
 # -- an unchanged list ------------------------------------------------------------------------------

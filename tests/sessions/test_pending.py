@@ -82,11 +82,3 @@ def test_a_code_stytch_sent_is_live_for_two_minutes(monkeypatch: pytest.MonkeyPa
 
     assert (before is not None, after) == (True, None)
     assert step().sms_sent_at is None
-
-
-@pytest.mark.parametrize(
-    ("number", "masked"),
-    [("+15005550006", "+•••••••0006"), ("+4420", "+4420"), ("", ""), ("+447911123456", "+••••••••3456")],
-)
-def test_phone_numbers_are_masked(number: str, masked: str) -> None:
-    assert pending.mask_phone_number(number) == masked

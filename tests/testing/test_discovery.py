@@ -337,6 +337,7 @@ def test_mfa_required_orgs_are_listed_unauthenticated(fake: FakeStytch, call: Ca
             "organizations": [
                 {"organization_slug": "strict", "mfa_policy": "REQUIRED_FOR_ALL"},
                 {"organization_slug": "enrolled"},
+                {"organization_slug": "texted", "mfa_policy": "REQUIRED_FOR_ALL"},
                 {
                     "organization_slug": "sso-only",
                     "auth_methods": "RESTRICTED",
@@ -346,6 +347,7 @@ def test_mfa_required_orgs_are_listed_unauthenticated(fake: FakeStytch, call: Ca
             "members": [
                 {"organization_slug": "strict", "email_address": ADA},
                 {"organization_slug": "enrolled", "email_address": ADA, "mfa_enrolled": True},
+                {"organization_slug": "texted", "email_address": ADA, "mfa_phone_number": "+15005550006"},
                 {"organization_slug": "sso-only", "email_address": ADA},
             ],
         }
@@ -360,6 +362,11 @@ def test_mfa_required_orgs_are_listed_unauthenticated(fake: FakeStytch, call: Ca
             "member_options": None,
             "secondary_auth_initiated": None,
         }
+    # As Stytch does, the member's options once they have a factor (a verified phone here).
+    assert found["texted"]["mfa_required"] == {
+        "member_options": {"mfa_phone_number": "+15005550006", "totp_registration_id": ""},
+        "secondary_auth_initiated": None,
+    }
     assert found["sso-only"]["member_authenticated"] is False
     assert found["sso-only"]["primary_required"] == {"allowed_auth_methods": ["sso", "password"]}
 
