@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.cache.backends.base import BaseCache
+from rest_framework.test import APIClient
 
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
 
@@ -103,3 +104,17 @@ def without_throttles(settings: Any) -> None:
         **settings.STYTCH_DISCOVERY,
         "THROTTLE_RATES": dict.fromkeys(DEFAULT_THROTTLE_RATES),
     }
+
+
+def redirect_browser(settings: Any, public_token: str) -> APIClient:
+    """A browser for the redirect flows (OAuth with Google, SSO) with the throttles off, whose
+    server errors come back as answers: what the OAuth and SSO cache-down tests start from."""
+    settings.STYTCH_DISCOVERY = {
+        **settings.STYTCH_DISCOVERY,
+        "PUBLIC_TOKEN": public_token,
+        "OAUTH_PROVIDERS": ["google"],
+    }
+    without_throttles(settings)
+    client = APIClient()
+    client.raise_request_exception = False
+    return client

@@ -16,7 +16,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.oauth import services
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, seed_orgs, stytch_calls, url
-from tests.helpers.down_cache import CacheOutage, cache_outage, without_throttles
+from tests.helpers.down_cache import CacheOutage, cache_outage, redirect_browser
 from tests.helpers.mfa import calls_to
 
 __all__ = ["cache_outage"]  # the fixture, imported for pytest
@@ -26,15 +26,8 @@ UNAVAILABLE = "/app?stytch_discovery_error=cache_unavailable"
 
 @pytest.fixture
 def browser(settings: Any, fake_stytch: FakeStytch, db: None) -> APIClient:
-    settings.STYTCH_DISCOVERY = {
-        **settings.STYTCH_DISCOVERY,
-        "PUBLIC_TOKEN": fake_stytch.public_token,
-        "OAUTH_PROVIDERS": ["google"],
-    }
-    without_throttles(settings)
+    client = redirect_browser(settings, fake_stytch.public_token)
     seed_orgs(fake_stytch)
-    client = APIClient()
-    client.raise_request_exception = False
     return client
 
 

@@ -17,7 +17,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, post, stytch_calls
-from tests.helpers.down_cache import CacheOutage, cache_outage, without_throttles
+from tests.helpers.down_cache import CacheOutage, cache_outage, redirect_browser, without_throttles
 from tests.helpers.mfa import enter, ist_of, last_code, seed_mfa
 from tests.helpers.redirects import error_of, start
 
@@ -32,12 +32,7 @@ STARTS = [
 
 @pytest.fixture
 def browser(fake_stytch: FakeStytch, settings: Any, db: None) -> APIClient:
-    settings.STYTCH_DISCOVERY = {
-        **settings.STYTCH_DISCOVERY,
-        "PUBLIC_TOKEN": fake_stytch.public_token,
-        "OAUTH_PROVIDERS": ["google"],
-    }
-    without_throttles(settings)
+    client = redirect_browser(settings, fake_stytch.public_token)
     fake_stytch.seed(
         {
             "organizations": [
@@ -59,8 +54,6 @@ def browser(fake_stytch: FakeStytch, settings: Any, db: None) -> APIClient:
             ],
         }
     )
-    client = APIClient()
-    client.raise_request_exception = False
     return client
 
 
