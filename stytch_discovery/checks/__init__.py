@@ -1,7 +1,8 @@
 """System checks for ``settings.STYTCH_DISCOVERY``; every id is listed in docs/settings.md.
 
-``core`` checks the settings every feature shares, ``sign_in`` those of the sign-in features;
-``check_settings`` (registered in ``AppConfig.ready``) runs them all.
+``core`` checks the settings every feature shares, ``caches`` Django's default cache they use,
+``sign_in`` the settings of the sign-in features; ``check_settings`` (registered in
+``AppConfig.ready``) runs them all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.core.checks import CheckMessage
 
-from . import core, sign_in
+from . import caches, core, sign_in
 
 Check = Callable[[], Iterable[CheckMessage]]
 
@@ -26,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     core.check_throttles,
     core.check_proxies,
     core.check_prune_after,
+    caches.check_cache_timeouts,
     sign_in.check_sessions,
     sign_in.check_mfa,
     sign_in.check_email_codes,

@@ -129,14 +129,14 @@ def check_base_url() -> Iterable[CheckMessage]:
 def check_numbers() -> Iterable[CheckMessage]:
     for name, (check_id, floor, strict) in _NUMBER_SETTINGS.items():
         value = app_settings.get(name)
-        if not _is_number(value) or (value <= floor if strict else value < floor):
+        if not is_number(value) or (value <= floor if strict else value < floor):
             bound = "a positive" if strict else "a non-negative"
             yield Error(
                 f"STYTCH_DISCOVERY[{name!r}] must be {bound} number of seconds, not {value!r}.",
                 id=check_id,
             )
     max_age = app_settings.get("SESSION_JWT_MAX_AGE")
-    if max_age is not None and not (_is_number(max_age) and max_age > 0):
+    if max_age is not None and not (is_number(max_age) and max_age > 0):
         yield Error(
             f"STYTCH_DISCOVERY['SESSION_JWT_MAX_AGE'] must be None or a positive number of seconds, "
             f"not {max_age!r}.",
@@ -150,7 +150,7 @@ def check_numbers() -> Iterable[CheckMessage]:
             id="stytch_discovery.E020",
         )
     policy_seconds = app_settings.get("RBAC_POLICY_CACHE_SECONDS")
-    if _is_number(policy_seconds) and policy_seconds > MAX_RBAC_POLICY_SECONDS:
+    if is_number(policy_seconds) and policy_seconds > MAX_RBAC_POLICY_SECONDS:
         yield Error(
             f"STYTCH_DISCOVERY['RBAC_POLICY_CACHE_SECONDS'] may be at most {MAX_RBAC_POLICY_SECONDS}.",
             hint="Role changes must reach the checks within five minutes, as Stytch's JWTs do.",
@@ -169,7 +169,7 @@ def is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 

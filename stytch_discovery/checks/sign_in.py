@@ -12,6 +12,7 @@ from django.core.checks import CheckMessage, Error, Warning
 from stytch_discovery.conf import app_settings
 from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
 
+from .caches import default_cache
 from .core import is_count
 
 _MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
@@ -193,7 +194,7 @@ def check_primary_redirects() -> Iterable[CheckMessage]:
             hint='Use "Lax" (the default), or "None" with Secure cookies.',
             id="stytch_discovery.W035",
         )
-    backend = str((getattr(settings, "CACHES", None) or {}).get("default", {}).get("BACKEND", ""))
+    backend = str(default_cache().get("BACKEND", ""))
     if backend.endswith(".DummyCache"):
         yield Error(
             "The default cache is DummyCache: SSO and OAuth starts, kept there until their callback, "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -32,7 +33,9 @@ def _no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
+TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+REDIS = {"default": {"BACKEND": REDIS_BACKEND, "LOCATION": "redis://x", "OPTIONS": TIMEOUTS}}
 
 
 def ids_for(
@@ -190,9 +193,9 @@ def test_every_check_id_has_a_bad_value_here() -> None:
     source = "".join(module.read_text() for module in Path(checks.__file__).parent.glob("*.py"))
     declared = set(re.findall(r"stytch_discovery\.([EW]\d{3})", source))
 
-    # E009 and the MIDDLEWARE checks have tests of their own below; W010 (Django's proxy
-    # settings) in tests/http/test_client_address.py.
-    declared_elsewhere = {"E009", "W008", "E023", "E065", "W036", "W010"}
+    # E009, the MIDDLEWARE and the cache checks have tests of their own below; W010 (Django's
+    # proxy settings) in tests/http/test_client_address.py.
+    declared_elsewhere = {"E009", "W008", "E023", "E065", "W036", "W037", "W010"}
     assert declared == {expected for expected, _, _ in BAD} | declared_elsewhere
 
 
@@ -240,6 +243,133 @@ def test_sso_and_oauth_starts_need_a_cache_every_process_shares(
     settings: Any, caches: dict[str, Any], overrides: dict[str, Any], debug: bool, expected: set[str]
 ) -> None:
     assert ids_for(settings, overrides, debug, caches) == expected
+
+
+class SlowerRedisCache(RedisCache):
+    """A project's own subclass of Django's backend, which reads the same OPTIONS."""
+
+
+def redis_cache(backend: str = REDIS_BACKEND, location: Any = "redis://redis:6379/0", **options: Any) -> Any:
+    return {"default": {"BACKEND": backend, "LOCATION": location, "OPTIONS": options}}
+
+
+@pytest.mark.parametrize(
+    ("caches", "missing"),
+    [
+        pytest.param(redis_cache(), ["socket_connect_timeout", "socket_timeout"], id="no-options"),
+        pytest.param(
+            {"default": {"BACKEND": REDIS_BACKEND, "LOCATION": "redis://redis:6379/0"}},
+            ["socket_connect_timeout", "socket_timeout"],
+            id="no-options-key",
+        ),
+        pytest.param(redis_cache(socket_connect_timeout=0.5), ["socket_timeout"], id="connect-only"),
+        pytest.param(redis_cache(socket_timeout=0.5), ["socket_connect_timeout"], id="read-only"),
+        pytest.param(
+            redis_cache(socket_connect_timeout=0.5, socket_timeout=None), ["socket_timeout"], id="none"
+        ),
+        pytest.param(
+            redis_cache(socket_connect_timeout=0, socket_timeout=0.5), ["socket_connect_timeout"], id="0"
+        ),
+        pytest.param(
+            redis_cache(socket_connect_timeout=True, socket_timeout=0.5),
+            ["socket_connect_timeout"],
+            id="bool",
+        ),
+        pytest.param(
+            redis_cache(socket_connect_timeout="0.5", socket_timeout=0.5),
+            ["socket_connect_timeout"],
+            id="str",
+        ),
+        pytest.param(
+            redis_cache(f"{__name__}.SlowerRedisCache"),
+            ["socket_connect_timeout", "socket_timeout"],
+            id="subclass",
+        ),
+        pytest.param(
+            redis_cache(location="redis://redis:6379/0?socket_timeout=0.5"),
+            ["socket_connect_timeout"],
+            id="read-in-the-url",
+        ),
+        pytest.param(
+            redis_cache(
+                location="redis://a:6379/0?socket_timeout=1,redis://b:6379/0", socket_connect_timeout=1
+            ),
+            ["socket_timeout"],
+            id="one-url-of-two",
+        ),
+        pytest.param(
+            redis_cache(location="redis://redis:6379/0?socket_timeout=soon", socket_connect_timeout=1),
+            ["socket_timeout"],
+            id="bad-number-in-the-url",
+        ),
+        # django-redis (not installed here: found by its path) names them in capitals.
+        pytest.param(
+            redis_cache("django_redis.cache.RedisCache", SOCKET_TIMEOUT=1),
+            ["SOCKET_CONNECT_TIMEOUT"],
+            id="django-redis",
+        ),
+        pytest.param(
+            redis_cache("django_redis.cache.RedisCache", **TIMEOUTS),
+            ["SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"],
+            id="django-redis-with-djangos-names",
+        ),
+    ],
+)
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_w037_a_redis_cache_needs_socket_timeouts(
+    settings: Any, caches: dict[str, Any], missing: list[str], debug: bool
+) -> None:
+    settings.CACHES = caches
+    settings.DEBUG = debug
+    settings.STYTCH_DISCOVERY = GOOD
+
+    (message,) = check_settings()
+
+    assert message.id == "stytch_discovery.W037"
+    assert f"without {' and '.join(missing)} (" in message.msg
+    assert "docs/deploying.md" in str(message.hint)
+
+
+@pytest.mark.parametrize(
+    "caches",
+    [
+        pytest.param(REDIS, id="both"),
+        pytest.param(redis_cache(socket_connect_timeout=1, socket_timeout=2.5), id="numbers"),
+        pytest.param(redis_cache(f"{__name__}.SlowerRedisCache", **TIMEOUTS), id="subclass"),
+        pytest.param(
+            redis_cache(location="rediss://redis:6379/0?socket_connect_timeout=0.5&socket_timeout=0.5"),
+            id="in-the-url",
+        ),
+        pytest.param(
+            redis_cache(
+                location=["redis://a/0?socket_timeout=1", "redis://b/0?socket_timeout=2"],
+                socket_connect_timeout=1,
+            ),
+            id="every-url-of-a-list",
+        ),
+        pytest.param(
+            redis_cache("django_redis.cache.RedisCache", SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5),
+            id="django-redis",
+        ),
+        pytest.param(LOCMEM, id="locmem"),
+        pytest.param({"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}}, id="database"),
+        pytest.param(redis_cache("no_such_package.RedisCache"), id="an-unknown-backend"),
+        pytest.param({}, id="no-default-cache"),
+    ],
+)
+def test_w037_is_quiet_with_timeouts_or_without_redis(settings: Any, caches: dict[str, Any]) -> None:
+    assert ids_for(settings, {}, False, caches) == set()
+
+
+def test_w037_never_shows_the_redis_url(settings: Any) -> None:
+    url = "redis://:cache-password-of-w037@redis.internal:6379/0"
+    settings.CACHES = redis_cache(location=url)
+    settings.STYTCH_DISCOVERY = GOOD
+
+    (message,) = check_settings()
+
+    for forbidden in (url, "cache-password-of-w037", "redis.internal"):
+        assert forbidden not in f"{message.msg} {message.hint}"
 
 
 def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:

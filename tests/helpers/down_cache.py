@@ -76,10 +76,12 @@ class CacheOutage:
         self.settings.CACHES = self.outage.caches
 
     def assert_logged_safely(self, caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
-        """The outage was logged, naming the exception's type; no log line shows a secret, the
-        cache's URL or the exception's message (which may hold the URL)."""
+        """The outage was logged, naming the exception's type, each consequence once (a test takes
+        less than the warnings' interval); no log line shows a secret, the cache's URL or the
+        exception's message (which may hold the URL)."""
         warnings = [r.getMessage() for r in caplog.records if r.name == "stytch_discovery.cache"]
         assert warnings, "the outage was not logged"
+        assert len(set(warnings)) == len(warnings), warnings
         assert all(self.outage.error_name in message for message in warnings), warnings
         for forbidden in (*secrets, DEAD_REDIS_URL, REDIS_PASSWORD, self.outage.error_text):
             assert forbidden
