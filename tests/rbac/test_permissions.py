@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from stytch_discovery.rbac import policy as policy_module
 from stytch_discovery.rbac.policy import Policy, policies
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL
@@ -107,6 +109,38 @@ def test_the_policy_is_fetched_once_and_kept_for_five_minutes(
     assert reader.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
 
     assert fake_stytch.stats()["requests"][POLICY] == 1
+
+
+class Clock:
+    """``time`` for the policy module, ``offset`` seconds ahead of the real one."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def test_a_process_keeps_the_shared_policy_only_for_the_time_it_has_left(
+    fake_stytch: FakeStytch, orgs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(policy_module, "time", clock)
+    reader = member(fake_stytch)
+    documents = f"/host/drf/organizations/{orgs['acme']}/documents"
+    assert reader.get(documents).status_code == 200  # fetched, and shared through Django's cache
+
+    clock.offset = 290
+    policies.clear()  # another process, finding the shared copy 290 s old
+    assert reader.get(documents).status_code == 200
+    assert fake_stytch.stats()["requests"][POLICY] == 1
+    clock.offset = 301  # the policy is now older than RBAC_POLICY_CACHE_SECONDS (300)
+    assert reader.get(documents).status_code == 200
+
+    assert fake_stytch.stats()["requests"][POLICY] == 2
 
 
 def test_a_zero_second_policy_cache_asks_every_time(
