@@ -33,9 +33,26 @@ def require_role(session: MemberSession, role_id: str) -> None:
         raise Problem("permission_denied", f"This needs the {role_id!r} role.")
 
 
-def require_organization(session: MemberSession, organization: str | None) -> None:
-    """Tenancy: an organization named by the URL (id or slug) must be the session's."""
-    if organization is not None and organization not in (session.organization_id, session.organization_slug):
+#: How Stytch's organization ids begin. A slug may be spelled the same way (it is up to 128 of
+#: ``[A-Za-z0-9._~-]``, chosen by whoever creates the organization), so a URL value of this shape is
+#: compared with the session's id only: a slug made to read as another organization's id must not
+#: pass for that organization.
+_ORGANIZATION_ID_PREFIXES = ("organization-live-", "organization-test-")
+
+
+def require_organization(session: MemberSession, organization: object) -> None:
+    """Tenancy: an organization named by the URL (id or slug) must be the session's.
+
+    ``organization`` is the URL keyword's value as the path converter made it (an ``int`` names
+    no Stytch organization, so it is a mismatch).
+    """
+    if organization is None or organization == session.organization_id:
+        return
+    if (
+        not isinstance(organization, str)
+        or organization.startswith(_ORGANIZATION_ID_PREFIXES)
+        or organization != session.organization_slug
+    ):
         raise Problem("organization_mismatch")
 
 

@@ -75,8 +75,9 @@ def HasStytchPermission(  # reads as the class it makes
 
     Checked against the project's RBAC policy. When the URL has ``organization_url_kwarg``
     (``organization_id`` by default), it must name the session's organization (id or slug; 403
-    ``organization_mismatch``). ``remote=True`` asks Stytch (``sessions/authenticate`` with an
-    ``authorization_check``) instead of the cached policy.
+    ``organization_mismatch``; a value shaped like an organization id must be its id, since a
+    slug may be spelled like another organization's id). ``remote=True`` asks Stytch
+    (``sessions/authenticate`` with an ``authorization_check``) instead of the cached policy.
     """
     attributes = {
         "resource_id": resource_id,

@@ -73,23 +73,40 @@ class PolicyCache:
         with self._lock:
             key = _cache_key(scope)
             shared = SharedCache("this process fetches and keeps the RBAC policy itself")
-            data = shared.get(key) or produce_once(key, lambda: _fetch(key, stytch, shared), shared)
-            if data is None:
-                data = _fetch(key, stytch, shared)  # the other process failed: ask ourselves, errors included
-            policy = Policy.from_json(data)
-            self._policies[scope] = (policy, time.monotonic() + app_settings.RBAC_POLICY_CACHE_SECONDS)
+            fetched = _unexpired(shared.get(key)) or produce_once(
+                key, lambda: _fetch(key, stytch, shared), shared
+            )
+            if fetched is None:
+                # The other process failed: ask ourselves, errors included.
+                fetched = _fetch(key, stytch, shared)
+            policy = Policy.from_json(fetched["answer"])
+            # Kept for what is left of the policy's lifetime, counted from its fetch by whichever
+            # process made it: a copy read from the cache must not live on for a lifetime more.
+            left = app_settings.RBAC_POLICY_CACHE_SECONDS - (time.time() - fetched["fetched_at"])
+            self._policies[scope] = (policy, time.monotonic() + left)
             return policy
 
 
 def _cache_key(scope: tuple[str, str]) -> str:
     digest = hashlib.sha256("\n".join(scope).encode()).hexdigest()[:24]
-    return f"stytch_discovery:rbac-policy:{digest}"
+    # "fetched" since the value holds its fetch time (the bare answer, shared before, did not).
+    return f"stytch_discovery:rbac-policy-fetched:{digest}"
+
+
+def _unexpired(fetched: Any) -> dict[str, Any] | None:
+    """A shared copy (``_fetch``'s value) still within ``RBAC_POLICY_CACHE_SECONDS`` of its fetch."""
+    if not isinstance(fetched, dict) or not isinstance(fetched.get("fetched_at"), float):
+        return None
+    if time.time() - fetched["fetched_at"] >= app_settings.RBAC_POLICY_CACHE_SECONDS:
+        return None
+    return fetched
 
 
 def _fetch(key: str, stytch: StytchClient, shared: SharedCache) -> dict[str, Any]:
-    data = stytch.get(POLICY_PATH)
-    shared.set(key, data, app_settings.RBAC_POLICY_CACHE_SECONDS)
-    return data
+    """Stytch's answer, with the wall-clock time of its fetch (the processes' common clock)."""
+    fetched = {"fetched_at": time.time(), "answer": stytch.get(POLICY_PATH)}
+    shared.set(key, fetched, app_settings.RBAC_POLICY_CACHE_SECONDS)
+    return fetched
 
 
 #: The process's policies.

@@ -4,7 +4,9 @@ Shared by the DRF authentication class and the middleware, so a request is verif
 whichever of them (or both) a project uses. The credential is the session JWT in
 ``Authorization: Bearer <jwt>`` (non-browser clients), else the session cookies (the JWT and
 the session token). A JWT that Stytch had to refresh is written back to the cookies with the
-response; a dead session's cookies are deleted. Bearer callers get no cookies.
+response; a dead session's cookies are deleted. Either gives way to the view: cookies it set on
+the response itself (an organization switch, a logout, a new sign-in) are kept. Bearer callers
+get no cookies.
 """
 
 from __future__ import annotations
@@ -71,16 +73,12 @@ def read_credential(request: HttpRequest) -> SessionCredential | None:
         if is_token(value, kind):
             found[kind] = value
         else:
-            cookies.defer(request, functools.partial(_delete, name=name))
+            cookies.defer(request, functools.partial(cookies.delete_unless_set, names=(name,)))
     if not found:
         if any(request.COOKIES.get(name) for name in _session_cookie_names()):
             raise StytchDiscoveryInvalidSession("The session cookies are malformed.")
         return None
     return SessionCredential(session_jwt=found.get(SESSION_JWT), session_token=found.get(SESSION_TOKEN))
-
-
-def _delete(response: HttpResponseBase, *, name: str) -> None:
-    cookies.delete(response, name)
 
 
 def _session_cookie_names() -> tuple[str, str]:
@@ -127,7 +125,9 @@ def _verify(request: HttpRequest) -> RequestSession | None:
         )
     except StytchDiscoveryInvalidSession:
         if not credential.bearer:
-            cookies.defer(request, lambda response: cookies.delete(response, *_session_cookie_names()))
+            cookies.defer(
+                request, functools.partial(cookies.delete_unless_set, names=_session_cookie_names())
+            )
         raise
     if not result.verified_locally and result.session_jwt and not credential.bearer:
         cookies.defer(request, lambda response: _store_refreshed(response, result, credential))
@@ -137,6 +137,8 @@ def _verify(request: HttpRequest) -> RequestSession | None:
 def _store_refreshed(
     response: HttpResponseBase, result: SessionAuthentication, credential: SessionCredential
 ) -> None:
+    if cookies.any_set(response, _session_cookie_names()):
+        return  # the view set the session cookies itself (an organization switch, a logout): newer
     cookies.set_member_session(
         response,
         session_token=result.session_token or credential.session_token or "",

@@ -30,6 +30,7 @@ from stytch_discovery.sessions.types import MemberAuthentication, SessionAuthent
 from stytch_discovery.sessions.verification import (
     NoSigningKeys,
     StaleSessionJwt,
+    trusted_until,
     verified_jwts,
     verify_session_jwt,
 )
@@ -135,7 +136,7 @@ def _ask_and_share(
     except StytchDiscoveryInvalidSession:
         cache.set(key, _DEAD, DEAD_SESSION_SECONDS)
         return _DEAD
-    expires = _jwt_expiry(result.session_jwt)
+    expires = _trusted_until(result.session_jwt)
     lifetime = max(1, int(expires - time.time())) if expires else 1
     cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
     if expires:
@@ -155,13 +156,16 @@ def _ask_stytch(body: Mapping[str, Any], client: StytchClient) -> SessionAuthent
 
 
 @sensitive_variables("token")
-def _jwt_expiry(token: str) -> float | None:
-    """The ``exp`` of a JWT Stytch just minted (read, not verified: it came from Stytch over TLS)."""
+def _trusted_until(token: str) -> float | None:
+    """``verification.trusted_until`` of a JWT Stytch just minted (read, not verified: it came from
+    Stytch over TLS); None when it lacks a numeric ``exp`` or ``iat``."""
     try:
-        exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+        claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         return None
-    return float(exp) if isinstance(exp, (int, float)) else None
+    if not all(isinstance(claims.get(name), (int, float)) for name in ("exp", "iat")):
+        return None
+    return trusted_until(claims)
 
 
 @sensitive_variables("session_token", "session_jwt", "body")

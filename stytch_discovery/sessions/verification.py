@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -57,14 +58,18 @@ def verify_session_jwt(token: str, *, stytch: StytchClient | None = None) -> Mem
     remembered = verified_jwts.get(entry)
     if remembered is not None:
         return remembered
-    max_age = app_settings.SESSION_JWT_MAX_AGE
-    claims = _decode(token, scope, stytch, max_age=max_age)
+    claims = _decode(token, scope, stytch, max_age=app_settings.SESSION_JWT_MAX_AGE)
     session = member_session_from_claims(claims)
-    expires = float(claims["exp"])
-    if max_age is not None:
-        expires = min(expires, float(claims["iat"]) + max_age)
-    verified_jwts.put(entry, session, expires=expires)
+    verified_jwts.put(entry, session, expires=trusted_until(claims))
     return session
+
+
+def trusted_until(claims: Mapping[str, Any]) -> float:
+    """When a JWT with these (numeric) claims stops being trusted here: its ``exp``, or its ``iat``
+    plus ``SESSION_JWT_MAX_AGE`` when that is sooner; after that only Stytch can tell."""
+    expires = float(claims["exp"])
+    max_age = app_settings.SESSION_JWT_MAX_AGE
+    return expires if max_age is None else min(expires, float(claims["iat"]) + max_age)
 
 
 def _key_id(token: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -9,7 +10,11 @@ from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.rbac import policy as policy_module
+from stytch_discovery.rbac.checks import require_organization
 from stytch_discovery.rbac.policy import Policy, policies
+from stytch_discovery.sessions.types import MemberSession
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL
 from tests.helpers.sessions import sign_in
@@ -97,6 +102,50 @@ def test_the_url_must_name_the_sessions_own_organization(
     assert (response.status_code, response.json()["code"]) == (403, "organization_mismatch")
 
 
+@pytest.mark.parametrize("view", ["/host/drf", "/host/plain"])
+def test_a_slug_spelled_like_another_organizations_id_does_not_pass_for_that_organization(
+    fake_stytch: FakeStytch, orgs: dict[str, str], view: str, settings: Any
+) -> None:
+    settings.MIDDLEWARE = [*django_settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
+    # A slug is up to 128 of [A-Za-z0-9._~-]: anyone creating an organization may pick Acme's id.
+    impostor = "organization-test-impostor"
+    fake_stytch.seed(
+        {
+            "organizations": [
+                {"organization_id": impostor, "organization_slug": orgs["acme"], "organization_name": "Evil"}
+            ],
+            "members": [
+                {"organization_id": impostor, "email_address": "mallory@evil.example", "roles": ["owner"]}
+            ],
+        }
+    )
+    client = Client()
+    client.cookies = member(fake_stytch, "mallory@evil.example", impostor).cookies
+    assert client.get("/host/plain/whoami").json()["organization_id"] == impostor
+
+    response = client.get(f"{view}/organizations/{orgs['acme']}/documents")
+
+    assert (response.status_code, response.json()["code"]) == (403, "organization_mismatch")
+
+
+@pytest.mark.parametrize("named", [42, "organization-live-acme", "ACME", ""])
+def test_a_url_value_that_is_not_the_sessions_id_or_slug_is_a_mismatch(named: object) -> None:
+    session = MemberSession.from_json(
+        {
+            "member_session_id": "s",
+            "member_id": "m",
+            "organization_id": "organization-live-1",
+            "organization_slug": "acme",
+        }
+    )
+    require_organization(session, "acme")
+    require_organization(session, "organization-live-1")
+
+    with pytest.raises(Problem) as refused:
+        require_organization(session, named)
+    assert refused.value.code == "organization_mismatch"
+
+
 def test_the_policy_is_fetched_once_and_kept_for_five_minutes(
     fake_stytch: FakeStytch, orgs: dict[str, str]
 ) -> None:
@@ -107,6 +156,38 @@ def test_the_policy_is_fetched_once_and_kept_for_five_minutes(
     assert reader.get(f"/host/drf/organizations/{orgs['acme']}/documents").status_code == 200
 
     assert fake_stytch.stats()["requests"][POLICY] == 1
+
+
+class Clock:
+    """``time`` for the policy module, ``offset`` seconds ahead of the real one."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def test_a_process_keeps_the_shared_policy_only_for_the_time_it_has_left(
+    fake_stytch: FakeStytch, orgs: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(policy_module, "time", clock)
+    reader = member(fake_stytch)
+    documents = f"/host/drf/organizations/{orgs['acme']}/documents"
+    assert reader.get(documents).status_code == 200  # fetched, and shared through Django's cache
+
+    clock.offset = 290
+    policies.clear()  # another process, finding the shared copy 290 s old
+    assert reader.get(documents).status_code == 200
+    assert fake_stytch.stats()["requests"][POLICY] == 1
+    clock.offset = 301  # the policy is now older than RBAC_POLICY_CACHE_SECONDS (300)
+    assert reader.get(documents).status_code == 200
+
+    assert fake_stytch.stats()["requests"][POLICY] == 2
 
 
 def test_a_zero_second_policy_cache_asks_every_time(

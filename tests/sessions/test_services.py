@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from rest_framework.test import APIClient
 from stytch_discovery import services
 from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
 from stytch_discovery.models import CachedOrganization, StytchMember
+from stytch_discovery.sessions import verification
 from stytch_discovery.sessions.verification import verified_jwts
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL
@@ -81,6 +84,23 @@ def test_every_process_holding_the_expired_jwt_shares_one_refresh(
     assert authenticates(fake_stytch) == 1
     assert second.member_session.organization_slug == "acme"
     assert second.session_jwt == ""  # that process did not ask: it has no fresh token to store
+
+
+def test_a_jwt_refreshed_by_stytch_is_trusted_here_no_longer_than_the_max_age(
+    fake_stytch: FakeStytch, signed_in: APIClient, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "SESSION_JWT_MAX_AGE": 60}
+    refreshed = services.authenticate_session(
+        session_jwt=expired_jwt(fake_stytch, session_jwt(signed_in)), session_token=session_token(signed_in)
+    )
+    assert refreshed.verified_locally is False
+    services.revoke_session(session_token=session_token(signed_in))
+    # 70 s later (past the max age and its leeway; the fresh JWT itself lives 5 minutes)
+    later = time.time() + 70
+    monkeypatch.setattr(verification, "time", SimpleNamespace(time=lambda: later))
+
+    with pytest.raises(StytchDiscoveryInvalidSession):
+        services.authenticate_session(session_jwt=refreshed.session_jwt)
 
 
 def test_a_revoked_session_is_invalid_and_stays_so_without_asking_again(

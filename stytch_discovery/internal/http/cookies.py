@@ -59,7 +59,7 @@ def _first_good_cookie(request: HttpRequest, sources: Sequence[tuple[str, str]])
             continue
         value = request.COOKIES[name]
         if not is_token(value, kind):
-            defer(request, functools.partial(_drop_unless_set, name=name))
+            defer(request, functools.partial(delete_unless_set, names=(name,)))
             # An empty cookie holds no token at all: without a good one, it is "required", not "invalid".
             malformed = malformed or (kind if value else None)
         elif found is None:
@@ -69,10 +69,18 @@ def _first_good_cookie(request: HttpRequest, sources: Sequence[tuple[str, str]])
     return found
 
 
-def _drop_unless_set(response: HttpResponseBase, *, name: str) -> None:
-    """Delete cookie ``name``, unless the view set a fresh value for it on this response."""
-    if name not in response.cookies:
-        delete(response, name)
+def delete_unless_set(response: HttpResponseBase, names: Sequence[str]) -> None:
+    """Delete the cookies ``names``, except those the view set on this response.
+
+    For changes deferred while authenticating: the view answers later, and what it set (a new
+    session, a logout's deletions) is the newer decision.
+    """
+    delete(response, *(name for name in names if name not in response.cookies))
+
+
+def any_set(response: HttpResponseBase, names: Sequence[str]) -> bool:
+    """Whether the view set (or deleted) any of the cookies ``names`` on this response."""
+    return any(name in response.cookies for name in names)
 
 
 def intermediate_session_cookies() -> list[str]:
