@@ -45,6 +45,15 @@ def field_error(field: str, message: str) -> Problem:
     return Problem("validation_error", fields={field: [message]})
 
 
+def refuse_another_factor(step: pending.PendingStep) -> None:
+    """A member with an active factor adds another only from a session that carries it, never
+    with the step's IST (sessions contract §B.2): Stytch would refuse the call."""
+    if step.mfa_enrolled:
+        raise Problem(
+            "mfa_factor_missing", "Finish with a method you have set up; add another once signed in."
+        )
+
+
 class StepMember(TypedDict):
     """Who the MFA services act for: the pending step's member, and its IST (from the cookie)."""
 
@@ -86,6 +95,8 @@ class SendSmsView(MfaView):
             raise field_error("mfa_phone_number", "This member already has a phone number; leave this out.")
         if not step.phone_number and not number:
             raise field_error("mfa_phone_number", "This member has no phone number yet: give one.")
+        if number:
+            refuse_another_factor(step)
         live = step.sms_code_expires_at
         if live is not None:
             # A new code would invalidate the one already sent (by Stytch itself, or by us).
@@ -189,6 +200,7 @@ class CreateTotpView(MfaView):
         step = self.pending_step()
         if pending.TOTP in step.mfa_enrolled:
             raise Problem("totp_exists")
+        refuse_another_factor(step)
         result = services.create_totp(
             **self.step_member(),
             expiration_minutes=TOTP_ENROLMENT_MINUTES,

@@ -361,7 +361,7 @@ class FakeState:
         merged = {
             key: value for key, value in {**session.custom_claims, **claims}.items() if value is not None
         }
-        if len(validation.compact_json(merged).encode()) > validation.MAX_CUSTOM_CLAIMS_BYTES:
+        if validation.json_size(merged) > validation.MAX_CUSTOM_CLAIMS_BYTES:
             raise ApiError(400, "custom_claims_too_large")
         now = self.now()
         session.last_accessed_at = now

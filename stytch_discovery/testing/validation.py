@@ -202,13 +202,15 @@ def session_custom_claims(body: Json) -> Json:
     kept = {key: value for key, value in claims.items() if key not in RESERVED_CLAIMS}
     if any(key.startswith("https://stytch.com/") for key in kept):
         raise ApiError(400, "stytch_claims_in_custom_claims")
-    if len(compact_json(kept).encode()) > MAX_CUSTOM_CLAIMS_BYTES:
+    if json_size(kept) > MAX_CUSTOM_CLAIMS_BYTES:
         raise ApiError(400, "custom_claims_too_large")
     return kept
 
 
-def compact_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+def json_size(value: Any) -> int:
+    """Bytes of ``value`` as compact UTF-8 JSON: "4 KB" counts ``é`` as 2 bytes, not 6 (``\\u00e9``)."""
+    # surrogatepass: a lone surrogate (valid in a JSON string escape) is measured, not a crash.
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def organization_slug(value: str) -> str:
@@ -261,7 +263,7 @@ def trusted_metadata(body: Json) -> Json:
     metadata = optional_object(body, "trusted_metadata", "metadata_invalid_format") or {}
     if len(metadata) > MAX_METADATA_KEYS:
         raise ApiError(400, "metadata_too_many_keys")
-    if len(compact_json(metadata).encode()) > MAX_METADATA_BYTES:
+    if json_size(metadata) > MAX_METADATA_BYTES:
         raise ApiError(400, "metadata_too_large")
     return metadata
 

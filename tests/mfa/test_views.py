@@ -286,6 +286,10 @@ def test_locally_invalid_input_costs_no_stytch_call(
         ("bare", "mfa/totp/authenticate", {"code": "123456"}, 409, "mfa_factor_missing"),
         ("bare", "mfa/sms/authenticate", {"code": "123456"}, 409, "mfa_factor_missing"),
         ("sms", "mfa/recovery-codes/recover", {"recovery_code": "aaaa-bbbb-cccc"}, 409, "mfa_factor_missing"),
+        # A member with an active factor adds another only from a session carrying it (contract
+        # §B.2), never with the step's IST: Stytch's session_enforced_factor_matching_session_required.
+        ("sms", "mfa/totp/create", {}, 409, "mfa_factor_missing"),
+        ("totp", "mfa/sms/send", {"mfa_phone_number": PHONE}, 409, "mfa_factor_missing"),
     ],
 )
 def test_what_the_step_rules_out_costs_no_stytch_call(

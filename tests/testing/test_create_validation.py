@@ -103,3 +103,15 @@ def test_empty_strings_count_as_not_given(call: Call, ist: str) -> None:
         CREATE, {"intermediate_session_token": ist, "organization_name": "", "organization_slug": ""}
     )
     assert response.json()["organization"]["organization_slug"] == "acme.example"
+
+
+@pytest.mark.parametrize(("repeat", "status"), [(2042, 200), (2043, 400)])
+def test_custom_claims_are_measured_in_utf8_bytes(call: Call, ist: str, repeat: int, status: int) -> None:
+    """``{"city":"éé…"}`` is 11 bytes plus 2 per ``é``: 4095 bytes pass, 4097 do not."""
+    response = call(
+        CREATE, {"intermediate_session_token": ist, "session_custom_claims": {"city": "é" * repeat}}
+    )
+    if status == 200:
+        assert response.status_code == 200, response.json()
+    else:
+        assert_stytch_error(response, 400, "custom_claims_too_large")
