@@ -125,11 +125,11 @@ class SigningKeys:
             # Stytch may have rotated its key: ask once per cooldown, not on every request.
             keys = _parse_or_none(_fetch(scope, stytch, shared)) or keys
         if keys is None:
-            if known is None:
-                return {}
-            # Keep trusting the keys we had; try again after a cooldown, not on every request.
-            self._sets[scope] = KeySet(known.keys, now + app_settings.JWKS_REFETCH_COOLDOWN)
-            return known.keys
+            # Keep trusting the keys we had (none yet: an empty set); try again after a cooldown, not
+            # on every request: each attempt waits for Stytch's timeout, under this lock.
+            kept = known.keys if known is not None else {}
+            self._sets[scope] = KeySet(kept, now + app_settings.JWKS_REFETCH_COOLDOWN)
+            return kept
         if known is None or keys is not known.keys:
             self._sets[scope] = KeySet(keys, now + app_settings.JWKS_CACHE_SECONDS)
         return keys  # the same keys as before keep their freshness: no refetch postpones the next

@@ -120,3 +120,22 @@ def test_without_any_key_the_session_is_checked_with_stytch(
 
     assert response.status_code == 200, response.content
     assert fake_stytch.stats()["requests"]["/v1/b2b/sessions/authenticate"] == 1
+
+
+def test_a_jwks_that_never_answered_is_asked_again_once_per_cooldown_not_per_request(
+    api: APIClient, fake_stytch: FakeStytch, signed_in: str, settings: Any
+) -> None:
+    # Each attempt waits for Stytch's timeout under the process's lock: one per request would
+    # queue every request behind the one before it.
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "MAX_RETRIES": 0}
+    signing_keys.clear()
+    cache.clear()
+    fake_stytch.add_fault(f"/v1/b2b/sessions/jwks/{fake_stytch.project_id}", status=503, count=-1)
+
+    for _ in range(5):
+        verified_jwts.clear()
+        assert as_bearer(api, signed_in).status_code == 200
+
+    assert jwks_fetches(fake_stytch) <= 2  # the first, and at most one refetch in the cooldown
+    # Stytch checked the session instead, once: its answer is shared through Django's cache.
+    assert fake_stytch.stats()["requests"]["/v1/b2b/sessions/authenticate"] == 1
