@@ -40,10 +40,11 @@ class Policy:
             raise StytchDiscoveryResponseError(f"Stytch's answer to GET {POLICY_PATH} has no policy.")
         roles: dict[str, dict[str, frozenset[str]]] = {}
         for role in policy["roles"]:
-            grants: dict[str, frozenset[str]] = {}
-            for permission in role.get("permissions") or []:
-                grants[permission["resource_id"]] = frozenset(permission.get("actions") or ())
-            roles[role["role_id"]] = grants
+            if not isinstance(role, dict) or not isinstance(role.get("role_id"), str):
+                raise StytchDiscoveryResponseError(
+                    f"Stytch's answer to GET {POLICY_PATH} has a malformed role."
+                )
+            roles[role["role_id"]] = _grants(role.get("permissions") or [])
         return cls(roles)
 
     def granting_roles(self, roles: Iterable[str], resource_id: str, action: str) -> tuple[str, ...]:
@@ -54,6 +55,24 @@ class Policy:
             if action in actions or "*" in actions:
                 granting.append(role)
         return tuple(granting)
+
+
+def _grants(permissions: Any) -> dict[str, frozenset[str]]:
+    """A role's actions by resource; Stytch's answer in any other shape is a bad response, not a 500."""
+    grants: dict[str, frozenset[str]] = {}
+    for permission in permissions if isinstance(permissions, list) else [None]:
+        actions = permission.get("actions") or [] if isinstance(permission, dict) else None
+        if (
+            not isinstance(permission, dict)
+            or not isinstance(permission.get("resource_id"), str)
+            or not isinstance(actions, list)
+            or not all(isinstance(action, str) for action in actions)
+        ):
+            raise StytchDiscoveryResponseError(
+                f"Stytch's answer to GET {POLICY_PATH} has a malformed permission."
+            )
+        grants[permission["resource_id"]] = frozenset(actions)
+    return grants
 
 
 class PolicyCache:

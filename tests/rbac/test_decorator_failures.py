@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.sessions.services import AUTHENTICATE_SESSION
 from stytch_discovery.testing import FakeStytch
+from stytch_discovery.testing.routes.registry import Route
 from tests.helpers.api import EMAIL
 from tests.helpers.sessions import sign_in
 
@@ -102,6 +103,42 @@ def test_a_policy_stytch_cannot_give_is_its_documented_answer(
     response = client.get(f"/host/drf/organizations/{organization_id}/documents")
 
     assert (response.status_code, response.json()["code"]) == (status, code), response.content
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [
+        pytest.param(["reader"], id="role-not-an-object"),
+        pytest.param([{"permissions": []}], id="role-without-id"),
+        pytest.param(
+            [{"role_id": "reader", "permissions": {"documents": "read"}}], id="permissions-not-a-list"
+        ),
+        pytest.param(
+            [{"role_id": "reader", "permissions": [{"actions": ["read"]}]}], id="permission-without-resource"
+        ),
+        pytest.param(
+            [{"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": "read"}]}],
+            id="actions-not-a-list",
+        ),
+    ],
+)
+def test_a_policy_in_another_shape_is_a_bad_response_not_a_500(
+    fake_stytch: FakeStytch, reader: tuple[APIClient, str], roles: list[Any]
+) -> None:
+    client, organization_id = reader
+    router = fake_stytch.app.router
+    original = router.routes["GET", POLICY]
+    router.routes["GET", POLICY] = Route(
+        "GET",
+        POLICY,
+        lambda project, request: {"request_id": "r", "status_code": 200, "policy": {"roles": roles}},
+    )
+    try:
+        response = client.get(f"/host/drf/organizations/{organization_id}/documents")
+    finally:
+        router.routes["GET", POLICY] = original
+
+    assert (response.status_code, response.json()["code"]) == (502, "stytch_bad_response"), response.content
 
 
 def test_a_remote_check_stytch_fails_is_its_documented_answer_not_a_refusal(
