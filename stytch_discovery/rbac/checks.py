@@ -12,11 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from stytch_discovery.client import StytchClient
-from stytch_discovery.exceptions import StytchDiscoveryAPIError
+from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http.errors import AuthenticationProblem, Problem
 from stytch_discovery.rbac.policy import policies
 from stytch_discovery.sessions import services
-from stytch_discovery.sessions.requests import authenticate_request
+from stytch_discovery.sessions.requests import authenticate_request, forget_dead_session
 from stytch_discovery.sessions.types import MemberSession
 
 
@@ -83,6 +83,9 @@ def _ask_stytch(
             session_token=verified.credential.session_token,
             authorization_check=check,
         )
+    except StytchDiscoveryInvalidSession:
+        forget_dead_session(request, verified.credential)  # revoked since its JWT was signed
+        raise
     except StytchDiscoveryAPIError as error:
         if error.status_code == 403:
             raise Problem("permission_denied", f"This needs permission to {action} {resource_id}.") from error

@@ -124,14 +124,18 @@ def _verify(request: HttpRequest) -> RequestSession | None:
             session_jwt=credential.session_jwt, session_token=credential.session_token
         )
     except StytchDiscoveryInvalidSession:
-        if not credential.bearer:
-            cookies.defer(
-                request, functools.partial(cookies.delete_unless_set, names=_session_cookie_names())
-            )
+        forget_dead_session(request, credential)
         raise
     if not result.verified_locally and result.session_jwt and not credential.bearer:
         cookies.defer(request, lambda response: _store_refreshed(response, result, credential))
     return RequestSession(result, credential)
+
+
+def forget_dead_session(request: HttpRequest, credential: SessionCredential) -> None:
+    """Delete the session cookies with the response (unless the view set new ones): Stytch says
+    the session is no more."""
+    if not credential.bearer:
+        cookies.defer(request, functools.partial(cookies.delete_unless_set, names=_session_cookie_names()))
 
 
 def _store_refreshed(

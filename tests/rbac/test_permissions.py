@@ -10,10 +10,12 @@ from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.rbac import policy as policy_module
 from stytch_discovery.rbac.checks import require_organization
 from stytch_discovery.rbac.policy import Policy, policies
+from stytch_discovery.sessions import services
 from stytch_discovery.sessions.types import MemberSession
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL
@@ -210,6 +212,22 @@ def test_the_remote_check_asks_stytch(
     assert response.status_code == status, response.content
     assert fake_stytch.stats()["requests"]["/v1/b2b/sessions/authenticate"] == 1
     assert POLICY not in fake_stytch.stats()["requests"]
+
+
+def test_a_session_revoked_since_its_jwt_was_signed_is_signed_out_by_the_remote_check(
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any
+) -> None:
+    # The middleware writes a host view's cookie changes (DRF's authentication cannot).
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
+    boss = member(fake_stytch, "boss@acme.example")
+    services.revoke_session(session_token=boss.cookies[app_settings.SESSION_COOKIE_NAME].value)
+
+    response = boss.get("/host/drf/remote-documents")  # its JWT still verifies here
+
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == "session_invalid"
+    assert response.cookies[app_settings.SESSION_COOKIE_NAME].value == ""
+    assert response.cookies[app_settings.SESSION_JWT_COOKIE_NAME].value == ""
 
 
 def test_granting_roles_follow_stytchs_local_rule() -> None:
