@@ -43,6 +43,7 @@ EXPECTED: dict[str, str] = {
     "email_jit_provisioning_not_allowed": "organization_access_denied",
     "invalid_email_for_jit_provisioning": "organization_access_denied",
     "oauth_tenant_jit_provisioning_not_allowed": "organization_access_denied",
+    "insufficient_factors_for_session_exchange": "organization_access_denied",
     "unauthorized_credentials": "stytch_misconfigured",
     "unauthorized_project_id_test": "stytch_misconfigured",
     "unauthorized_project_id_live": "stytch_misconfigured",

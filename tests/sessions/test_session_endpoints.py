@@ -172,6 +172,23 @@ def test_switching_into_an_mfa_organization_keeps_the_step_server_side(
     assert session_token(api) == old  # still signed in where they were
 
 
+def test_switching_into_an_organization_the_member_is_not_in_is_access_denied(
+    api: APIClient, fake_stytch: FakeStytch
+) -> None:
+    seed_member_of(fake_stytch, "acme")  # Beta exists; the member is not in it
+    sign_in(api, fake_stytch)
+    old = session_token(api)
+
+    response = post(api, "sessions/exchange", {"organization_id": "beta"})
+
+    body = response.json()
+    assert (response.status_code, body["code"]) == (403, "organization_access_denied"), body
+    assert body["stytch_error_type"] == "insufficient_factors_for_session_exchange"
+    assert app_settings.IST_COOKIE_NAME not in response.cookies
+    assert session_token(api) == old  # still signed in where they were
+    assert session(api).json()["organization"]["organization_slug"] == "acme"
+
+
 def test_switching_without_a_session_is_a_401(api: APIClient, fake_stytch: FakeStytch) -> None:
     response = post(api, "sessions/exchange", {"organization_id": "beta"})
 

@@ -25,6 +25,8 @@ STYTCH_ERROR_TYPES: dict[str, str] = {
     "email_jit_provisioning_not_allowed": "organization_access_denied",
     "invalid_email_for_jit_provisioning": "organization_access_denied",
     "oauth_tenant_jit_provisioning_not_allowed": "organization_access_denied",
+    # sessions/exchange into an organization the member session cannot enter (no membership).
+    "insufficient_factors_for_session_exchange": "organization_access_denied",
     # Stytch refusing *our* credentials or settings: never the user's fault.
     "unauthorized_credentials": "stytch_misconfigured",
     "unauthorized_project_id_test": "stytch_misconfigured",
