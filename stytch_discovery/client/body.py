@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
@@ -23,6 +24,7 @@ READ_CHUNK_BYTES = 4 * 1024 * 1024
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 
 
+@sensitive_variables("chunks", "chunk")  # the answer holds session tokens
 def read_body(response: requests.Response, deadline: float) -> bytes:
     """The whole body; ``requests`` exceptions for a failed read, as ``iter_content`` raises."""
     declared = response.headers.get("Content-Length", "")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.views.debug import ExceptionReporter
 
 from stytch_discovery import client
 from stytch_discovery.client import StytchClient
@@ -50,9 +51,12 @@ def serve(answer: Answer) -> Iterator[str]:
     listener.close()
 
 
+SECRET_PART = b'{"session_token":"session-test-trickled-secret'
+
+
 def trickle(connection: socket.socket) -> None:
     # One byte every 0.1 s: never silent long enough for the read timeout, never finished.
-    connection.sendall(HEAD + b"Content-Length: 100000\r\n\r\n")
+    connection.sendall(HEAD + b"Content-Length: 100000\r\n\r\n" + SECRET_PART)
     for _ in range(100000):
         connection.sendall(b" ")
         time.sleep(0.1)
@@ -106,6 +110,15 @@ def test_a_trickling_answer_ends_at_the_deadline(trickling: str, idempotent: boo
 
     # The deadline plus at most one read timeout, not the 10 000 s the body would take.
     assert time.monotonic() - started < 1.5 + 1.0 + 0.5
+
+
+def test_an_error_report_of_a_cut_answer_shows_none_of_it(trickling: str) -> None:
+    with pytest.raises(StytchDiscoveryTimeout) as caught:
+        stytch(trickling).post("/v1/b2b/discovery/organizations", {}, idempotent=True)
+
+    report = ExceptionReporter(None, caught.type, caught.value, caught.tb).get_traceback_html()
+    assert "read_body" in report  # the frame that held the partial answer is in the report
+    assert SECRET_PART[-20:].decode() not in report  # (a literal here would be in the report's source lines)
 
 
 def test_a_declared_oversized_answer_is_refused_unread(too_large: str) -> None:
