@@ -33,14 +33,13 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryConfigurationError
 
 from .answers import log_retry, ms, result, transport_error
+from .body import read_body
 from .pool import Pool, close_sessions, read_environment_once, thread_pools
 from .retry import RetryPolicy, retry_after_seconds
 
 logger = logging.getLogger("stytch_discovery.client")
 
 USER_AGENT = f"django-stytch-discovery/{__version__} python-requests/{requests.__version__}"
-#: Body read size: larger than any answer in practice, so one read per answer.
-READ_CHUNK_BYTES = 4 * 1024 * 1024
 
 __all__ = ["USER_AGENT", "SessionFactory", "StytchClient", "close_sessions"]
 
@@ -159,7 +158,7 @@ class StytchClient:
             attempt += 1
             started = time.monotonic()
             try:
-                response, content = self._attempt(method, self.base_url + path, body, deadline - started)
+                response, content = self._attempt(method, self.base_url + path, body, deadline)
             except requests.RequestException as error:
                 outcome = f"failed ({type(error).__name__})"
                 if policy.may_resend_after(error, idempotent=idempotent) and self._wait(
@@ -180,18 +179,19 @@ class StytchClient:
 
     @sensitive_variables("body", "request")  # the request holds the body and the Authorization header
     def _attempt(
-        self, method: str, url: str, body: bytes | None, remaining: float
+        self, method: str, url: str, body: bytes | None, deadline: float
     ) -> tuple[requests.Response, bytes]:
         """One HTTP exchange, its body read in full (so the connection returns to the pool)."""
         pool = self._pool()
         request = pool.prepared(method, url, body)
+        remaining = deadline - time.monotonic()
         timeout = (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
         response = pool.session.send(
             request, allow_redirects=False, stream=True, timeout=timeout, proxies=pool.session.proxies
         )
         # Read here, in large reads rather than requests' 10 KB chunks: a failure while reading
         # maps like any transport error, and the 1 MB answer listing 500 organizations is one read.
-        return response, b"".join(response.iter_content(READ_CHUNK_BYTES))
+        return response, read_body(response, deadline)
 
     def _wait(self, attempt: int, deadline: float, retry_after: float | None) -> bool:
         """Sleep before the next attempt; False when retries or the deadline are used up."""

@@ -79,10 +79,27 @@ def test_behind_trusted_proxies_the_nearest_untrusted_hop_is_the_client(
         ("", "garbage", ["10.0.0.0/8"], ""),
         ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),
         ("10.0.0.1", "2001:db8::5", ["::1"], "10.0.0.1"),
+        # A dual-stack socket shows an IPv4 peer IPv4-mapped; it is the IPv4 address.
+        ("::ffff:10.0.0.1", "203.0.113.1", ["10.0.0.0/8"], "203.0.113.1"),
+        ("::ffff:198.51.100.7", "", [], "198.51.100.7"),
+        # Some proxies (Azure's) write a hop with its port.
+        ("10.0.0.1", "203.0.113.1:4711", ["10.0.0.0/8"], "203.0.113.1"),
+        ("10.0.0.1", "[2001:db8::5]:443, 10.0.0.2:80", ["10.0.0.0/8"], "2001:db8::5"),
     ],
 )
 def test_client_address(remote: str, header: str, trusted: list[str], expected: str) -> None:
     assert client_address(remote, header, parse_networks(trusted)) == expected
+
+
+def test_rotating_ipv6_addresses_within_one_64_does_not_escape_the_limit(
+    fake_stytch: FakeStytch, two_sends: None, db: None
+) -> None:
+    # One IPv6 subscriber gets a whole /64: each of its 2**64 addresses must not be a fresh count.
+    statuses = [send(APIClient(REMOTE_ADDR=f"2001:db8:1:2::{n:x}")) for n in range(1, 5)]
+
+    assert statuses == [200, 200, 429, 429]
+    assert send(APIClient(REMOTE_ADDR="2001:db8:1:3::1")) == 200  # another /64, another count
+    assert len(fake_stytch.outbox()) == 3
 
 
 def ids(settings: Any, **django: Any) -> set[str]:

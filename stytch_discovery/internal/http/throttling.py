@@ -5,7 +5,8 @@ cache, so a shared cache (Redis, Memcached) throttles across processes. The key 
 ``throttle_subject()`` names (the member of a pending sign-in step), else the Django user id when
 signed in, else the client's address: the socket's peer (``REMOTE_ADDR``), or the nearest
 untrusted ``X-Forwarded-For`` hop when ``TRUSTED_PROXIES`` names the proxies in front
-(``internal.proxies``). DRF's ``NUM_PROXIES`` is not used: its default believes the raw header.
+(``internal.proxies``); an IPv6 address counts as its /64. DRF's ``NUM_PROXIES`` is not used:
+its default believes the raw header.
 ``EmailAddressThrottle`` counts a second scope per email address (a view calls it once the body
 is valid).
 """
@@ -23,7 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.emails import normalize_email
-from stytch_discovery.internal.proxies import client_address
+from stytch_discovery.internal.proxies import client_address, throttle_bucket
 
 from .errors import Problem
 
@@ -132,11 +133,12 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
 
     def get_ident(self, request: Request) -> str:
         meta = request._request.META
-        return client_address(
+        address = client_address(
             str(meta.get("REMOTE_ADDR") or ""),
             str(meta.get("HTTP_X_FORWARDED_FOR") or ""),
             app_settings.TRUSTED_PROXIES,
         )
+        return throttle_bucket(address)
 
     def get_rate(self) -> str | None:
         return app_settings.THROTTLE_RATES.get(str(self.scope))
