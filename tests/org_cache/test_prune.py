@@ -102,6 +102,19 @@ def test_a_bad_age_is_refused(age: str) -> None:
         prune(f"--older-than={age}")
 
 
+@pytest.mark.parametrize("age", ["99999999999d", "1000000d"])
+def test_an_age_beyond_the_calendar_is_refused_not_a_traceback(age: str) -> None:
+    with pytest.raises(CommandError, match="reaches back beyond"):
+        prune(f"--older-than={age}")
+
+
+def test_a_setting_beyond_the_calendar_is_refused_not_a_traceback(settings: Settings) -> None:
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "PRUNE_AFTER": timedelta(days=999_999_999)}
+
+    with pytest.raises(CommandError, match="reaches back beyond"):
+        prune("--dry-run")
+
+
 def test_parse_age_units() -> None:
     assert parse_age("90m") == timedelta(minutes=90)
     assert parse_age(" 45S ") == timedelta(seconds=45)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import router, transaction
 from django.utils import timezone
 
@@ -33,7 +33,22 @@ def parse_age(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a positive age such as 30d, 12h, 90m, 45s or 3600 (seconds)."
         )
-    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    try:
+        return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    except OverflowError:
+        raise argparse.ArgumentTypeError(_too_far(text)) from None
+
+
+def _too_far(age: object) -> str:
+    return f"An age of {age} reaches back beyond the calendar (year 1); give a shorter one."
+
+
+def cutoff_before(age: timedelta) -> datetime:
+    """Now minus ``age``; an age no date can hold (a typo, a huge setting) is a clear error."""
+    try:
+        return timezone.now() - age
+    except OverflowError:
+        raise CommandError(_too_far(age)) from None
 
 
 class Command(BaseCommand):
@@ -56,7 +71,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         age: timedelta = options["older_than"] or app_settings.PRUNE_AFTER
-        cutoff = timezone.now() - age
+        cutoff = cutoff_before(age)
         listed = CachedIdentity.objects.filter(refreshed_at__gte=cutoff).values("email_address")
         stale = CachedOrganization.objects.filter(refreshed_at__lt=cutoff).exclude(email_address__in=listed)
         forgotten = CachedIdentity.objects.filter(refreshed_at__lt=cutoff)

@@ -679,9 +679,13 @@ $("mfa-code-form").addEventListener("submit", async (event) => {
   }
   const url = recovery ? urls.mfaRecover : mfaMethod === "totp" ? urls.mfaTotpAuthenticate : urls.mfaSmsAuthenticate;
   const body = recovery ? { recovery_code: value.toLowerCase() } : { code: value };
-  let result;
+  // The GET session that follows a good code can fail too (a throttle, an outage): say so.
   try {
-    result = await busy(event.target, () => post(url, body));
+    const result = await busy(event.target, () => post(url, body));
+    await showAuthentication(result);
+    if (result.recovery_codes_remaining !== undefined) {
+      announce(`Signed in with a recovery code: ${result.recovery_codes_remaining} left.`);
+    }
   } catch (error) {
     if (error.fields && (error.fields.code || error.fields.recovery_code)) {
       setFieldError("mfa-code-error", error.message);
@@ -689,11 +693,6 @@ $("mfa-code-form").addEventListener("submit", async (event) => {
       return;
     }
     showFailure(error);
-    return;
-  }
-  await showAuthentication(result);
-  if (result.recovery_codes_remaining !== undefined) {
-    announce(`Signed in with a recovery code: ${result.recovery_codes_remaining} left.`);
   }
 });
 
@@ -785,18 +784,16 @@ $("primary-code-form").addEventListener("submit", async (event) => {
     return;
   }
   setFieldError("primary-code-error", "");
-  let result;
   try {
-    result = await busy(event.target, () => post(urls.primaryCodeAuthenticate, { code, locale: "en" }));
+    const result = await busy(event.target, () => post(urls.primaryCodeAuthenticate, { code, locale: "en" }));
+    await showAuthentication(result);
   } catch (error) {
     if (error.fields && error.fields.code) {
       setFieldError("primary-code-error", error.message);
       return;
     }
     showFailure(error);
-    return;
   }
-  await showAuthentication(result);
 });
 
 // GET session's answer: who, where, until when.
