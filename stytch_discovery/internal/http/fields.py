@@ -19,6 +19,7 @@ from django.core.validators import EmailValidator, RegexValidator
 from rest_framework import serializers
 
 from stytch_discovery.internal.rules import (
+    EMAIL_RE,
     MAX_CUSTOM_CLAIMS_BYTES,
     MAX_LIST_ITEMS,
     RESERVED_CLAIMS,
@@ -94,9 +95,10 @@ class TokenField(PatternField):
 
 
 class StrictEmailField(StrictCharField, serializers.EmailField):
-    """An email address given as a JSON string, with a dotted domain as Stytch requires.
+    """An email address given as a JSON string, in the form Stytch takes (``rules.EMAIL_RE``).
 
-    Django's validator lets ``x@localhost`` through (its allowlist); Stytch refuses it.
+    Django's validator lets ``x@localhost`` through (its allowlist), and ``"a@b"@x.example`` or
+    ``x@[::1]`` (quoted local parts, IP literals); Stytch refuses them.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -104,6 +106,7 @@ class StrictEmailField(StrictCharField, serializers.EmailField):
         for index, validator in enumerate(self.validators):
             if isinstance(validator, EmailValidator):
                 self.validators[index] = EmailValidator(message=validator.message, allowlist=[])
+        self.validators.append(RegexValidator(EMAIL_RE, EmailValidator.message))
 
 
 class HttpUrlField(StrictCharField, serializers.URLField):
