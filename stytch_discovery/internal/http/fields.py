@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, RegexValidator
 from rest_framework import serializers
 
@@ -94,6 +95,15 @@ class TokenField(PatternField):
         )
 
 
+class _StytchEmailValidator(EmailValidator):
+    """Django's check, and also the form Stytch takes (``rules.EMAIL_RE``), in one message."""
+
+    def __call__(self, value: str | None) -> None:
+        if not value or not EMAIL_RE.match(value):
+            raise DjangoValidationError(self.message, code=self.code, params={"value": value})
+        super().__call__(value)
+
+
 class StrictEmailField(StrictCharField, serializers.EmailField):
     """An email address given as a JSON string, in the form Stytch takes (``rules.EMAIL_RE``).
 
@@ -105,8 +115,7 @@ class StrictEmailField(StrictCharField, serializers.EmailField):
         super().__init__(**kwargs)
         for index, validator in enumerate(self.validators):
             if isinstance(validator, EmailValidator):
-                self.validators[index] = EmailValidator(message=validator.message, allowlist=[])
-        self.validators.append(RegexValidator(EMAIL_RE, EmailValidator.message))
+                self.validators[index] = _StytchEmailValidator(message=validator.message, allowlist=[])
 
 
 class HttpUrlField(StrictCharField, serializers.URLField):
