@@ -13,6 +13,9 @@ SLUG_RE = re.compile(r"^(?=.*[A-Za-z0-9])[A-Za-z0-9._~-]{2,128}\Z")
 EXTERNAL_ID_RE = re.compile(r"^[A-Za-z0-9._|-]{1,128}\Z")
 #: Exchange takes an organization id, slug or external id: the union of their alphabets.
 ORGANIZATION_REFERENCE_RE = re.compile(r"^[A-Za-z0-9._~|-]{1,128}\Z")
+#: What Stytch takes as an email (Django's validator also takes quoted local parts with blanks or
+#: an ``@``, and IP literals such as ``[::1]``): no blank, one ``@``, a dotted domain.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}\Z)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}\Z")
 ROLE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}\Z")
 

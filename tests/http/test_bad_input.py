@@ -71,6 +71,10 @@ CASES = [
     field(SEND, {"email_address": 123}, "email_address", "email as number"),
     field(SEND, {"email_address": "not-an-email"}, "email_address", "email without @"),
     field(SEND, {"email_address": "ada\n@acme.example"}, "email_address", "email with newline"),
+    # Django's validator takes these; Stytch does not (a bare, dotted domain, no blank, one @).
+    field(SEND, {"email_address": '"ada@home"@acme.example'}, "email_address", "email with two @"),
+    field(SEND, {"email_address": '"ada\\ lovelace"@acme.example'}, "email_address", "email with a blank"),
+    field(SEND, {"email_address": "ada@[::1]"}, "email_address", "email at an IPv6 literal"),
     field(SEND, {"email_address": EMAIL, "admin": True}, "admin", "unknown field"),
     field(
         SEND,

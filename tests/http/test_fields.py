@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stytch_discovery.discovery.serializers import (
     CreateOrganizationRequestSerializer,
+    DiscoveryEmailRequestSerializer,
     ExchangeRequestSerializer,
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
@@ -26,6 +29,12 @@ def test_claims_size_counts_utf8_bytes_after_dropping_reserved_claims() -> None:
     )
     fits = {"n": "x" * 4000, "jti": "y" * 500}
     assert valid(ExchangeRequestSerializer, {"organization_id": "acme", "session_custom_claims": fits})
+
+
+@pytest.mark.parametrize("email", ["not-an-email", '"ada@home"@acme.example', "ada@[::1]", "ada@localhost"])
+def test_a_bad_email_gets_one_message(email: str) -> None:
+    errors = errors_of(DiscoveryEmailRequestSerializer, {"email_address": email})
+    assert errors["email_address"] == ["Enter a valid email address."]
 
 
 def test_each_request_binds_its_own_fields_and_leaves_the_declared_ones_untouched() -> None:

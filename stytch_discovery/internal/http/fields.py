@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from datetime import timezone
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, RegexValidator
 from rest_framework import serializers
 
 from stytch_discovery.internal.rules import (
+    EMAIL_RE,
     MAX_CUSTOM_CLAIMS_BYTES,
     MAX_LIST_ITEMS,
     RESERVED_CLAIMS,
@@ -93,17 +95,27 @@ class TokenField(PatternField):
         )
 
 
-class StrictEmailField(StrictCharField, serializers.EmailField):
-    """An email address given as a JSON string, with a dotted domain as Stytch requires.
+class _StytchEmailValidator(EmailValidator):
+    """Django's check, and also the form Stytch takes (``rules.EMAIL_RE``), in one message."""
 
-    Django's validator lets ``x@localhost`` through (its allowlist); Stytch refuses it.
+    def __call__(self, value: str | None) -> None:
+        if not value or not EMAIL_RE.match(value):
+            raise DjangoValidationError(self.message, code=self.code, params={"value": value})
+        super().__call__(value)
+
+
+class StrictEmailField(StrictCharField, serializers.EmailField):
+    """An email address given as a JSON string, in the form Stytch takes (``rules.EMAIL_RE``).
+
+    Django's validator lets ``x@localhost`` through (its allowlist), and ``"a@b"@x.example`` or
+    ``x@[::1]`` (quoted local parts, IP literals); Stytch refuses them.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         for index, validator in enumerate(self.validators):
             if isinstance(validator, EmailValidator):
-                self.validators[index] = EmailValidator(message=validator.message, allowlist=[])
+                self.validators[index] = _StytchEmailValidator(message=validator.message, allowlist=[])
 
 
 class HttpUrlField(StrictCharField, serializers.URLField):
