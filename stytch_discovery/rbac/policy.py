@@ -59,20 +59,21 @@ class Policy:
 
 def _grants(permissions: Any) -> dict[str, frozenset[str]]:
     """A role's actions by resource; Stytch's answer in any other shape is a bad response, not a 500."""
+    if not isinstance(permissions, list):
+        raise _malformed_permission()
     grants: dict[str, frozenset[str]] = {}
-    for permission in permissions if isinstance(permissions, list) else [None]:
-        actions = permission.get("actions") or [] if isinstance(permission, dict) else None
-        if (
-            not isinstance(permission, dict)
-            or not isinstance(permission.get("resource_id"), str)
-            or not isinstance(actions, list)
-            or not all(isinstance(action, str) for action in actions)
-        ):
-            raise StytchDiscoveryResponseError(
-                f"Stytch's answer to GET {POLICY_PATH} has a malformed permission."
-            )
+    for permission in permissions:
+        if not isinstance(permission, dict) or not isinstance(permission.get("resource_id"), str):
+            raise _malformed_permission()
+        actions = permission.get("actions") or []
+        if not isinstance(actions, list) or not all(isinstance(action, str) for action in actions):
+            raise _malformed_permission()
         grants[permission["resource_id"]] = frozenset(actions)
     return grants
+
+
+def _malformed_permission() -> StytchDiscoveryResponseError:
+    return StytchDiscoveryResponseError(f"Stytch's answer to GET {POLICY_PATH} has a malformed permission.")
 
 
 class PolicyCache:
