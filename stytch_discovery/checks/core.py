@@ -7,7 +7,6 @@ import numbers
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -15,7 +14,7 @@ from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings, infer_environment
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS, STYTCH_BASE_URLS, parse_networks
-from stytch_discovery.internal.net import is_loopback
+from stytch_discovery.internal.net import http_url, is_loopback
 
 _NUMBER_SETTINGS = {
     # name: (id, smallest allowed value, strictly greater?)
@@ -111,8 +110,8 @@ def check_base_url() -> Iterable[CheckMessage]:
     base_url = app_settings.get("BASE_URL")
     if base_url is None:
         return
-    parts = urlsplit(base_url) if isinstance(base_url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = http_url(base_url)
+    if parts is None or not parts.hostname:
         yield Error(
             f"STYTCH_DISCOVERY['BASE_URL'] is not an http(s) URL: {base_url!r}.",
             hint="Use e.g. 'https://test.stytch.com' or the fake's 'http://127.0.0.1:8765'.",

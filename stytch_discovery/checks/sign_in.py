@@ -4,7 +4,6 @@ throttles, the public token and OAuth providers, and what SSO and OAuth starts n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -12,6 +11,7 @@ from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
+from stytch_discovery.internal.net import http_url
 from stytch_discovery.sessions.authentication import StytchSessionAuthentication
 
 from .caches import default_cache
@@ -69,7 +69,7 @@ CODE_SCOPES = ("stytch_discovery.code_send", "stytch_discovery.code_attempt")
 
 def check_mfa() -> Iterable[CheckMessage]:
     url = app_settings.get("PRIMARY_MAGIC_LINK_REDIRECT_URL")
-    if url is not None and (not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")):
+    if url is not None and http_url(url) is None:
         yield Error(
             "STYTCH_DISCOVERY['PRIMARY_MAGIC_LINK_REDIRECT_URL'] must be an http(s) URL or None.",
             hint="None points organization magic links at this app's primary/magic-links/authenticate.",
@@ -156,7 +156,7 @@ def check_oauth_providers() -> Iterable[CheckMessage]:
         )
         providers = ()
     url = app_settings.get("OAUTH_DISCOVERY_REDIRECT_URL")
-    if url is not None and (not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https")):
+    if url is not None and http_url(url) is None:
         yield Error(
             "STYTCH_DISCOVERY['OAUTH_DISCOVERY_REDIRECT_URL'] must be an http(s) URL or None.",
             hint="None points Stytch at this app's discovery/oauth/authenticate on the host that asked.",

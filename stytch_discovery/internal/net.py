@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest
 
@@ -16,6 +17,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def http_url(value: Any) -> SplitResult | None:
+    """``value`` split, when it is an http(s) URL; None for anything else (not a string, another
+    scheme, or text Python's parser raises on, such as ``http://[``)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return parts if parts.scheme in ("http", "https") else None
 
 
 def with_query(url: str, **params: str) -> str:

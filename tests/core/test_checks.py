@@ -59,6 +59,7 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E004", {"BASE_URL": "ftp://stytch.example"}, False),
     ("E004", {"BASE_URL": "not a url"}, False),
     ("E004", {"BASE_URL": 8765}, False),
+    ("E004", {"BASE_URL": "http://[::1"}, False),  # Python's URL parser raises on it
     ("E005", {"BASE_URL": "http://stytch.example"}, False),
     ("E005", {"BASE_URL": "http://10.0.0.5:8765"}, False),
     ("E006", {"CONNECT_TIMEOUT": 0}, False),
@@ -123,6 +124,7 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("W006", {"RETURN_TOKENS_IN_BODY": True}, False),
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "ftp://example.com/cb"}, True),
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
+    ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "https://[x]/cb"}, True),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_attempt": None}}, False),
     ("W020", {"THROTTLE_RATES": {"stytch_discovery.code_send": None}}, False),
     # Other discovery entry points: emailed codes and OAuth.
@@ -134,6 +136,7 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E061", {"OAUTH_PROVIDERS": ["google", "google"], "PUBLIC_TOKEN": PUBLIC_TOKEN}, True),
     ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": "/relative/callback"}, True),
     ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": 5}, True),
+    ("E062", {"OAUTH_DISCOVERY_REDIRECT_URL": "http://["}, True),
     ("E063", {"OAUTH_CUSTOM_SCOPES": ["openid"]}, True),
     ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": "a b"}}, True),
     ("E063", {"OAUTH_CUSTOM_SCOPES": {"google": ["two words"]}}, True),

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import requests
 from rest_framework.test import APIClient
 
 from stytch_discovery.primary import redirects
@@ -40,6 +41,37 @@ def organization_facts(fake: FakeStytch, **fields: Any) -> Iterator[None]:
         yield
     finally:
         router.routes["POST", EXCHANGE] = original
+
+
+@contextmanager
+def answering_for_someone_else(fake: FakeStytch, path: str) -> Iterator[list[str]]:
+    """Stytch's ``path`` answers for another member than the one asked about; the session tokens
+    it gave that member are collected in the list yielded."""
+    router = fake.app.router
+    original = router.routes["POST", path]
+    given: list[str] = []
+
+    def someone_else(project: Any, request: Any) -> Json:
+        answer = {**original.handler(project, request), "member_id": "member-test-someone-else"}
+        given.append(answer["session_token"])
+        return answer
+
+    router.routes["POST", path] = Route("POST", path, someone_else)
+    try:
+        yield given
+    finally:
+        router.routes["POST", path] = original
+
+
+def session_lives(fake: FakeStytch, session_token: str) -> bool:
+    """Whether Stytch (the fake) still knows the session ``session_token``."""
+    answer = requests.post(
+        f"{fake.base_url}/v1/b2b/sessions/authenticate",
+        json={"session_token": session_token},
+        auth=(fake.project_id, fake.secret),
+        timeout=5,
+    )
+    return answer.status_code == 200
 
 
 def query_of(location: str) -> dict[str, str]:

@@ -109,6 +109,9 @@ def magic_link(api: APIClient, fake: FakeStytch, next_url: str | None) -> Any:
         "http://testserver/over-plain-http",
         "https://testserver.evil.example/",
         "https://evil.example@testserver.evil.example/",
+        "http://[",  # no URL at all to Python's parser (it raises)
+        "https://[x]/",
+        "//[::1",
     ],
 )
 def test_open_redirect_attempts_land_on_the_configured_page(
@@ -120,7 +123,7 @@ def test_open_redirect_attempts_land_on_the_configured_page(
     assert response.cookies[app_settings.IST_COOKIE_NAME].value
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "http://[", "https://[x]/"])
 def test_open_redirect_attempts_are_refused_on_failure_too(api: APIClient, target: str) -> None:
     response = api.get(url("discovery/magic-links/authenticate"), {"token": "bad", "next": target})
     assert response["Location"] == "/?stytch_discovery_error=stytch_unavailable"

@@ -148,6 +148,14 @@ def test_an_unsafe_next_is_dropped_and_a_safe_one_kept_for_the_callback(
     assert [start_.next_url for start_ in kept] == ["/", "/app/picker"]
 
 
+@pytest.mark.parametrize("target", ["http://[", "https://[x]/", "//[::1"])
+def test_a_next_that_is_no_url_is_dropped_too(api: APIClient, oauth_on: None, target: str) -> None:
+    response = start(api, next=target)  # Python's URL parser raises on these
+
+    assert response.status_code == 302
+    assert taken(response.cookies[app_settings.OAUTH_STATE_COOKIE_NAME].value).next_url == "/"
+
+
 def test_the_session_401_lists_each_provider_that_is_on(api: APIClient, oauth_on: None) -> None:
     flows = api.get(url("session")).json()["flows"]
 

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
@@ -16,10 +15,9 @@ from stytch_discovery.internal.http.stytch_errors import STYTCH_ERROR_TYPES
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.views import CALLBACK_ERROR_TYPES
 from stytch_discovery.testing import FakeStytch
-from stytch_discovery.testing.routes.registry import Route
 from tests.helpers.api import EMAIL, stytch_calls, url
 from tests.helpers.mfa import PHONE, calls_to, enter, ist_of, last_code, pending_flow
-from tests.helpers.redirects import error_of, query_of, start
+from tests.helpers.redirects import answering_for_someone_else, error_of, query_of, session_lives, start
 
 CONNECTION = "saml-connection-test-wayne"
 ORGANIZATIONS: list[dict[str, Any]] = [
@@ -327,30 +325,8 @@ def test_a_token_for_another_person_is_refused(
 def answered_for_someone_else(client: APIClient, fake: FakeStytch) -> tuple[Any, list[str]]:
     """SSO back into ``wayne``, Stytch answering for another member; the session tokens it gave."""
     enter(client, fake, "wayne")
-    router = fake.app.router
-    original = router.routes["POST", services.AUTHENTICATE_SSO]
-    given: list[str] = []
-
-    def someone_else(project: Any, request: Any) -> dict[str, Any]:
-        answer = {**original.handler(project, request), "member_id": "member-test-someone-else"}
-        given.append(answer["session_token"])
-        return answer
-
-    router.routes["POST", services.AUTHENTICATE_SSO] = Route("POST", services.AUTHENTICATE_SSO, someone_else)
-    try:
+    with answering_for_someone_else(fake, services.AUTHENTICATE_SSO) as given:
         return come_back(client, fake, "primary/sso/start"), given
-    finally:
-        router.routes["POST", services.AUTHENTICATE_SSO] = original
-
-
-def session_lives(fake: FakeStytch, session_token: str) -> bool:
-    answer = requests.post(
-        f"{fake.base_url}/v1/b2b/sessions/authenticate",
-        json={"session_token": session_token},
-        auth=(fake.project_id, fake.secret),
-        timeout=5,
-    )
-    return answer.status_code == 200
 
 
 def test_an_answer_for_another_member_sets_no_session_and_ends_it_at_stytch(

@@ -220,12 +220,13 @@ def test_a_start_needs_a_pending_primary_step(
     assert error_of(start(api, "primary/oauth/google/start")) == "step_not_pending"
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "http://[", "https://[x]/"])
 def test_an_unsafe_next_is_not_where_the_start_lands(
-    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str], target: str
 ) -> None:
     enter(api, fake_stytch, "google")
 
-    start(api, "primary/oauth/google/start", next="https://evil.example/")
+    start(api, "primary/oauth/google/start", next=target)
 
     started, _ = redirects.take(_request_with(api), kind=redirects.OAUTH, step=_step(api))
     assert started.landing == app_settings.LOGIN_REDIRECT_URL

@@ -14,6 +14,7 @@ from stytch_discovery.testing import FakeStytch
 from stytch_discovery.testing.routes.registry import Route
 from tests.helpers.api import EMAIL, post, stytch_calls, url
 from tests.helpers.mfa import MASKED, calls_to, enter, ist_of, last_code, outbox, pending_flow, seed_mfa
+from tests.helpers.redirects import answering_for_someone_else, session_lives
 
 EXCHANGE = "/v1/b2b/discovery/intermediate_sessions/exchange"
 
@@ -133,6 +134,37 @@ def test_a_magic_link_replayed_after_success_is_refused(
     }
     assert replayed.cookies[app_settings.PENDING_COOKIE_NAME].value == ""
     assert stytch_calls(fake_stytch) == before
+
+
+def test_a_link_answered_for_another_member_signs_nobody_in(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    """A link's token names its own member, whoever's browser opens it: Stytch must answer for
+    the step's member, or the browser would be signed in as someone else (a login CSRF)."""
+    enter(api, fake_stytch, "links", factors=("email_otp",))
+    post(api, "primary/magic-links/send", {})
+    link = urlsplit(outbox(fake_stytch, "magic_link")[-1]["url"])
+
+    with answering_for_someone_else(fake_stytch, services.AUTHENTICATE_MAGIC_LINK) as given:
+        landed = api.get(f"{link.path}?{link.query}")
+
+    assert parse_qs(urlsplit(landed["Location"]).query) == {"stytch_discovery_error": ["identity_mismatch"]}
+    assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
+    assert not session_lives(fake_stytch, given[0])
+
+
+def test_a_code_answered_for_another_member_signs_nobody_in(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    enter(api, fake_stytch, "codes")
+    post(api, "primary/email-codes/send", {})
+
+    with answering_for_someone_else(fake_stytch, services.AUTHENTICATE_EMAIL_OTP) as given:
+        refused = post(api, "primary/email-codes/authenticate", {"code": last_code(fake_stytch, "email_otp")})
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "identity_mismatch")
+    assert app_settings.SESSION_COOKIE_NAME not in refused.cookies
+    assert not session_lives(fake_stytch, given[0])
 
 
 def test_a_dead_link_keeps_the_step(api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]) -> None:

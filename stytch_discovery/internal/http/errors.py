@@ -84,7 +84,7 @@ CODES: dict[str, tuple[int, str]] = {
     "oauth_email_unverified": (403, "That provider has not verified your email address; use another way in."),
     "identity_mismatch": (
         403,
-        "You signed in at the identity provider as someone else than the member this sign-in is for.",
+        "That sign-in is for someone else than the member this sign-in step is for.",
     ),
     "permission_denied": (403, "You do not have permission to do this."),
     "organization_mismatch": (403, "Your session is for another organization."),

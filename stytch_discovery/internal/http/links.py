@@ -46,7 +46,10 @@ class BrowserRedirectView(StytchDiscoveryView):
     def safe_next(self, candidate: str) -> str:
         """``candidate`` when it stays on an allowed host (no open redirect), else ``LOGIN_REDIRECT_URL``."""
         if candidate:
-            host = urlsplit(candidate).hostname
+            try:
+                host = urlsplit(candidate).hostname
+            except ValueError:  # "http://[", "https://[x]/": no URL at all, so nowhere to go
+                return app_settings.LOGIN_REDIRECT_URL
             allowed = {self.django_request.get_host(), *app_settings.ALLOWED_REDIRECT_HOSTS}
             if url_has_allowed_host_and_scheme(
                 candidate,

@@ -3,7 +3,6 @@ comes back to (the start's state and PKCE: ``primary.redirects``)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryError
+from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
 from stytch_discovery.primary import redirects, services
@@ -22,12 +21,9 @@ from stytch_discovery.primary.serializers import (
     SsoQuerySerializer,
     SsoStartQuerySerializer,
 )
-from stytch_discovery.sessions import services as session_services
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .base import PrimaryNavigationView
-
-logger = logging.getLogger("stytch_discovery.views")
 
 #: Stytch error types with a meaning of their own on the SSO and OAuth callbacks. The PKCE ones
 #: say the token came back to a browser that did not start it; the OAuth ones are kept here rather
@@ -179,7 +175,8 @@ class RedirectCallbackView(PrimaryNavigationView):
 
     The token is validated and scrubbed, the start is taken (once, from this browser's state
     cookie, for this step), then one Stytch call adds the factor to the step's IST with the PKCE
-    verifier. The result must be the step's own member: then signed in, or the next step recorded.
+    verifier. The result must be the step's own member (``check_way_forward``): then signed in, or
+    the next step recorded.
     """
 
     throttle_scope = "stytch_discovery.authenticate"
@@ -210,9 +207,6 @@ class RedirectCallbackView(PrimaryNavigationView):
         started, verifier = redirects.take(self.django_request, kind=self.kind, step=step)
         self._landing = started.landing
         result = self.authenticate(token, started, verifier)
-        if (result.member_id, result.organization.organization_id) != (step.member_id, step.organization_id):
-            discard(result)
-            raise Problem("identity_mismatch")
         self.check_way_forward(result)
         response = self.redirect()
         self.finish(response, result)
@@ -273,21 +267,3 @@ class OAuthAuthenticateView(RedirectCallbackView):
     def check_start(self, started: redirects.Started) -> None:
         if f"{started.target}_oauth" not in self.pending_step().primary_auth_methods:
             raise Problem("auth_method_not_allowed")
-
-
-@sensitive_variables("result")
-def discard(result: MemberAuthentication) -> None:
-    """Revoke the session Stytch started for a member this step is not about: nobody may use it.
-
-    Best effort: the sign-in is refused whatever Stytch answers, so a failed revoke is logged
-    (its error type only), not raised.
-    """
-    if not result.session_token:
-        return
-    try:
-        session_services.revoke_session(session_token=result.session_token)
-    except StytchDiscoveryError as error:
-        logger.warning(
-            "stytch_discovery identity_mismatch: the other member's session was not revoked (%s)",
-            type(error).__name__,
-        )

@@ -919,7 +919,7 @@ function takeLinkError() {
 function redirectErrorMessage(code) {
   if (code === "redirect_state_invalid") return "That sign-in was not started in this browser, or was already finished; start it again.";
   if (code === "redirect_token_invalid") return "The sign-in at your identity provider expired or was already used; start it again.";
-  if (code === "identity_mismatch") return "You signed in at the identity provider as someone else; use your own account.";
+  if (code === "identity_mismatch") return "That sign-in was for someone else; use your own link or account.";
   return "Signing in there did not work; try again, or use another way in.";
 }
 
