@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("host/drf/organizations/<str:organization_id>/documents", views.DocumentsView.as_view()),
     path("host/drf/remote-documents", views.RemoteDocumentsView.as_view()),
     path("host/drf/open", views.OpenView.as_view()),
+    path("host/drf/lazy", views.LazyView.as_view()),
     path("host/plain/whoami", views.plain_whoami),
     path("host/plain/me", views.plain_member),
     path("host/plain/admin", views.plain_admin),

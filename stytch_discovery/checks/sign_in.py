@@ -7,12 +7,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
-from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
 from stytch_discovery.internal.net import http_url
-from stytch_discovery.sessions.authentication import StytchSessionAuthentication
 
 from .caches import default_cache
 from .core import is_count
@@ -20,21 +18,6 @@ from .core import is_count
 _MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
 _DJANGO_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 _DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
-
-
-def _authenticates_by_default() -> bool:
-    """Whether ``REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]`` holds StytchSessionAuthentication
-    (or a subclass), by dotted path or as the class itself."""
-    framework = getattr(settings, "REST_FRAMEWORK", None)
-    classes = framework.get("DEFAULT_AUTHENTICATION_CLASSES") if isinstance(framework, dict) else None
-    for entry in classes if isinstance(classes, (list, tuple)) else ():
-        try:
-            found = import_string(entry) if isinstance(entry, str) else entry
-        except ImportError:
-            continue  # DRF reports a path that does not import
-        if isinstance(found, type) and issubclass(found, StytchSessionAuthentication):
-            return True
-    return False
 
 
 def check_sessions() -> Iterable[CheckMessage]:
@@ -46,14 +29,6 @@ def check_sessions() -> Iterable[CheckMessage]:
             "the member's request.user with the Django session's.",
             hint=f"Move {_MIDDLEWARE!r} after {_DJANGO_AUTH_MIDDLEWARE!r}.",
             id="stytch_discovery.W008",
-        )
-    if _MIDDLEWARE not in middleware and _authenticates_by_default():
-        yield Warning(
-            "StytchSessionAuthentication is a default DRF authentication class but "
-            "StytchSessionMiddleware is not installed: DRF's authentication cannot set cookies, so a "
-            "JWT Stytch refreshed never reaches the browser and a dead session's cookies stay.",
-            hint=f"Add {_MIDDLEWARE!r} to MIDDLEWARE, after {_DJANGO_AUTH_MIDDLEWARE!r}.",
-            id="stytch_discovery.W038",
         )
     if app_settings.get("DJANGO_SESSION_LOGIN") is True and _DJANGO_SESSION_MIDDLEWARE not in middleware:
         yield Error(

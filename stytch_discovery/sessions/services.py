@@ -4,9 +4,11 @@ organization with it, end it; and what happens after any call that starts a sess
 Verifying prefers the JWT: a fresh one is checked here with the project's keys and costs no
 Stytch call. An expired one (or one older than ``SESSION_JWT_MAX_AGE``) is checked with
 ``sessions/authenticate``, with the session token when there is one, and the answer (a fresh
-JWT) is shared with the other processes through Django's cache, without its tokens, until that
-fresh JWT expires: the requests still carrying the old JWT then need no Stytch call either. With
-Django's cache down, each such request asks Stytch (``internal.shared.SharedCache``).
+JWT) is shared with the other processes through Django's cache until that fresh JWT expires:
+the requests still carrying the old JWT then need no Stytch call either. The cache holds only
+what rebuilding the answer needs (``SessionAuthentication.shared_copy``: no token, no phone
+number), under the SHA-256 of the credential. With Django's cache down, each such request asks
+Stytch (``internal.shared.SharedCache``).
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ def _ask_and_share(
         return _DEAD
     expires = _trusted_until(result.session_jwt)
     lifetime = max(1, int(expires - time.time())) if expires else 1
-    cache.set(key, result.raw, lifetime)  # raw holds no token (types.without_tokens)
+    cache.set(key, result.shared_copy(), lifetime)
     if expires:
         entry = verified_jwts.entry(scope_of(client), result.session_jwt)
         verified_jwts.put(entry, result.member_session, expires=expires)

@@ -7,11 +7,13 @@ result can be logged or shown in a debugger without leaking a credential.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from stytch_discovery.internal.parsing import JSON, as_dict, frozen, optional, parse_timestamp, without_tokens
+from stytch_discovery.internal.phones import masked_authentication_factors
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,25 @@ class SessionAuthentication:
             session_jwt=data.get("session_jwt") or "",
         )
 
+    def shared_copy(self) -> dict[str, Any]:
+        """What another process rebuilds this answer of Stytch's from (``from_json``), and no more.
+
+        For Django's cache, which every process reads (and whoever can reach its server): the
+        session, its SMS factors' numbers masked, and the member and the organization by the fields
+        their types read. No token, no member phone number, metadata or registrations, no verdict
+        (an authorization check is never shared). ``raw`` of the rebuilt answer is this copy.
+        """
+        session = _typed_fields(MemberSession, self.raw["member_session"])
+        session["authentication_factors"] = masked_authentication_factors(
+            session.get("authentication_factors")
+        )
+        return {
+            "request_id": self.request_id,
+            "member_session": session,
+            "member": _typed_fields(Member, self.raw["member"]),
+            "organization": _typed_fields(Organization, self.raw["organization"]),
+        }
+
     @classmethod
     def from_session(
         cls, session: MemberSession, *, session_jwt: str, session_token: str = ""
@@ -193,3 +214,14 @@ class SessionAuthentication:
             session_token=session_token,
             session_jwt=session_jwt,
         )
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a result type but ``raw``: the JSON keys its ``from_json`` reads."""
+    return tuple(found.name for found in fields(cls) if found.name != "raw")
+
+
+def _typed_fields(cls: type, data: JSON) -> dict[str, Any]:
+    """Of Stytch's object ``data``, only what ``cls.from_json`` reads."""
+    return {name: data[name] for name in _field_names(cls) if name in data}

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from stytch_discovery import checks
-from stytch_discovery.authentication import StytchSessionAuthentication
 from stytch_discovery.checks import check_settings
 
 GOOD: dict[str, Any] = {
@@ -199,7 +198,7 @@ def test_every_check_id_has_a_bad_value_here() -> None:
 
     # E009, the MIDDLEWARE and the cache checks have tests of their own below; W010 (Django's
     # proxy settings) in tests/http/test_client_address.py.
-    declared_elsewhere = {"E009", "W008", "W038", "E023", "E065", "W036", "W037", "W010"}
+    declared_elsewhere = {"E009", "W008", "E023", "E065", "W036", "W037", "W010"}
     assert declared == {expected for expected, _, _ in BAD} | declared_elsewhere
 
 
@@ -219,36 +218,6 @@ def test_w008_the_middleware_must_follow_authentication(
     settings.MIDDLEWARE = middleware
 
     assert ("stytch_discovery.W008" in ids_for(settings, {})) is fires
-
-
-class ProjectAuthentication(StytchSessionAuthentication):
-    """A project's own subclass, named in REST_FRAMEWORK by its path."""
-
-
-@pytest.mark.parametrize(
-    ("authentication", "middleware", "fires"),
-    [
-        (["stytch_discovery.authentication.StytchSessionAuthentication"], [SESSIONS, AUTH], True),
-        ([StytchSessionAuthentication], [SESSIONS, AUTH], True),
-        (["tests.core.test_checks.ProjectAuthentication"], [SESSIONS, AUTH], True),
-        (
-            ["stytch_discovery.authentication.StytchSessionAuthentication"],
-            [SESSIONS, AUTH, MIDDLEWARE],
-            False,
-        ),
-        (["rest_framework.authentication.SessionAuthentication"], [SESSIONS, AUTH], False),
-        (["no.such.Authentication"], [SESSIONS, AUTH], False),
-        ("not a list", [SESSIONS, AUTH], False),
-    ],
-    ids=["path", "class", "subclass", "with-middleware", "other-class", "unimportable", "not-a-list"],
-)
-def test_w038_default_authentication_needs_the_middleware_for_its_cookies(
-    settings: Any, authentication: Any, middleware: list[str], fires: bool
-) -> None:
-    settings.MIDDLEWARE = middleware
-    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": authentication}
-
-    assert ("stytch_discovery.W038" in ids_for(settings, {})) is fires
 
 
 @pytest.mark.parametrize(("middleware", "fires"), [([SESSIONS, AUTH], False), ([AUTH], True)])

@@ -1,4 +1,5 @@
-"""The one masked form of a phone number (``internal.phones``), and the ``mfa_required`` it masks."""
+"""The one masked form of a phone number (``internal.phones``), and the ``mfa_required`` and
+session factors it masks."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from stytch_discovery.internal.phones import mask_phone_number, masked_mfa_required
+from stytch_discovery.internal.phones import (
+    mask_phone_number,
+    masked_authentication_factors,
+    masked_mfa_required,
+)
 
 PHONE, MASKED = "+15005550006", "+•••••••0006"
 
@@ -52,3 +57,35 @@ def test_the_members_number_in_mfa_required_is_masked_and_the_rest_kept() -> Non
 )
 def test_without_a_full_number_mfa_required_is_returned_as_it_is(mfa_required: Any) -> None:
     assert masked_mfa_required(mfa_required) is mfa_required
+
+
+def test_an_sms_factors_number_is_masked_and_every_other_factor_kept() -> None:
+    email = {
+        "type": "magic_link",
+        "delivery_method": "email",
+        "email_factor": {"email_address": "a@b.example"},
+    }
+    sms: dict[str, Any] = {
+        "type": "otp",
+        "delivery_method": "sms",
+        "phone_number_factor": {"phone_id": "p", "phone_number": PHONE},
+    }
+    odd = [
+        {"type": "otp", "phone_number_factor": {"phone_number": ""}},
+        "not an object",
+        {"phone_number_factor": 1},
+    ]
+
+    masked = masked_authentication_factors([email, sms, *odd])
+
+    assert masked == [
+        email,
+        {**sms, "phone_number_factor": {"phone_id": "p", "phone_number": MASKED}},
+        *odd,
+    ]
+    assert sms["phone_number_factor"]["phone_number"] == PHONE  # a copy: Stytch's answer is kept
+
+
+@pytest.mark.parametrize("factors", [None, {}, "not a list"])
+def test_factors_that_are_no_list_are_returned_as_they_are(factors: Any) -> None:
+    assert masked_authentication_factors(factors) is factors

@@ -214,11 +214,13 @@ def test_the_remote_check_asks_stytch(
     assert POLICY not in fake_stytch.stats()["requests"]
 
 
+@pytest.mark.parametrize("middleware", [False, True], ids=["authentication-class", "middleware"])
 def test_a_session_revoked_since_its_jwt_was_signed_is_signed_out_by_the_remote_check(
-    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any
+    fake_stytch: FakeStytch, orgs: dict[str, str], settings: Any, middleware: bool
 ) -> None:
-    # The middleware writes a host view's cookie changes (DRF's authentication cannot).
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
+    # Either writes a host view's cookie changes.
+    if middleware:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
     boss = member(fake_stytch, "boss@acme.example")
     services.revoke_session(session_token=boss.cookies[app_settings.SESSION_COOKIE_NAME].value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,6 +75,21 @@ class OpenView(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(whoami(request))
+
+
+class LazyView(APIView):
+    """Authenticated only when ``request.user`` is first read (DRF's documented lazy way): here by
+    the browsable API's renderer, after the view has answered."""
+
+    authentication_classes = [StytchSessionAuthentication]
+    permission_classes: list[Any] = []
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def perform_authentication(self, request: Request) -> None:
+        pass
+
+    def get(self, request: Request) -> Response:
+        return Response({"lazy": True})
 
 
 def plain_whoami(request: HttpRequest) -> JsonResponse:

@@ -205,7 +205,8 @@ _DEFERRED = "_stytch_discovery_cookie_changes"
 
 
 def defer(request: HttpRequest, change: Callable[[HttpResponseBase], None]) -> None:
-    """Apply ``change`` to the response of ``request`` (the middleware or the base view does).
+    """Apply ``change`` to the response of ``request`` (the middleware, the base view, the
+    decorators or, through its view, the DRF authentication class does).
 
     Authentication runs before there is a response: a refreshed JWT or a dead session's cookies
     are only known then, and written once the view has answered.
