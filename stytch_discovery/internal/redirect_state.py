@@ -13,6 +13,7 @@ browser navigations, a redirect with that code), at the start as at the callback
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,5 +61,5 @@ def _guarded(call: Callable[[], Result]) -> Result:
     try:
         return call()
     except Exception as error:  # whatever the cache backend raises when its server is gone
-        log_failure(error, "the sign-in redirect is refused")
+        log_failure(error, "the sign-in redirect is refused", logging.ERROR)
         raise Problem("cache_unavailable") from error

@@ -10,7 +10,8 @@ does not answer, and its operation goes on in the process (asking Stytch as one 
 would). It logs a warning naming the exception's type, never its text (a cache client's message
 can carry its URL, and a Redis URL its password), at most one per consequence a minute in each
 process (:class:`FailureWarnings`), and makes no further cache call in that operation (a cache
-that times out would cost its timeout at each).
+that times out would cost its timeout at each). What cannot go on without the cache (the throttles,
+the single-use redirect states) refuses the request and logs through the same, at ERROR.
 """
 
 from __future__ import annotations
@@ -80,7 +81,11 @@ WARNING_INTERVAL_SECONDS = 60
 class FailureWarnings:
     """The warnings of one process about a failing cache, at most one per consequence each
     ``WARNING_INTERVAL_SECONDS``; the failures not logged are counted, and the next warning of the
-    same consequence tells their number. Thread-safe. ``clock`` is monotonic seconds."""
+    same consequence tells their number. Thread-safe. ``clock`` is monotonic seconds.
+
+    A warning is at WARNING, or at the level its caller gives: ERROR where the consequence is a
+    refused request (the server must be fixed), which a request's own log line then leaves out
+    (``internal.http.errors.CACHE_DOWN_CODES``), or an outage would log an error per request."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -89,9 +94,9 @@ class FailureWarnings:
         #: are the callers' constant texts, so the table stays a few entries long.
         self._last: dict[str, tuple[float, int]] = {}
 
-    def log(self, error: Exception, consequence: str) -> None:
-        """Warn of ``error``, naming its type only (its text may carry the cache's URL), unless a
-        warning of the same consequence was logged less than the interval ago."""
+    def log(self, error: Exception, consequence: str, level: int = logging.WARNING) -> None:
+        """Warn of ``error`` at ``level``, naming its type only (its text may carry the cache's
+        URL), unless a warning of the same consequence was logged less than the interval ago."""
         now = self.clock()
         with self._lock:
             logged_at, unlogged = self._last.get(consequence, (None, 0))
@@ -100,7 +105,7 @@ class FailureWarnings:
                 return
             self._last[consequence] = (now, 0)
         more = f"; {unlogged} more since the last warning" if unlogged else ""
-        logger.warning("Django's cache failed (%s): %s%s", type(error).__name__, consequence, more)
+        logger.log(level, "Django's cache failed (%s): %s%s", type(error).__name__, consequence, more)
 
     def clear(self) -> None:
         """Forget what was logged (tests): the next failure of each consequence is logged."""
@@ -111,9 +116,9 @@ class FailureWarnings:
 failure_warnings = FailureWarnings()
 
 
-def log_failure(error: Exception, consequence: str) -> None:
+def log_failure(error: Exception, consequence: str, level: int = logging.WARNING) -> None:
     """Warn that a cache call failed, as :class:`FailureWarnings` allows."""
-    failure_warnings.log(error, consequence)
+    failure_warnings.log(error, consequence, level)
 
 
 def produce_once(key: str, produce: Callable[[], Value | None], shared: SharedCache) -> Value | None:

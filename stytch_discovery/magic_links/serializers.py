@@ -10,14 +10,14 @@ from stytch_discovery.discovery.serializers import (
     DiscoveryEmailRequestSerializer,
     DiscoveryEmailSentSerializer,
 )
-from stytch_discovery.internal.http.fields import EnumField, TokenField
+from stytch_discovery.internal.http.fields import TokenField, token_type_field
 
 
 class MagicLinkQuerySerializer(serializers.Serializer[Any]):
     """The query string of Stytch's link; other parameters (``next``, yours) are left alone."""
 
-    token = TokenField(required=True)
-    stytch_token_type = EnumField(choices=("discovery",), required=False)
+    token = TokenField(required=True, help_text="The magic-link token Stytch put in the link.")
+    stytch_token_type = token_type_field("discovery")
 
 
 class SendMagicLinkRequestSerializer(DiscoveryEmailRequestSerializer):

@@ -51,7 +51,8 @@ class MagicLinkAuthenticateView(LinkTargetView):
     query_serializer = MagicLinkQuerySerializer
 
     @LinkTargetView.document(
-        summary="Magic-link target: sets the IST cookie and redirects to the SPA", link_type="discovery"
+        summary="Magic-link target: sets the IST cookie and redirects to the SPA",
+        query=MagicLinkQuerySerializer,
     )
     @sensitive_variables("result")
     def get(self, request: Request) -> HttpResponseRedirect:

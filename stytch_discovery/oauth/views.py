@@ -77,8 +77,7 @@ class OAuthAuthenticateView(LinkTargetView):
 
     @LinkTargetView.document(
         summary="OAuth discovery callback: sets the IST cookie and redirects to the SPA",
-        link_type="discovery_oauth",
-        link_description="The discovery OAuth token Stytch put in the callback URL.",
+        query=OAuthCallbackQuerySerializer,
         with_next=False,
     )
     @sensitive_variables("token", "result")

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 
 import pytest
 
 from stytch_discovery.internal import shared
-from tests.helpers.down_cache import REDIS_PASSWORD, CacheDown, CacheOutage, cache_outage
+from tests.helpers.down_cache import REDIS_PASSWORD, CacheDown, CacheOutage, Clock, cache_outage, clock
 
-__all__ = ["cache_outage"]  # the fixture, imported for pytest
+__all__ = ["cache_outage", "clock"]  # the fixtures, imported for pytest
 
 INTERVAL = shared.WARNING_INTERVAL_SECONDS
-
-
-@dataclass
-class Clock:
-    """Monotonic seconds that move only when a test says so."""
-
-    now: float = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(shared, "failure_warnings", shared.FailureWarnings(clock))
-    return clock
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[str]:

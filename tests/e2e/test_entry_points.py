@@ -134,3 +134,21 @@ def test_a_replayed_oauth_callback_shows_a_readable_error(
     expect(page.get_by_role("alert")).to_contain_text("That sign-in was not started in this browser")
     assert "stytch_discovery_error" not in page.url
     shoot(page, "oauth-replayed")
+
+
+def test_a_discovery_start_the_server_cannot_serve_says_why_on_the_sign_in_screen(
+    page: Page, demo_server: DemoServer
+) -> None:
+    # What discovery's OAuth start answers while Django's cache is down, to a browser with no
+    # credential: no step to resume, so nothing to ask the server (no failing GET session).
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+
+    page.goto("/?stytch_discovery_error=cache_unavailable")
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("could not go on with that sign-in just now")
+    expect(alert.locator("code")).to_have_text("cache_unavailable")
+    expect(page.get_by_role("heading", name="Sign in with your work email")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert failed == []

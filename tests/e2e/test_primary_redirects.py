@@ -1,7 +1,8 @@
 """SSO as the primary step in a real browser: the SSO-only organization, through the fake identity
 provider's page and back, signed in; an organization that wants MFA after SSO, ending at the SMS
-code; an organization that takes Google or Microsoft; and a return the browser did not start, shown
-readably."""
+code; an organization that takes Google or Microsoft; a return the browser did not start, and a
+start or callback the server could not serve (its cache or Stytch down), shown readably on the
+step, which stays."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.e2e.helpers import (
     Screenshots,
     assert_tokens_out_of_reach,
     expect_signed_in,
+    fake_control,
     log_out,
     org_action,
     seed_own_member,
@@ -71,6 +73,64 @@ def test_a_return_this_browser_did_not_start_resumes_the_step_with_a_readable_er
     expect(page.get_by_role("link", name="Continue with SSO")).to_be_visible()
     assert "stytch_discovery_error" not in page.url
     shoot(page, "primary-sso-not-started-here")
+
+
+def test_an_sso_start_the_servers_cache_refuses_keeps_the_step_and_shows_why(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    open_wayne(page, demo_server, shoot)
+    # What the start answers while Django's cache is down (tests/primary/test_cache_down.py): the
+    # demo's local-memory cache cannot be taken down from here.
+    page.route(
+        "**/api/stytch/primary/sso/start*",
+        lambda route: route.fulfill(
+            status=302, headers={"Location": "/?stytch_discovery_error=cache_unavailable"}
+        ),
+        times=1,
+    )
+
+    page.get_by_role("link", name="Continue with SSO").click()
+
+    expect(page.get_by_role("heading", name="Wayne Enterprises needs another sign-in method")).to_be_visible()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("could not go on with that sign-in just now")
+    expect(alert.locator("code")).to_have_text("cache_unavailable")
+    assert "stytch_discovery_error" not in page.url
+    shoot(page, "primary-sso-cache-down")
+
+    page.get_by_role("link", name="Continue with SSO").click()  # the cache is back: the step goes on
+    expect(
+        page.get_by_role("heading", name="Sign in to Wayne Enterprises (Wayne Enterprises Okta) (fake)")
+    ).to_be_visible()
+
+
+def test_an_oauth_sign_in_stytch_fails_keeps_the_step_and_shows_why(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    manor = {
+        "organization_name": "Wayne Tower",
+        "auth_methods": "RESTRICTED",
+        "allowed_auth_methods": ["google_oauth"],
+    }
+    email, slug = seed_own_member(demo_server, person="Lucius", domain="wayne.example", organization=manor)
+    sign_in_by_magic_link(page, demo_server, shoot, email=email)
+    org_action(page, slug).click()
+    fake_control(
+        demo_server, "/_fake/faults", {"path": "/v1/b2b/oauth/authenticate", "status": 503, "count": 1}
+    )
+
+    page.get_by_role("link", name="Continue with Google").click()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Wayne Tower needs another sign-in method")).to_be_visible()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("could not go on with that sign-in just now")
+    expect(alert.locator("code")).to_have_text("stytch_unavailable")
+    shoot(page, "primary-oauth-stytch-down")
+
+    page.get_by_role("link", name="Continue with Google").click()  # Stytch is back: the step goes on
+    page.get_by_role("button", name="Continue").click()
+    expect_signed_in(page, "Wayne Tower", "magic_link (email), oauth (oauth_google)")
 
 
 def test_sso_into_an_organization_that_wants_mfa_ends_at_the_sms_code(

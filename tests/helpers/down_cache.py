@@ -17,6 +17,7 @@ from django.core.cache.backends.base import BaseCache
 from rest_framework.test import APIClient
 
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
+from stytch_discovery.internal import shared
 
 
 class CacheDown(ConnectionError):
@@ -97,6 +98,24 @@ def cache_outage(
     """Django's default cache about to go down (``begin()``), each way of ``OUTAGES`` in turn."""
     caplog.set_level(logging.DEBUG)
     return CacheOutage(request.param, settings)
+
+
+@dataclass
+class Clock:
+    """Monotonic seconds that move only when a test says so."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The cache-failure warnings' clock (``internal.shared.failure_warnings``), moved by the test."""
+    clock = Clock()
+    monkeypatch.setattr(shared, "failure_warnings", shared.FailureWarnings(clock))
+    return clock
 
 
 def without_throttles(settings: Any) -> None:

@@ -150,6 +150,9 @@ def test_a_problem_keeps_its_message_fields_and_extra_keys() -> None:
         ("validation_error", logging.INFO),
         ("throttled", logging.INFO),
         ("session_invalid", logging.INFO),
+        # Django's cache down: logged once a minute where it failed (tests/http/test_outage_logs.py).
+        ("throttle_unavailable", logging.INFO),
+        ("cache_unavailable", logging.INFO),
     ],
 )
 def test_the_log_level_says_whose_fault_it_is(code: str, level: int) -> None:

@@ -26,7 +26,7 @@ from rest_framework.views import APIView, set_rollback
 from stytch_discovery.internal.net import namespaced
 
 from . import cookies, drf, guards, openapi, reporting
-from .errors import ErrorAnswer, answer_for
+from .errors import CACHE_DOWN_CODES, ErrorAnswer, answer_for
 from .fields import RequestSerializer
 from .throttling import EmailAddressThrottle, StytchDiscoveryThrottle
 
@@ -130,6 +130,10 @@ class StytchDiscoveryView(APIView):
         response = Response(answer.body(), status=answer.status)
         if answer.retry_after is not None:
             response["Retry-After"] = str(answer.retry_after)
+        if answer.code in CACHE_DOWN_CODES:
+            # Django's request logger logs every 5xx at ERROR (and mails it to the admins) unless
+            # the response says it was logged: the cache's failure was, once a minute.
+            response._has_been_logged = True  # type: ignore[attr-defined]
         challenge = self.get_authenticate_header(self.request) if answer.status == 401 else None
         if challenge:
             response["WWW-Authenticate"] = challenge

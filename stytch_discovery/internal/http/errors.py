@@ -135,9 +135,12 @@ _CONFLICT_FIELDS = {
 }
 
 #: Codes logged at ERROR: the server, not the caller, must be fixed.
-SERVER_FAULT_CODES = frozenset(
-    {"stytch_misconfigured", "stytch_not_configured", "throttle_unavailable", "cache_unavailable"}
-)
+SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"})
+#: Codes of Django's cache being down. The outage is logged where the cache failed, at ERROR at
+#: most once a minute per process (``internal.shared.log_failure``); a request it refuses logs its
+#: own line at INFO only, and not on Django's request logger either (``base``): at one error (and
+#: one mail to the admins) per request, an outage would flood the logs.
+CACHE_DOWN_CODES = frozenset({"throttle_unavailable", "cache_unavailable"})
 #: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
 UPSTREAM_FAULT_CODES = frozenset(
     {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}

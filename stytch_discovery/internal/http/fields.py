@@ -31,6 +31,29 @@ from stytch_discovery.internal.tokens import MAX_TOKEN_LENGTH, TOKEN_RE
 #: Bidirectional-override characters let a name display as something it is not.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+# The schema's patterns (JSON Schema's, so ECMA-262 regular expressions) say what each field below
+# accepts: a value a pattern matches, the field takes (tests/http/test_openapi_limits.py probes
+# it). Where the server's rule is beyond a readable pattern, the pattern is stricter.
+
+#: The characters ``TextField`` refuses: the control characters (``Cc``) and the bidi overrides.
+_SCHEMA_CONTROLS = r"\u0000-\u001f\u007f-\u009f" + "".join(rf"\u{ord(c):04x}" for c in sorted(_BIDI_CONTROLS))
+#: Every character ``str.strip()`` removes, as a class: ECMA's ``\s`` lacks ``\x1c``-``\x1f``, ``\x85``.
+_SCHEMA_BLANKS = r"\s\u001c-\u001f\u0085"
+#: A DNS label, and a top-level domain (letters, or an IDN's ``xn--`` form): the ASCII part of
+#: Django's host rules, for emails and URLs (Django also takes Unicode labels).
+_SCHEMA_LABEL = "[0-9A-Za-z](?:[0-9A-Za-z-]{0,61}[0-9A-Za-z])?"
+_SCHEMA_HOST = rf"(?:{_SCHEMA_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[0-9A-Za-z]{{1,59}})"
+#: Django's dot-atom (it refuses Unicode local parts; quoted ones are left out here) at a dotted
+#: host, which ``rules.EMAIL_RE`` asks too.
+_SCHEMA_ATOM = "[-!#$%&'*+/=?^_`{|}~0-9A-Za-z]+"
+EMAIL_SCHEMA_PATTERN = rf"^{_SCHEMA_ATOM}(?:\.{_SCHEMA_ATOM})*@{_SCHEMA_HOST}$"
+#: http(s), a host name of at most 253 characters (no user, no IP address), a port, and a path,
+#: query or fragment without blanks or control characters (Django refuses blanks).
+HTTP_URL_SCHEMA_PATTERN = (
+    rf"^https?://(?=[^:/?#]{{1,253}}(?:[:/?#]|$)){_SCHEMA_HOST}(?::[0-9]{{1,5}})?"
+    r"(?:[/?#][^\s\u0000-\u001f\u007f-\u009f]*)?$"
+)
+
 
 def reject_control_characters(value: str) -> None:
     """Refuse control characters and bidi overrides in display text (DRF refuses surrogates)."""
@@ -53,6 +76,20 @@ class StrictCharField(serializers.CharField):
     around it through at up to any length.
     """
 
+    #: Characters refused anywhere, as a pattern's class: DRF refuses NUL in every ``CharField``.
+    schema_refused = r"\u0000"
+
+    def schema_pattern(self) -> str | None:
+        """The schema's ``pattern`` for this field: a value it matches, the field takes (None: its
+        validator's regex, which spectacular copies). Unless blank is allowed, a character must be
+        left once trimmed."""
+        refused = self.schema_refused
+        if self.allow_blank:
+            return f"^[^{refused}]*$"
+        if not self.trim_whitespace:
+            return f"^[^{refused}]+$"
+        return f"^[^{refused}]*[^{_SCHEMA_BLANKS}{refused}][^{refused}]*$"
+
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
@@ -67,6 +104,8 @@ class StrictCharField(serializers.CharField):
 class TextField(StrictCharField):
     """Human-readable text: no control characters, surrounding blanks trimmed."""
 
+    schema_refused = _SCHEMA_CONTROLS
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("validators", []).append(reject_control_characters)
         super().__init__(**kwargs)
@@ -79,6 +118,9 @@ class PatternField(StrictCharField):
         kwargs.setdefault("trim_whitespace", False)
         kwargs.setdefault("validators", []).append(RegexValidator(pattern, message))
         super().__init__(**kwargs)
+
+    def schema_pattern(self) -> None:
+        return None
 
 
 class TokenField(PatternField):
@@ -117,6 +159,9 @@ class StrictEmailField(StrictCharField, serializers.EmailField):
             if isinstance(validator, EmailValidator):
                 self.validators[index] = _StytchEmailValidator(message=validator.message, allowlist=[])
 
+    def schema_pattern(self) -> str:
+        return EMAIL_SCHEMA_PATTERN
+
 
 class HttpUrlField(StrictCharField, serializers.URLField):
     """An ``http(s)`` URL given as a JSON string (Django's validator also allows ftp)."""
@@ -126,6 +171,9 @@ class HttpUrlField(StrictCharField, serializers.URLField):
         for validator in self.validators:
             if hasattr(validator, "schemes"):
                 validator.schemes = ["http", "https"]
+
+    def schema_pattern(self) -> str:
+        return HTTP_URL_SCHEMA_PATTERN
 
 
 class EnumField(serializers.ChoiceField):
@@ -137,6 +185,11 @@ class EnumField(serializers.ChoiceField):
         if not isinstance(data, str) or data not in self.choices:
             self.fail("invalid_choice", choices=", ".join(self.choices))
         return data
+
+
+def token_type_field(token_type: str) -> EnumField:
+    """The ``stytch_token_type`` Stytch puts next to a token in a URL: ``token_type``, or none."""
+    return EnumField(choices=(token_type,), required=False, help_text=f"Must be '{token_type}' when present.")
 
 
 class StrictIntegerField(serializers.IntegerField):

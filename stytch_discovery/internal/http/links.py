@@ -102,24 +102,15 @@ class LinkTargetView(BrowserRedirectView):
 
     @staticmethod
     def document(
-        *,
-        summary: str,
-        link_type: str,
-        link_description: str = "The magic-link token Stytch put in the link.",
-        with_next: bool = True,
+        *, summary: str, query: type[serializers.Serializer[Any]], with_next: bool = True
     ) -> Callable[[Any], Any]:
-        """The OpenAPI description every link target shares (``link_type``: its ``stytch_token_type``)."""
-        parameters = [
-            ("token", True, link_description),
-            ("stytch_token_type", False, f"Must be '{link_type}' when present."),
-        ]
-        if with_next:
-            parameters.append(("next", False, "Where to go afterwards: a path, or a URL on an allowed host."))
+        """The OpenAPI description every link target shares: its ``query_serializer``'s fields."""
+        landing = [("next", False, "Where to go afterwards: a path, or a URL on an allowed host.")]
         return openapi.document(
             summary=summary,
             responses={
                 302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")
             },
             errors=(405,),
-            parameters=openapi.query_parameters(*parameters),
+            parameters=openapi.query_parameters(*(landing if with_next else []), serializer=query),
         )

@@ -28,9 +28,11 @@ def _register_strict_schemas() -> None:
     """Make the schema as strict as the server: what it documents as valid, the server accepts.
 
     Every request body refuses unknown fields (``additionalProperties: false``) and adds its
-    ``schema_rules`` (rules across fields, such as "at most one token"); a ``KeyedDictField``
-    lists its allowed keys as properties (OpenAPI 3.0 has no ``propertyNames``). Spectacular
-    registers an extension when its class is defined, so defining them is enough.
+    ``schema_rules`` (rules across fields, such as "at most one token"); a string field gets its
+    ``schema_pattern()`` (what the field accepts beyond its length: no blank, no NUL, an email
+    or URL as Django checks it); a ``KeyedDictField`` lists its allowed keys as properties (OpenAPI
+    3.0 has no ``propertyNames``). Spectacular registers an extension when its class is defined,
+    so defining them is enough.
     """
     from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 
@@ -45,11 +47,25 @@ def _register_strict_schemas() -> None:
                 schema.update(getattr(self.target, "schema_rules", {}))
             return schema
 
+    class StrictString(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+        target_class = "stytch_discovery.internal.http.fields.StrictCharField"
+        match_subclasses = True
+
+        def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+            schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+            pattern = self.target.schema_pattern()
+            if pattern is not None:
+                schema["pattern"] = pattern
+            return schema
+
     class KeyedObject(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
         target_class = "stytch_discovery.internal.http.fields.KeyedDictField"
 
         def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
             child = auto_schema._map_serializer_field(self.target.child, direction)
+            # Spectacular adds a field's validators (a list's maxItems) where the field sits in
+            # its serializer, which these values do not.
+            auto_schema._insert_field_validators(self.target.child, child)
             return {
                 "type": "object",
                 "properties": dict.fromkeys(self.target.keys, child),
@@ -141,13 +157,17 @@ def redirect_response(description: str) -> Any:
     return OpenApiResponse(description=description)
 
 
-def query_parameters(*names: tuple[str, bool, str]) -> list[Any]:
-    """``(name, required, description)`` triples as string query parameters."""
+def query_parameters(
+    *names: tuple[str, bool, str], serializer: type[serializers.Serializer[Any]] | None = None
+) -> list[Any]:
+    """The fields of ``serializer`` (the query the view validates), each with its field's schema
+    and help text, then ``(name, required, description)`` triples as plain string parameters."""
     if not AVAILABLE:
         return []
     from drf_spectacular.utils import OpenApiParameter
 
-    return [
+    plain = [
         OpenApiParameter(name, str, OpenApiParameter.QUERY, required=required, description=description)
         for name, required, description in names
     ]
+    return [serializer, *plain] if serializer is not None else plain

@@ -14,6 +14,7 @@ is valid).
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -25,6 +26,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.emails import normalize_email
 from stytch_discovery.internal.proxies import client_address, throttle_bucket
+from stytch_discovery.internal.shared import log_failure
 
 from .errors import Problem
 
@@ -87,7 +89,9 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         try:
             return self._counted(self.key, period) <= limit
         except Exception as error:  # whatever the cache backend raises when down
-            # Not a 500 (whose error mail would show the request): a documented 503.
+            # Logged once a minute, not per request; not a 500 (whose error mail would show the
+            # request) but a documented 503.
+            log_failure(error, "requests are refused with 503 throttle_unavailable", logging.ERROR)
             raise Problem("throttle_unavailable") from error
 
     def _counted(self, key: str, period: int) -> int:

@@ -55,7 +55,7 @@ class MagicLinkAuthenticateView(PrimaryNavigationView):
 
     @LinkTargetView.document(
         summary="Primary: organization magic-link target; sets the session (or the next step) and redirects",
-        link_type="multi_tenant_magic_links",
+        query=MagicLinkQuerySerializer,
     )
     @sensitive_variables("token", "result")
     def get(self, request: Request) -> HttpResponseRedirect:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.http import HttpResponseRedirect
 from django.views.decorators.debug import sensitive_variables
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,6 +19,7 @@ from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
 from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.serializers import (
     OAuthQuerySerializer,
+    RedirectQuerySerializer,
     SsoQuerySerializer,
     SsoStartQuerySerializer,
 )
@@ -57,7 +59,9 @@ CALLBACK_ERROR_TYPES: dict[str, str] = {
 }
 
 
-def start_document(summary: str, *extra: tuple[str, bool, str]) -> Callable[[Any], Any]:
+def start_document(
+    summary: str, query: type[serializers.Serializer[Any]] | None = None
+) -> Callable[[Any], Any]:
     return openapi.document(
         summary=summary,
         responses={
@@ -67,20 +71,18 @@ def start_document(summary: str, *extra: tuple[str, bool, str]) -> Callable[[Any
         },
         errors=(405,),
         parameters=openapi.query_parameters(
-            *extra, ("next", False, "Where to land afterwards: a path, or a URL on an allowed host.")
+            ("next", False, "Where to land afterwards: a path, or a URL on an allowed host."),
+            serializer=query,
         ),
     )
 
 
-def callback_document(summary: str, token_type: str) -> Callable[[Any], Any]:
+def callback_document(summary: str, query: type[RedirectQuerySerializer]) -> Callable[[Any], Any]:
     return openapi.document(
         summary=summary,
         responses={302: openapi.redirect_response("To the SPA; stytch_discovery_error=<code> on failure.")},
         errors=(405,),
-        parameters=openapi.query_parameters(
-            ("token", True, "The token Stytch put in its redirect."),
-            ("stytch_token_type", False, f"Must be '{token_type}' when present."),
-        ),
+        parameters=openapi.query_parameters(serializer=query),
     )
 
 
@@ -125,11 +127,7 @@ class SsoStartView(RedirectStartView):
 
     @start_document(
         "Primary: start SSO through one of the organization's connections (redirects to Stytch)",
-        (
-            "connection_id",
-            False,
-            "One of the pending flow's sso_connections; default: the organization's default or only one.",
-        ),
+        SsoStartQuerySerializer,
     )
     def get(self, request: Request) -> HttpResponseRedirect:
         query = SsoStartQuerySerializer(data=request.query_params)
@@ -244,7 +242,7 @@ class SsoAuthenticateView(RedirectCallbackView):
     credential_keyword = "sso_token"
 
     @callback_document(
-        "Primary: SSO's redirect back; sets the session (or the next step) and redirects", "sso"
+        "Primary: SSO's redirect back; sets the session (or the next step) and redirects", SsoQuerySerializer
     )
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)
@@ -259,7 +257,8 @@ class OAuthAuthenticateView(RedirectCallbackView):
     credential_keyword = "oauth_token"
 
     @callback_document(
-        "Primary: OAuth's redirect back; sets the session (or the next step) and redirects", "oauth"
+        "Primary: OAuth's redirect back; sets the session (or the next step) and redirects",
+        OAuthQuerySerializer,
     )
     def get(self, request: Request) -> HttpResponseRedirect:
         return super().get(request)

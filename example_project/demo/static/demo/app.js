@@ -899,11 +899,30 @@ const LINK_ERRORS = {
   oauth_email_unverified: "That provider has not verified your email address. Use another way in.",
   entry_point_disabled: "That way of signing in is not offered here.",
 };
-// Coming back from SSO or OAuth without success: the step is still pending, so the page resumes it.
-const REDIRECT_ERRORS = [
-  "redirect_state_invalid", "redirect_token_invalid", "identity_provider_error", "identity_mismatch",
-  "sso_connection_required", "sso_connection_missing", "auth_method_not_allowed",
-];
+// Coming back from SSO or OAuth without success: the step is still pending, so the page resumes it
+// and says why. So does the server's own trouble (its cache or Stytch down, too many tries): the
+// server keeps the step, to be tried again from where it was.
+const TRY_ANOTHER_WAY = "Signing in there did not work; try again, or use another way in.";
+const UNAVAILABLE = "The server could not go on with that sign-in just now; try again shortly, or use another way in.";
+const RESUMABLE_ERRORS = {
+  redirect_state_invalid: "That sign-in was not started in this browser, or was already finished; start it again.",
+  redirect_token_invalid: "The sign-in at your identity provider expired or was already used; start it again.",
+  identity_mismatch: "That sign-in was for someone else; use your own link or account.",
+  identity_provider_error: TRY_ANOTHER_WAY,
+  sso_connection_required: TRY_ANOTHER_WAY,
+  sso_connection_missing: TRY_ANOTHER_WAY,
+  auth_method_not_allowed: TRY_ANOTHER_WAY,
+  throttled: "Too many tries; wait a minute, then try again.",
+  throttle_unavailable: UNAVAILABLE,
+  cache_unavailable: UNAVAILABLE,
+  stytch_rate_limited: UNAVAILABLE,
+  stytch_unavailable: UNAVAILABLE,
+  stytch_bad_response: UNAVAILABLE,
+  stytch_timeout: UNAVAILABLE,
+};
+
+// The code comes from the URL, which anyone can write: only a table's own keys count.
+const ownEntry = (table, code) => (Object.hasOwn(table, code) ? table[code] : null);
 
 function takeLinkError() {
   const params = new URLSearchParams(window.location.search);
@@ -912,15 +931,9 @@ function takeLinkError() {
   params.delete("stytch_discovery_error");
   const query = params.toString();
   history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
-  if (REDIRECT_ERRORS.includes(code)) return { code, message: null, resumable: true };
-  return { code, message: LINK_ERRORS[code] || "Signing in did not work. Try again, or send yourself a new link." };
-}
-
-function redirectErrorMessage(code) {
-  if (code === "redirect_state_invalid") return "That sign-in was not started in this browser, or was already finished; start it again.";
-  if (code === "redirect_token_invalid") return "The sign-in at your identity provider expired or was already used; start it again.";
-  if (code === "identity_mismatch") return "That sign-in was for someone else; use your own link or account.";
-  return "Signing in there did not work; try again, or use another way in.";
+  const resumable = ownEntry(RESUMABLE_ERRORS, code);
+  if (resumable) return { code, message: resumable, resumable: true };
+  return { code, message: ownEntry(LINK_ERRORS, code) || "Signing in did not work. Try again, or send yourself a new link." };
 }
 
 // GET session's 401 names the step this browser is at.
@@ -970,9 +983,10 @@ async function start() {
     showStep("email");
     return;
   }
-  if (linkError && linkError.resumable) {
+  // A browser holding no credential has no step to go back to (a discovery OAuth start, say).
+  if (linkError && linkError.resumable && config.holdsCredential) {
     await resume();
-    showError({ code: linkError.code, message: redirectErrorMessage(linkError.code) });
+    showError(linkError);
     return;
   }
   if (linkError) {
