@@ -7,56 +7,26 @@ small compressed bodies that expand beyond it (decompression bombs).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import socket
 import struct
-import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.views.debug import ExceptionReporter
 from rest_framework.test import APIClient
 
-from stytch_discovery import client
 from stytch_discovery.client import StytchClient
 from stytch_discovery.client.body import MAX_ANSWER_BYTES
 from stytch_discovery.exceptions import StytchDiscoveryResponseError, StytchDiscoveryTimeout
 from tests.helpers.api import post
+from tests.helpers.loopback import Answer, serve
 
-Answer = Callable[[socket.socket], None]
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-
-
-def serve(answer: Answer) -> Iterator[str]:
-    """A one-connection-at-a-time HTTP server on loopback that gives every request ``answer``."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.recv(65536)
-                with contextlib.suppress(OSError):  # the client hung up, as it should
-                    answer(connection)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    client.close_sessions()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    client.close_sessions()
-    stop.set()
-    thread.join()
-    listener.close()
 
 
 SECRET_PART = b'{"session_token":"session-test-trickled-secret'
