@@ -1,4 +1,4 @@
-"""The test matrix (Python x Django, plus a DRF floor), lint, types and packaging.
+"""The test matrix (Python x Django, plus the dependency floors), lint, types and packaging.
 
 `nox` runs every session; `nox -t ci` runs the subset `.ci/run` runs; `nox -l` lists them.
 Every session builds its own fresh environment. Dependencies come from pyproject.toml's
@@ -36,7 +36,6 @@ DJANGO_PYTHONS = {
 OLDEST_DJANGO, NEWEST_DJANGO = "5.2", "6.1"
 PYTHONS = DJANGO_PYTHONS[OLDEST_DJANGO]
 NEWEST_PYTHON = PYTHONS[-1]
-DRF_FLOOR = "3.15"
 
 # Browser tests run in the default suite and the package session; the matrix checks Django and
 # Python compatibility, so it leaves them (and the slow load test) out.
@@ -74,19 +73,33 @@ def _groups(*names: str) -> tuple[str, ...]:
     return nox.project.dependency_groups(PYPROJECT, *names)
 
 
+def _floor(name: str) -> str:
+    """The oldest release of ``name`` that pyproject.toml's dependencies allow (its ``>=``)."""
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        found = re.fullmatch(rf"{re.escape(name)}>=([\d.]+)", requirement)
+        if found:
+            return found.group(1)
+    raise LookupError(f"pyproject.toml declares no {name}>=...")
+
+
+#: The dependencies the floors session pins to their oldest allowed minor release: DRF, and
+#: urllib3, whose floor is a safety property (a bounded decompression: client/body.py).
+FLOORS = {"djangorestframework": _floor("djangorestframework"), "urllib3": _floor("urllib3")}
+
 VERSIONS_SCRIPT = "; ".join(
     [
-        "import sys, django, rest_framework as drf",
-        "print(sys.version.split()[0], django.__version__, drf.__version__)",
+        "import sys, django, rest_framework as drf, urllib3",
+        "print(sys.version.split()[0], django.__version__, drf.__version__, urllib3.__version__)",
     ]
 )
 
 
-def _check_versions(session: nox.Session, *, django: str | None = None, drf: str | None = None) -> None:
+def _check_versions(session: nox.Session, *, django: str | None = None, floors: bool = False) -> None:
     """Log the installed versions and fail on a mismatch, so a session never tests the wrong stack."""
     found = str(session.run("python", "-c", VERSIONS_SCRIPT, silent=True)).split()
-    session.log("Python {}, Django {}, DRF {}".format(*found))
-    expected = (str(session.python), django, drf)
+    session.log("Python {}, Django {}, DRF {}, urllib3 {}".format(*found))
+    pinned = (FLOORS["djangorestframework"], FLOORS["urllib3"]) if floors else (None, None)
+    expected = (str(session.python), django, *pinned)
     wrong = [
         f"{want}.x wanted, {got} found"
         for want, got in zip(expected, found, strict=True)
@@ -96,30 +109,30 @@ def _check_versions(session: nox.Session, *, django: str | None = None, drf: str
         session.error("; ".join(wrong))
 
 
-Combination = tuple[str, str, str | None]  # Python, Django, DRF (None: the newest allowed)
-DRF_FLOOR_COMBINATION: Combination = (PYTHONS[0], OLDEST_DJANGO, DRF_FLOOR)
-# What .ci/run runs: the oldest and the newest Python x Django, and the DRF floor.
+Combination = tuple[str, str, bool]  # Python, Django, FLOORS pinned (else the newest allowed)
+FLOORS_COMBINATION: Combination = (PYTHONS[0], OLDEST_DJANGO, True)
+# What .ci/run runs: the oldest and the newest Python x Django, and the floors.
 CI_COMBINATIONS: set[Combination] = {
-    (PYTHONS[0], OLDEST_DJANGO, None),
-    (NEWEST_PYTHON, NEWEST_DJANGO, None),
-    DRF_FLOOR_COMBINATION,
+    (PYTHONS[0], OLDEST_DJANGO, False),
+    (NEWEST_PYTHON, NEWEST_DJANGO, False),
+    FLOORS_COMBINATION,
 }
 
 
 def _test_params() -> list[nox.param]:
     combinations: list[Combination] = [
-        (python, django, None) for django, pythons in DJANGO_PYTHONS.items() for python in pythons
+        (python, django, False) for django, pythons in DJANGO_PYTHONS.items() for python in pythons
     ]
-    combinations.append(DRF_FLOOR_COMBINATION)
+    combinations.append(FLOORS_COMBINATION)
     return [
         nox.param(
             python,
             django,
-            drf,
-            id=f"py{python}-django{django}" + (f"-drf{drf}" if drf else ""),
-            tags=["ci"] if (python, django, drf) in CI_COMBINATIONS else [],
+            floors,
+            id=f"py{python}-django{django}" + ("-floors" if floors else ""),
+            tags=["ci"] if (python, django, floors) in CI_COMBINATIONS else [],
         )
-        for python, django, drf in combinations
+        for python, django, floors in combinations
     ]
 
 
@@ -140,14 +153,14 @@ def types(session: nox.Session) -> None:
 
 
 @nox.session
-@nox.parametrize(["python", "django", "drf"], _test_params())
-def tests(session: nox.Session, django: str, drf: str | None) -> None:
-    """The suite (without browser and slow tests) on one Python x Django (x DRF) combination."""
+@nox.parametrize(["python", "django", "floors"], _test_params())
+def tests(session: nox.Session, django: str, floors: bool) -> None:
+    """The suite (without browser and slow tests) on one Python x Django combination (x the floors)."""
     pins = [f"django~={django}.0"]
-    if drf:
-        pins.append(f"djangorestframework~={drf}.0")
+    if floors:
+        pins += [f"{name}~={version}.0" for name, version in FLOORS.items()]
     session.install("-e", ".", *_groups("test", "browser"), *pins)
-    _check_versions(session, django=django, drf=drf)
+    _check_versions(session, django=django, floors=floors)
     session.run("pytest", "-m", MATRIX_MARKERS, *session.posargs)
 
 

@@ -1,5 +1,8 @@
 """Domain errors. None of them carries a token, a request body or the secret.
 
+Nor does a message carry Stytch's words, which may name the person (``client/envelope.py``):
+``StytchDiscoveryAPIError`` keeps them, redacted, for the host's code to read.
+
 ``StytchDiscoveryConfigurationError`` sits outside the runtime tree on purpose: code that
 catches "Stytch failed" must not swallow "this server is misconfigured".
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-#: Stytch messages are short; anything longer is cut so a log line stays a line.
+#: Stytch messages are short; anything longer is cut.
 _MAX_MESSAGE = 300
 
 
@@ -27,7 +30,12 @@ class StytchDiscoveryError(Exception):
 
 
 class StytchDiscoveryAPIError(StytchDiscoveryError):
-    """Stytch answered with an error envelope (HTTP status >= 400)."""
+    """Stytch answered with an error envelope (HTTP status >= 400).
+
+    The message names the status, ``error_type`` and ``request_id``. ``error_message`` and
+    ``error_url`` are Stytch's, without the secret, what the call sent or any email address;
+    this app never logs or answers them.
+    """
 
     def __init__(
         self,
@@ -44,7 +52,7 @@ class StytchDiscoveryAPIError(StytchDiscoveryError):
         self.error_url = error_url
         self.retry_after = retry_after
         super().__init__(
-            f"Stytch answered {status_code} {error_type}: {self.error_message}"
+            f"Stytch answered {status_code} {error_type}"
             + (f" (request_id={request_id})" if request_id else ""),
             status_code=status_code,
             request_id=request_id,

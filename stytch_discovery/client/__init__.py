@@ -175,7 +175,9 @@ class StytchClient:
             ):
                 log_retry(method, path, f"answered {status}", started, attempt)
                 continue
-            return result(method, path, status, content, retry_after, started)
+            return result(
+                method, path, status, content, retry_after, started, secret=self.secret, payload=payload
+            )
 
     @sensitive_variables("body", "request")  # the request holds the body and the Authorization header
     def _attempt(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -16,6 +17,8 @@ from stytch_discovery.exceptions import (
     StytchDiscoveryTimeout,
     StytchDiscoveryTransportError,
 )
+
+from .envelope import error_type_of, redacted, request_id_of
 
 logger = logging.getLogger("stytch_discovery.client")
 
@@ -37,11 +40,22 @@ def transport_error(method: str, path: str, error: requests.RequestException) ->
     return StytchDiscoveryTransportError(f"Could not reach Stytch for {method} {path} ({name}).")
 
 
-@sensitive_variables("content", "data")
+@sensitive_variables("content", "data", "secret", "payload")
 def result(
-    method: str, path: str, status: int, content: bytes, retry_after: float | None, started: float
+    method: str,
+    path: str,
+    status: int,
+    content: bytes,
+    retry_after: float | None,
+    started: float,
+    *,
+    secret: str,
+    payload: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
-    """The success body, or the exception that Stytch's answer means."""
+    """The success body, or the exception that Stytch's answer means.
+
+    ``secret`` and ``payload`` (what was sent) are taken out of the text an error keeps.
+    """
     if 300 <= status < 400:
         # Stytch's API never redirects; following one would resend the Basic auth and the
         # tokens in the body to wherever it points.
@@ -57,10 +71,10 @@ def result(
             f"Stytch answered {method} {path} with {status} and a body that is not JSON.",
             status_code=status,
         ) from error
-    request_id = data.get("request_id", "") if isinstance(data, dict) else ""
+    request_id = request_id_of(data)
     logger.info("Stytch %s %s -> %d request_id=%s %.1f ms", method, path, status, request_id, ms(started))
     if status >= 400:
-        raise api_error(method, path, data, status, retry_after)
+        raise api_error(method, path, data, status, retry_after, secret=secret, payload=payload)
     if not isinstance(data, dict) or not isinstance(data.get("request_id"), str):
         raise not_documented(method, path, status)
     return data
@@ -73,20 +87,29 @@ def not_documented(method: str, path: str, status: int) -> StytchDiscoveryRespon
     )
 
 
+@sensitive_variables("data", "secret", "payload")
 def api_error(
-    method: str, path: str, data: Any, status: int, retry_after: float | None
+    method: str,
+    path: str,
+    data: Any,
+    status: int,
+    retry_after: float | None,
+    *,
+    secret: str,
+    payload: Mapping[str, Any] | None,
 ) -> StytchDiscoveryAPIError | StytchDiscoveryResponseError:
-    if not isinstance(data, dict) or not isinstance(data.get("error_type"), str):
+    error_type = error_type_of(data)
+    if error_type is None:
         return StytchDiscoveryResponseError(
             f"Stytch answered {method} {path} with {status} but no error envelope.",
             status_code=status,
-            request_id=str(data.get("request_id", "")) if isinstance(data, dict) else "",
+            request_id=request_id_of(data),
         )
     return StytchDiscoveryAPIError(
         status_code=status,
-        error_type=data["error_type"],
-        error_message=str(data.get("error_message", "")),
-        request_id=str(data.get("request_id", "")),
-        error_url=str(data.get("error_url", "")),
+        error_type=error_type,
+        error_message=redacted(str(data.get("error_message", "")), secret=secret, payload=payload),
+        request_id=request_id_of(data),
+        error_url=redacted(str(data.get("error_url", "")), secret=secret, payload=payload),
         retry_after=retry_after,
     )

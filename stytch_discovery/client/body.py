@@ -5,6 +5,11 @@ byte a second would hold the worker for as long as it likes, and one that sends 
 would fill its memory. So the body is read as it arrives (``read1``), the deadline checked
 between reads, and the size counted against a cap far above the largest real answer. Past the
 deadline a call overruns by one socket wait at most.
+
+The cap counts decoded bytes, and holds for a compressed answer because urllib3 2.6 and later
+(the floor in pyproject.toml) decompress at most the bytes asked for per read; before 2.6 one
+read expanded all it had received, so a 2 KB gzip answer could take gigabytes before it was
+counted.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import Any
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
+from stytch_discovery.client.envelope import request_id_of
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryConfigurationError, StytchDiscoveryResponseError
 
@@ -58,5 +59,5 @@ def call(
             f"({type(error).__name__}).",
             # The client returns 2xx bodies only; the body's own status_code may be as broken as the rest.
             status_code=data["status_code"] if isinstance(data.get("status_code"), int) else 200,
-            request_id=str(data.get("request_id", "")),
+            request_id=request_id_of(data),
         ) from error

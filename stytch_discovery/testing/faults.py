@@ -33,6 +33,8 @@ class FaultRule:
     every: int = 1
     status: int | None = None
     error_type: str | None = None
+    #: Stytch's text in the envelope, e.g. one that repeats what was sent, as Stytch's can.
+    error_message: str | None = None
     latency_ms: int | None = None
     retry_after: int | None = None
     malformed: bool = False
@@ -57,6 +59,7 @@ class FaultRule:
             every=1 if every is None else every,
             status=status,
             error_type=validation.optional_str(body, "error_type"),
+            error_message=validation.optional_str(body, "error_message"),
             latency_ms=latency_ms,
             retry_after=retry_after,
             malformed=malformed,
@@ -82,8 +85,10 @@ class FaultRule:
             raise invalid_argument("every must be at least 1.")
         if self.status is not None and not 400 <= self.status <= 599:
             raise invalid_argument("status must be between 400 and 599.")
-        if self.error_type is not None and (self.status is None or self.malformed):
-            raise invalid_argument("error_type needs status (and no malformed).")
+        if (self.error_type is not None or self.error_message is not None) and (
+            self.status is None or self.malformed
+        ):
+            raise invalid_argument("error_type and error_message need status (and no malformed).")
         if any(value is not None and value < 0 for value in (self.latency_ms, self.retry_after)):
             raise invalid_argument("latency_ms and retry_after cannot be negative.")
 

@@ -194,7 +194,17 @@ def test_error_envelope_becomes_api_error(mocked: responses.RequestsMock) -> Non
     [
         pytest.param(200, "<html>not json</html>", "", id="2xx-not-json"),
         pytest.param(500, "<html>Bad gateway</html>", "", id="5xx-not-json"),
-        pytest.param(400, json.dumps({"status_code": 400, "request_id": "r-1"}), "r-1", id="no-envelope"),
+        pytest.param(
+            400,
+            json.dumps({"status_code": 400, "request_id": wire.REQUEST_ID}),
+            wire.REQUEST_ID,
+            id="no-envelope",
+        ),
+        # Not Stytch's shapes: the envelope is not Stytch's, the request id is left out.
+        pytest.param(
+            400, json.dumps(wire.error_body(400, "Not-A-Type", "x")), wire.REQUEST_ID, id="odd-error-type"
+        ),
+        pytest.param(400, json.dumps({"status_code": 400, "request_id": "r-1"}), "", id="odd-request-id"),
         pytest.param(400, json.dumps(["not", "an", "object"]), "", id="error-not-an-object"),
         pytest.param(200, json.dumps({"status_code": 200}), "", id="2xx-without-request-id"),
         pytest.param(200, json.dumps(["not", "an", "object"]), "", id="2xx-not-an-object"),

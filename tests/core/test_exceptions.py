@@ -27,13 +27,11 @@ def api_error(**overrides: object) -> StytchDiscoveryAPIError:
     return StytchDiscoveryAPIError(**options)  # type: ignore[arg-type]
 
 
-def test_api_error_message_names_status_type_text_and_request_id() -> None:
+def test_api_error_message_names_status_type_and_request_id_not_stytchs_text() -> None:
     error = api_error()
 
-    assert str(error) == (
-        "Stytch answered 404 intermediate_session_not_found: Intermediate session could not be found."
-        " (request_id=request-id-test-1)"
-    )
+    assert str(error) == "Stytch answered 404 intermediate_session_not_found (request_id=request-id-test-1)"
+    assert error.error_message == "Intermediate session could not be found."
     assert error.message == str(error)
     assert (error.status_code, error.request_id) == (404, "request-id-test-1")
 
@@ -46,7 +44,7 @@ def test_api_error_cuts_long_stytch_messages() -> None:
     error = api_error(error_message="x" * 5000)
 
     assert len(error.error_message) == 300
-    assert len(str(error)) < 400
+    assert "x" not in str(error)
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,12 @@ def test_status_fault_with_default_and_given_error_type(
     assert list_call().status_code == 200
 
 
+def test_status_fault_with_a_given_error_message(fake: FakeStytch, list_call: Call) -> None:
+    fake.add_fault(LIST, status=400, error_type="invalid_email", error_message="ada@acme.example is bad.")
+    body = assert_stytch_error(list_call(), 400, "invalid_email")
+    assert body["error_message"] == "ada@acme.example is bad."
+
+
 def test_count_is_honoured(fake: FakeStytch, list_call: Call) -> None:
     fake.add_fault(LIST, count=3, status=500)
     statuses = [list_call().status_code for _ in range(5)]
@@ -131,6 +137,8 @@ def test_every_with_a_count(fake: FakeStytch, list_call: Call) -> None:
         {"path": LIST, "status": 500, "every": 0},
         {"path": LIST, "latency_ms": -1},
         {"path": LIST, "latency_ms": 5, "error_type": "x"},
+        {"path": LIST, "drop": True, "error_message": "x"},
+        {"path": LIST, "status": 502, "malformed": True, "error_message": "x"},
         {"path": "v1/no-slash", "status": 500},
         {"status": 500},
     ],

@@ -32,7 +32,7 @@ from stytch_discovery.exceptions import (
 from .stytch_errors import STYTCH_ERROR_TYPES
 
 #: Every code an answer can carry: (HTTP status, message). A message may be refined per answer
-#: (DRF's parse error text, Stytch's own text for ``stytch_rejected``, the wait when throttled).
+#: (DRF's parse error text, the wait when throttled), never with Stytch's text (client/envelope.py).
 CODES: dict[str, tuple[int, str]] = {
     "validation_error": (400, "The request is not valid; see fields."),
     "code_invalid": (400, "That code is not right; check it and try again."),
@@ -280,11 +280,9 @@ def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> Er
     """The answer for Stytch's ``error``; ``code`` overrides the table (an endpoint's own reading)."""
     code = code or _stytch_code(error)
     conflict = _CONFLICT_FIELDS.get(code)
-    # Stytch's own text explains a rejection best; other codes have a fixed message.
-    message = (error.error_message or message_of(code)) if code == "stytch_rejected" else message_of(code)
+    # Our message, never Stytch's: its text may repeat the person's email or what was sent.
     return ErrorAnswer.of(
         code,
-        message,
         fields={conflict: [message_of(code)]} if conflict else {},
         stytch_error_type=error.error_type,
         stytch_request_id=error.request_id or None,
