@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import pytest
 
 from stytch_discovery.testing import FakeStytch
@@ -203,6 +204,24 @@ def test_create_session_duration_and_custom_claims(call: Call, ist: str) -> None
     assert started_at is not None
     assert expires_at is not None
     assert (expires_at - started_at).total_seconds() == 300
+
+
+@pytest.mark.parametrize("path", [CREATE, EXCHANGE])
+def test_a_null_custom_claim_is_no_claim_of_a_new_session(fake: FakeStytch, call: Call, path: str) -> None:
+    """Contract §3.2: setting a key to null deletes it, so a session starts without it."""
+    fake.seed(
+        {
+            "organizations": [{"organization_slug": "acme"}],
+            "members": [{"organization_slug": "acme", "email_address": ADA}],
+        }
+    )
+    target = {"organization_slug": "new-org"} if path == CREATE else {"organization_id": "acme"}
+    ist = fake.mint_intermediate_session(ADA)
+    claims = {"gone": None, "kept": 1}
+    answer = call(path, {"intermediate_session_token": ist, "session_custom_claims": claims, **target}).json()
+    assert answer["member_session"]["custom_claims"] == {"kept": 1}
+    signed = jwt.decode(answer["session_jwt"], options={"verify_signature": False})
+    assert ("gone" in signed, signed["kept"]) == (False, 1)
 
 
 def test_create_with_mfa_required_returns_a_fresh_ist(call: Call, ist: str) -> None:
