@@ -224,19 +224,16 @@ def test_a_null_custom_claim_is_no_claim_of_a_new_session(fake: FakeStytch, call
     assert ("gone" in signed, signed["kept"]) == (False, 1)
 
 
-def test_create_with_mfa_required_returns_a_fresh_ist(call: Call, ist: str) -> None:
+def test_create_with_mfa_required_returns_the_same_ist(call: Call, ist: str) -> None:
+    """Contract §3.2 / §4.2: when further steps are needed, the IST answered is the one sent."""
     body = create(call, ist, organization_slug="acme", mfa_policy="REQUIRED_FOR_ALL")
     assert body["member_authenticated"] is False
     assert body["mfa_required"] == {"member_options": None, "secondary_auth_initiated": None}
     assert body["member_session"] is None
-    fresh = body["intermediate_session_token"]
-    assert fresh != ist
+    assert body["intermediate_session_token"] == ist
     assert body["intermediate_session_token_expires_at"].endswith("Z")
-    assert_stytch_error(
-        call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
-    )
-    # The fresh IST is bound to the new organization.
-    hinted = listed(call, intermediate_session_token=fresh)
+    # It now names the new organization.
+    hinted = listed(call, intermediate_session_token=ist)
     assert hinted["organization_id_hint"] == body["organization"]["organization_id"]
 
 
@@ -451,8 +448,8 @@ def test_exchange_errors(seeded: dict[str, Any], call: Call, ist: str) -> None:
     exchange(call, ist, "active-org", locale="zh-Hans")
 
 
-def test_exchange_into_mfa_org_returns_a_fresh_ist(fake: FakeStytch, call: Call, ist: str) -> None:
-    fake.seed(
+def test_exchange_into_mfa_org_returns_the_same_ist(fake: FakeStytch, call: Call, ist: str) -> None:
+    seeded = fake.seed(
         {
             "organizations": [{"organization_slug": "strict", "mfa_policy": "REQUIRED_FOR_ALL"}],
             "members": [{"organization_slug": "strict", "email_address": ADA}],
@@ -461,7 +458,9 @@ def test_exchange_into_mfa_org_returns_a_fresh_ist(fake: FakeStytch, call: Call,
     body = exchange(call, ist, "strict")
     assert body["member_authenticated"] is False
     assert body["mfa_required"] == {"member_options": None, "secondary_auth_initiated": None}
-    assert body["intermediate_session_token"] not in ("", ist)
+    assert body["intermediate_session_token"] == ist
+    hinted = listed(call, intermediate_session_token=ist)
+    assert hinted["organization_id_hint"] == seeded["organizations"][0]["organization_id"]
 
 
 def test_exchange_into_primary_restricted_org(fake: FakeStytch, call: Call, ist: str) -> None:
