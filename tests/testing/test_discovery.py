@@ -237,6 +237,68 @@ def test_create_with_mfa_required_returns_the_same_ist(call: Call, ist: str) -> 
     assert hinted["organization_id_hint"] == body["organization"]["organization_id"]
 
 
+#: Contract §3.2: the factors that prove the email (the rest, a returning password or
+#: GitHub/Slack/HubSpot OAuth, do not).
+EMAIL_PROVING = ["magic_link", "email_otp", "google_oauth", "microsoft_oauth"]
+
+
+@pytest.mark.parametrize("factor", EMAIL_PROVING)
+def test_create_with_an_email_proving_factor_starts_a_session(
+    fake: FakeStytch, call: Call, factor: str
+) -> None:
+    body = create(call, fake.mint_intermediate_session(ADA, factors=(factor,)), organization_slug="acme")
+    assert body["member_authenticated"] is True
+    assert body["member"]["email_address_verified"] is True
+
+
+@pytest.mark.parametrize("factor", ["password", "github_oauth", "slack_oauth", "hubspot_oauth"])
+def test_create_without_a_verified_email_needs_primary_auth(
+    fake: FakeStytch, call: Call, factor: str
+) -> None:
+    """Contract §3.2: Stytch requires a verified email; a non-verifying factor answers an IST and
+    ``primary_required``, and the creator is provisioned with an unverified email."""
+    ist = fake.mint_intermediate_session(ADA, factors=(factor,))
+    body = create(call, ist, organization_slug="acme")
+    assert body["member_authenticated"] is False
+    assert body["primary_required"] == {"allowed_auth_methods": EMAIL_PROVING}
+    assert (body["mfa_required"], body["member_session"], body["session_token"]) == (None, None, "")
+    assert body["intermediate_session_token"] == ist
+    assert (body["member"]["email_address_verified"], body["member"]["is_admin"]) == (False, True)
+    # The same IST cannot skip the step by exchanging into the organization instead.
+    again = exchange(call, ist, "acme")
+    assert again["primary_required"] == {"allowed_auth_methods": EMAIL_PROVING}
+
+
+def test_create_without_a_verified_email_offers_the_organizations_email_proving_methods(
+    fake: FakeStytch, call: Call
+) -> None:
+    body = create(
+        call,
+        fake.mint_intermediate_session(ADA, factors=("github_oauth",)),
+        organization_slug="acme",
+        auth_methods="RESTRICTED",
+        allowed_auth_methods=["github_oauth", "email_otp", "sso"],
+    )
+    assert body["primary_required"] == {"allowed_auth_methods": ["email_otp"]}
+
+
+def test_an_email_code_proves_the_creators_email(fake: FakeStytch, call: Call) -> None:
+    ist = fake.mint_intermediate_session(ADA, factors=("github_oauth",))
+    organization_id = create(call, ist, organization_slug="acme")["organization"]["organization_id"]
+    call("/v1/b2b/otps/email/login_or_signup", {"organization_id": organization_id, "email_address": ADA})
+    code = [message for message in fake.outbox() if message["kind"] == "email_otp"][-1]["code"]
+    done = call(
+        "/v1/b2b/otps/email/authenticate",
+        {
+            "organization_id": organization_id,
+            "email_address": ADA,
+            "code": code,
+            "intermediate_session_token": ist,
+        },
+    ).json()
+    assert (done["member_authenticated"], done["member"]["email_address_verified"]) == (True, True)
+
+
 def test_create_with_restricted_auth_methods_needs_primary_auth(call: Call, ist: str) -> None:
     body = create(
         call, ist, organization_slug="acme", auth_methods="RESTRICTED", allowed_auth_methods=["sso"]

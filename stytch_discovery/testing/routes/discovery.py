@@ -56,7 +56,9 @@ def create_organization(project: Project, request: Request) -> Json:
     ist = state.intermediate_session(token, consume=False)
     settings = state.derive_name_and_slug(settings, ist.email_address)
     organization = state.add_organization(settings)
-    member = state.add_member(organization, ist.email_address, admin=True)
+    # Stytch needs a verified email to create (contract §3.2): without it, primary_required.
+    proven = membership.verifies_email(ist.factors)
+    member = state.add_member(organization, ist.email_address, admin=True, email_address_verified=proven)
     return entered(project, ist.email_address, member, organization, options, factors=ist.factors, ist=ist)
 
 
@@ -71,9 +73,11 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
     member = state.member_in(organization, ist.email_address)
     if member is None and membership.eligibility(state, organization, ist.email_address) is None:
         raise ApiError(400, "invalid_intermediate_session_token_for_organization")
+    # The member is activated once the email is proven (else primary_required, answers.entered).
+    proven = membership.verifies_email(ist.factors)
     if member is None:
-        member = state.add_member(organization, ist.email_address)
-    else:
+        member = state.add_member(organization, ist.email_address, email_address_verified=proven)
+    elif proven or member.email_address_verified:
         state.activate(member)
     return entered(
         project,
