@@ -10,6 +10,9 @@ from .models import Discovery, Member, Organization, Requirements
 from .state import MEMBER_STATUSES, FakeState
 
 MFA_REQUIRED = "REQUIRED_FOR_ALL"
+#: The primary factors that prove the email (contract §3.2); a returning password and
+#: GitHub, Slack or HubSpot OAuth do not, nor (fake's choice, as discovery never carries it) SSO.
+EMAIL_VERIFYING_FACTORS = ("magic_link", "email_otp", "google_oauth", "microsoft_oauth")
 
 
 def discover(state: FakeState, email_address: str, *, include_eligible: bool) -> list[Discovery]:
@@ -61,12 +64,24 @@ def requirements(
     """What entering still needs beyond ``factors`` (discovery ISTs and sessions: the magic link).
 
     An organization with ``auth_methods: RESTRICTED`` needs one of its ``allowed_auth_methods``
-    among the factors; MFA is needed under ``mfa_policy: REQUIRED_FOR_ALL`` or for an
-    MFA-enrolled member (the caller finishes MFA itself, so it is never among ``factors``).
+    among the factors; a member whose email is not verified (an organization's creator through a
+    factor that proves no email) needs one of the organization's methods that proves it; MFA is
+    needed under ``mfa_policy: REQUIRED_FOR_ALL`` or for an MFA-enrolled member (the caller
+    finishes MFA itself, so it is never among ``factors``).
     """
     settings = organization.settings
     allowed = settings["allowed_auth_methods"]
-    if settings["auth_methods"] == "RESTRICTED" and not set(factors) & set(allowed):
+    restricted = settings["auth_methods"] == "RESTRICTED"
+    if restricted and not set(factors) & set(allowed):
         return Requirements(primary_auth_methods=list(allowed))
+    if member is not None and not member.email_address_verified and not verifies_email(factors):
+        offered = allowed if restricted else validation.AUTH_METHODS
+        return Requirements(
+            primary_auth_methods=[method for method in offered if method in EMAIL_VERIFYING_FACTORS]
+        )
     mfa = settings["mfa_policy"] == MFA_REQUIRED or (member is not None and member.mfa_enrolled)
     return Requirements(mfa=mfa)
+
+
+def verifies_email(factors: tuple[str, ...]) -> bool:
+    return bool(set(factors) & set(EMAIL_VERIFYING_FACTORS))

@@ -340,7 +340,8 @@ class FakeState:
             started_at=now,
             last_accessed_at=now,
             expires_at=now + timedelta(minutes=duration_minutes or DEFAULT_SESSION_MINUTES),
-            custom_claims=claims,
+            # A null claim deletes the key (contract §3.2): a new session starts without it.
+            custom_claims={key: value for key, value in claims.items() if value is not None},
             factors=tuple(dict.fromkeys(factors)),
         )
         self.sessions[session.member_session_id] = session

@@ -81,6 +81,25 @@ def test_a_primary_step_that_needs_mfa_carries_on(
     assert factors == ["email", "email", "sms"]
 
 
+def test_creating_an_organization_without_a_verified_email_asks_for_a_primary_step(
+    api: APIClient, fake_stytch: FakeStytch
+) -> None:
+    """Stytch creates only for a verified email: GitHub OAuth proves none, so an email code must."""
+    api.cookies[app_settings.IST_COOKIE_NAME] = fake_stytch.mint_intermediate_session(
+        EMAIL, factors=("github_oauth",)
+    )
+    created = post(api, "discovery/organizations/create", {"organization_slug": "newco"})
+    assert (created.status_code, created.json()["next_step"]) == (201, "primary_auth"), created.content
+    assert app_settings.SESSION_COOKIE_NAME not in created.cookies
+    assert pending_flow(api)["methods"] == ["magic_link", "email_otp", "google_oauth", "microsoft_oauth"]
+
+    post(api, "primary/email-codes/send", {})
+    done = post(api, "primary/email-codes/authenticate", {"code": last_code(fake_stytch, "email_otp")})
+
+    assert (done.status_code, done.json()["member_authenticated"]) == (200, True), done.content
+    assert api.get(url("session")).json()["organization"]["organization_slug"] == "newco"
+
+
 def test_an_organization_magic_link_finishes_the_step_in_the_same_browser(
     api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
 ) -> None:

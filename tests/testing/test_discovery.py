@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import pytest
 
 from stytch_discovery.testing import FakeStytch
@@ -205,20 +206,97 @@ def test_create_session_duration_and_custom_claims(call: Call, ist: str) -> None
     assert (expires_at - started_at).total_seconds() == 300
 
 
-def test_create_with_mfa_required_returns_a_fresh_ist(call: Call, ist: str) -> None:
+@pytest.mark.parametrize("path", [CREATE, EXCHANGE])
+def test_a_null_custom_claim_is_no_claim_of_a_new_session(fake: FakeStytch, call: Call, path: str) -> None:
+    """Contract §3.2: setting a key to null deletes it, so a session starts without it."""
+    fake.seed(
+        {
+            "organizations": [{"organization_slug": "acme"}],
+            "members": [{"organization_slug": "acme", "email_address": ADA}],
+        }
+    )
+    target = {"organization_slug": "new-org"} if path == CREATE else {"organization_id": "acme"}
+    ist = fake.mint_intermediate_session(ADA)
+    claims = {"gone": None, "kept": 1}
+    answer = call(path, {"intermediate_session_token": ist, "session_custom_claims": claims, **target}).json()
+    assert answer["member_session"]["custom_claims"] == {"kept": 1}
+    signed = jwt.decode(answer["session_jwt"], options={"verify_signature": False})
+    assert ("gone" in signed, signed["kept"]) == (False, 1)
+
+
+def test_create_with_mfa_required_returns_the_same_ist(call: Call, ist: str) -> None:
+    """Contract §3.2 / §4.2: when further steps are needed, the IST answered is the one sent."""
     body = create(call, ist, organization_slug="acme", mfa_policy="REQUIRED_FOR_ALL")
     assert body["member_authenticated"] is False
     assert body["mfa_required"] == {"member_options": None, "secondary_auth_initiated": None}
     assert body["member_session"] is None
-    fresh = body["intermediate_session_token"]
-    assert fresh != ist
+    assert body["intermediate_session_token"] == ist
     assert body["intermediate_session_token_expires_at"].endswith("Z")
-    assert_stytch_error(
-        call(LIST, {"intermediate_session_token": ist}), 404, "intermediate_session_not_found"
-    )
-    # The fresh IST is bound to the new organization.
-    hinted = listed(call, intermediate_session_token=fresh)
+    # It now names the new organization.
+    hinted = listed(call, intermediate_session_token=ist)
     assert hinted["organization_id_hint"] == body["organization"]["organization_id"]
+
+
+#: Contract §3.2: the factors that prove the email (the rest, a returning password or
+#: GitHub/Slack/HubSpot OAuth, do not).
+EMAIL_PROVING = ["magic_link", "email_otp", "google_oauth", "microsoft_oauth"]
+
+
+@pytest.mark.parametrize("factor", EMAIL_PROVING)
+def test_create_with_an_email_proving_factor_starts_a_session(
+    fake: FakeStytch, call: Call, factor: str
+) -> None:
+    body = create(call, fake.mint_intermediate_session(ADA, factors=(factor,)), organization_slug="acme")
+    assert body["member_authenticated"] is True
+    assert body["member"]["email_address_verified"] is True
+
+
+@pytest.mark.parametrize("factor", ["password", "github_oauth", "slack_oauth", "hubspot_oauth"])
+def test_create_without_a_verified_email_needs_primary_auth(
+    fake: FakeStytch, call: Call, factor: str
+) -> None:
+    """Contract §3.2: Stytch requires a verified email; a non-verifying factor answers an IST and
+    ``primary_required``, and the creator is provisioned with an unverified email."""
+    ist = fake.mint_intermediate_session(ADA, factors=(factor,))
+    body = create(call, ist, organization_slug="acme")
+    assert body["member_authenticated"] is False
+    assert body["primary_required"] == {"allowed_auth_methods": EMAIL_PROVING}
+    assert (body["mfa_required"], body["member_session"], body["session_token"]) == (None, None, "")
+    assert body["intermediate_session_token"] == ist
+    assert (body["member"]["email_address_verified"], body["member"]["is_admin"]) == (False, True)
+    # The same IST cannot skip the step by exchanging into the organization instead.
+    again = exchange(call, ist, "acme")
+    assert again["primary_required"] == {"allowed_auth_methods": EMAIL_PROVING}
+
+
+def test_create_without_a_verified_email_offers_the_organizations_email_proving_methods(
+    fake: FakeStytch, call: Call
+) -> None:
+    body = create(
+        call,
+        fake.mint_intermediate_session(ADA, factors=("github_oauth",)),
+        organization_slug="acme",
+        auth_methods="RESTRICTED",
+        allowed_auth_methods=["github_oauth", "email_otp", "sso"],
+    )
+    assert body["primary_required"] == {"allowed_auth_methods": ["email_otp"]}
+
+
+def test_an_email_code_proves_the_creators_email(fake: FakeStytch, call: Call) -> None:
+    ist = fake.mint_intermediate_session(ADA, factors=("github_oauth",))
+    organization_id = create(call, ist, organization_slug="acme")["organization"]["organization_id"]
+    call("/v1/b2b/otps/email/login_or_signup", {"organization_id": organization_id, "email_address": ADA})
+    code = [message for message in fake.outbox() if message["kind"] == "email_otp"][-1]["code"]
+    done = call(
+        "/v1/b2b/otps/email/authenticate",
+        {
+            "organization_id": organization_id,
+            "email_address": ADA,
+            "code": code,
+            "intermediate_session_token": ist,
+        },
+    ).json()
+    assert (done["member_authenticated"], done["member"]["email_address_verified"]) == (True, True)
 
 
 def test_create_with_restricted_auth_methods_needs_primary_auth(call: Call, ist: str) -> None:
@@ -432,8 +510,8 @@ def test_exchange_errors(seeded: dict[str, Any], call: Call, ist: str) -> None:
     exchange(call, ist, "active-org", locale="zh-Hans")
 
 
-def test_exchange_into_mfa_org_returns_a_fresh_ist(fake: FakeStytch, call: Call, ist: str) -> None:
-    fake.seed(
+def test_exchange_into_mfa_org_returns_the_same_ist(fake: FakeStytch, call: Call, ist: str) -> None:
+    seeded = fake.seed(
         {
             "organizations": [{"organization_slug": "strict", "mfa_policy": "REQUIRED_FOR_ALL"}],
             "members": [{"organization_slug": "strict", "email_address": ADA}],
@@ -442,7 +520,9 @@ def test_exchange_into_mfa_org_returns_a_fresh_ist(fake: FakeStytch, call: Call,
     body = exchange(call, ist, "strict")
     assert body["member_authenticated"] is False
     assert body["mfa_required"] == {"member_options": None, "secondary_auth_initiated": None}
-    assert body["intermediate_session_token"] not in ("", ist)
+    assert body["intermediate_session_token"] == ist
+    hinted = listed(call, intermediate_session_token=ist)
+    assert hinted["organization_id_hint"] == seeded["organizations"][0]["organization_id"]
 
 
 def test_exchange_into_primary_restricted_org(fake: FakeStytch, call: Call, ist: str) -> None:

@@ -311,6 +311,24 @@ def test_a_recovery_code_works_once(fake: FakeStytch, call: Call) -> None:
     )
 
 
+def test_a_recovery_code_needs_no_session_argument(fake: FakeStytch, call: Call) -> None:
+    """Contract §B.2: recover's IST, session_token and session_jwt are optional (at most one)."""
+    seed(fake, totp=True, recovery_codes=["aaaa-bbbb-cccc"])
+    entered = enter(fake, call)
+    alone = {key: value for key, value in step(entered).items() if key != "intermediate_session_token"}
+    both = step(entered, recovery_code="aaaa-bbbb-cccc", session_token="x")
+    assert_stytch_error(call(RECOVER, both), 400, "too_many_session_arguments")
+
+    done = call(RECOVER, {**alone, "recovery_code": "aaaa-bbbb-cccc"})
+
+    assert done.status_code == 200, done.json()
+    factors = done.json()["member_session"]["authentication_factors"]
+    assert [(factor["type"], factor["delivery_method"]) for factor in factors] == [
+        ("recovery_codes", "recovery_code")
+    ]
+    assert done.json()["recovery_codes_remaining"] == 0
+
+
 def test_recovery_needs_an_active_totp_registration(fake: FakeStytch, call: Call) -> None:
     seed(fake, mfa_phone_number=PHONE)
     entered = enter(fake, call)

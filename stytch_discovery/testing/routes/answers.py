@@ -1,8 +1,9 @@
 """Answers that several features build: session fields, the "entered" answer, session lookup.
 
-The "entered" answer is what discovery Create, the IST exchange and the session exchange
-return (and what MFA completion will return): a session, or a fresh IST bound to the
-organization plus what is still needed (``primary_required`` / ``mfa_required``).
+The "entered" answer is what discovery Create, the IST exchange, the session exchange and the
+primary authenticates return: a session, or an IST bound to the organization (the one given, a
+fresh one for the session exchange) plus what is still needed (``primary_required`` /
+``mfa_required``).
 
 Fake's choices: discovery ISTs and sessions prove the email by magic link. An organization
 whose ``auth_methods`` is RESTRICTED without ``magic_link`` therefore needs primary auth, and
@@ -117,10 +118,11 @@ def entered(
 ) -> Json:
     """The Create/Exchange/primary-authenticate answer: a session, or an IST and what is still needed.
 
-    ``factors`` are the primary factors proven so far. Unfinished, a primary authentication
-    answers the *same* IST it was given (``ist``), now carrying the new factor and bound to the
-    organization; the others mint a fresh IST bound to the organization. Session options are then
-    ignored. With ``send_sms`` (an exchange given a ``locale``, any primary authentication), a
+    ``factors`` are the primary factors proven so far. Unfinished, the answer is the *same* IST
+    the call was given (``ist``; contract §4.2 and sessions contract §B.4), now carrying
+    ``factors`` and bound to the organization; the session exchange, given none, mints a fresh
+    one bound to the organization. Finished, ``ist`` is consumed. Session options are ignored
+    when unfinished. With ``send_sms`` (an exchange given a ``locale``, any primary authentication), a
     member who needs MFA and has a verified phone the organization may text gets an SMS code at
     once, unless their default method is TOTP: ``secondary_auth_initiated: "sms_otp"``.
     """

@@ -1,9 +1,12 @@
 """Discovery: list the organizations an identity can enter, create one, exchange the IST.
 
+When Create or Exchange cannot finish (primary auth or MFA needed), the IST answered is the one
+sent (contract §3.2, §4.2), now bound to the organization (its ``organization_id_hint``); it is
+consumed once a session starts (see ``answers.entered``).
+
 Fake's choices: validation runs before the IST is looked up, and a failed Create or Exchange
-does not consume the IST. When Create or Exchange cannot finish (primary auth or MFA needed)
-the member is still provisioned or activated, the old IST is consumed and a fresh IST bound
-to the organization (its ``organization_id_hint``) is returned (see ``answers.entered``).
+does not consume the IST. When Create or Exchange cannot finish the member is still provisioned
+or activated.
 """
 
 from __future__ import annotations
@@ -53,9 +56,10 @@ def create_organization(project: Project, request: Request) -> Json:
     ist = state.intermediate_session(token, consume=False)
     settings = state.derive_name_and_slug(settings, ist.email_address)
     organization = state.add_organization(settings)
-    state.intermediate_session(token, consume=True)
-    member = state.add_member(organization, ist.email_address, admin=True)
-    return entered(project, ist.email_address, member, organization, options, factors=ist.factors)
+    # Stytch needs a verified email to create (contract §3.2): without it, primary_required.
+    proven = membership.verifies_email(ist.factors)
+    member = state.add_member(organization, ist.email_address, admin=True, email_address_verified=proven)
+    return entered(project, ist.email_address, member, organization, options, factors=ist.factors, ist=ist)
 
 
 def exchange_intermediate_session(project: Project, request: Request) -> Json:
@@ -69,10 +73,11 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
     member = state.member_in(organization, ist.email_address)
     if member is None and membership.eligibility(state, organization, ist.email_address) is None:
         raise ApiError(400, "invalid_intermediate_session_token_for_organization")
-    state.intermediate_session(token, consume=True)
+    # The member is activated once the email is proven (else primary_required, answers.entered).
+    proven = membership.verifies_email(ist.factors)
     if member is None:
-        member = state.add_member(organization, ist.email_address)
-    else:
+        member = state.add_member(organization, ist.email_address, email_address_verified=proven)
+    elif proven or member.email_address_verified:
         state.activate(member)
     return entered(
         project,
@@ -81,6 +86,7 @@ def exchange_intermediate_session(project: Project, request: Request) -> Json:
         organization,
         options,
         factors=ist.factors,
+        ist=ist,
         send_sms=locale is not None,
     )
 

@@ -6,9 +6,10 @@ works once; the IST is consumed when the step succeeds, and success always answe
 
 Fake's choices where the contract is silent or guesses (docs/fake.md says the same):
 
-* the session fields: at most one for send and TOTP create, exactly one for the authenticates
-  and recover (400 ``no_session_arguments`` / ``too_many_session_arguments``). An IST must be
-  bound to the organization (or to none yet) and belong to the member's email, else 400
+* the session fields, as the contract lists them: exactly one for the authenticates (400
+  ``no_session_arguments`` / ``too_many_session_arguments``), at most one for send, TOTP create
+  and recover (recover without one answers a session carrying the recovery code alone). An IST
+  must be bound to the organization (or to none yet) and belong to the member's email, else 400
   ``invalid_intermediate_session_token_for_organization``; one whose primary requirement is not
   met is 400 ``action_available_only_once_primary_authentication_is_met``. A session must be
   the member's (400 ``member_session_member_id_mismatch``) and gains the factor;
@@ -278,7 +279,7 @@ def recover(project: Project, request: Request) -> Json:
         raise ApiError(400, "totp_code_used_as_recovery_code")
     if not RECOVERY_CODE_RE.fullmatch(code):
         raise ApiError(400, "invalid_recovery_code")
-    found = credential(project, body, organization, member, required=True)
+    found = credential(project, body, organization, member, required=False)
     if member.totp is None:
         raise ApiError(400, "no_active_recovery_code_backed_factor")
     if code not in member.totp.recovery_codes:
