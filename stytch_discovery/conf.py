@@ -272,6 +272,28 @@ class StytchDiscoverySettings:
     def RBAC_POLICY_CACHE_SECONDS(self) -> float:
         return float(self.get("RBAC_POLICY_CACHE_SECONDS"))
 
+    # -- the sessions this app starts (sessions.policy) --------------------------------------
+
+    @property
+    def ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS(self) -> bool:
+        """Whether a request may choose the custom claims signed into its session JWT.
+
+        Only ``True`` turns it on: a malformed value (E010) must not open it.
+        """
+        return self.get("ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS") is True
+
+    @property
+    def SESSION_DURATION_MINUTES(self) -> int | None:
+        """Minutes a session lasts when the request does not say; None: Stytch's default, 60."""
+        value = self.get("SESSION_DURATION_MINUTES")
+        return None if value is None else int(value)
+
+    @property
+    def MAX_SESSION_DURATION_MINUTES(self) -> int | None:
+        """The longest session a request may ask for; None: Stytch's longest, 527040 (366 days)."""
+        value = self.get("MAX_SESSION_DURATION_MINUTES")
+        return None if value is None else int(value)
+
     # -- throttling --------------------------------------------------------------------------
 
     @property

@@ -29,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     core.check_prune_after,
     caches.check_cache_timeouts,
     sign_in.check_sessions,
+    sign_in.check_session_policy,
     sign_in.check_mfa,
     sign_in.check_email_codes,
     sign_in.check_public_token,

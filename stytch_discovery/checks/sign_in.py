@@ -1,9 +1,10 @@
-"""System checks of the sign-in features: member sessions' middleware, MFA and emailed codes'
-throttles, the public token and OAuth providers, and what SSO and OAuth starts need."""
+"""System checks of the sign-in features: member sessions' middleware and duration, MFA and
+emailed codes' throttles, the public token and OAuth providers, and what SSO and OAuth starts need."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -11,6 +12,8 @@ from django.core.checks import CheckMessage, Error, Warning
 from stytch_discovery.conf import app_settings
 from stytch_discovery.defaults import OAUTH_DISCOVERY_PROVIDERS
 from stytch_discovery.internal.net import http_url
+from stytch_discovery.internal.rules import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from stytch_discovery.sessions import policy
 
 from .caches import default_cache
 from .core import is_count
@@ -35,6 +38,39 @@ def check_sessions() -> Iterable[CheckMessage]:
             "DJANGO_SESSION_LOGIN needs Django's sessions: SessionMiddleware is not in MIDDLEWARE.",
             hint="Add django.contrib.sessions and its middleware, or turn DJANGO_SESSION_LOGIN off.",
             id="stytch_discovery.E023",
+        )
+
+
+#: The settings of how long the sessions this app starts last (``sessions.policy``).
+_DURATION_SETTINGS = ("SESSION_DURATION_MINUTES", "MAX_SESSION_DURATION_MINUTES")
+
+
+def _is_session_length(minutes: object) -> bool:
+    """Whole minutes within Stytch's bounds (``True`` is an int to Python, not a duration)."""
+    return is_count(minutes) and MIN_SESSION_MINUTES <= cast(int, minutes) <= MAX_SESSION_MINUTES
+
+
+def check_session_policy() -> Iterable[CheckMessage]:
+    given = {name: app_settings.get(name) for name in _DURATION_SETTINGS}
+    malformed = [
+        name for name, minutes in given.items() if minutes is not None and not _is_session_length(minutes)
+    ]
+    for name in malformed:
+        yield Error(
+            f"STYTCH_DISCOVERY[{name!r}] must be None or a whole number of minutes from "
+            f"{MIN_SESSION_MINUTES} to {MAX_SESSION_MINUTES} (Stytch's bounds), not {given[name]!r}.",
+            id="stytch_discovery.E025",
+        )
+    default, maximum = given["SESSION_DURATION_MINUTES"], given["MAX_SESSION_DURATION_MINUTES"]
+    if malformed or maximum is None:
+        return
+    if (default or policy.STYTCH_DEFAULT_MINUTES) > maximum:
+        said = str(default) if default else f"None (Stytch's {policy.STYTCH_DEFAULT_MINUTES} minutes)"
+        yield Error(
+            f"STYTCH_DISCOVERY['SESSION_DURATION_MINUTES'] is {said}: sessions nobody sized would "
+            f"outlast the MAX_SESSION_DURATION_MINUTES ({maximum}) a request may ask for.",
+            hint=f"Set SESSION_DURATION_MINUTES to at most {maximum}, or raise the maximum.",
+            id="stytch_discovery.E026",
         )
 
 

@@ -24,13 +24,11 @@ from stytch_discovery.internal.rules import (
     ALL_RESTRICTED_NOT,
     AUTH_METHODS,
     DOMAIN_RE,
-    EXCHANGE_LOCALES,
     EXTERNAL_ID_RE,
     MAX_LIST_ITEMS,
     MFA_METHODS,
     MFA_POLICIES,
     OAUTH_TENANT_PROVIDERS,
-    ORGANIZATION_REFERENCE_RE,
     RESTRICTED_NOT,
     ROLE_ID_RE,
     SEND_LOCALES,
@@ -44,6 +42,7 @@ from stytch_discovery.sessions.serializers import (
     MfaRequiredSerializer,
     OrganizationSerializer,
     PrimaryRequiredSerializer,
+    SessionExchangeRequestSerializer,
     SessionOptionsSerializer,
 )
 
@@ -75,15 +74,10 @@ class ListOrganizationsRequestSerializer(RequestSerializer):
         return attrs
 
 
-class ExchangeRequestSerializer(SessionOptionsSerializer):
-    """``POST discovery/intermediate-sessions/exchange``."""
+class ExchangeRequestSerializer(SessionExchangeRequestSerializer):
+    """``POST discovery/intermediate-sessions/exchange``: a switch's fields, and the IST (or a cookie)."""
 
-    organization_id = PatternField(
-        pattern=ORGANIZATION_REFERENCE_RE,
-        message="Give an organization id, slug or external id.",
-        max_length=128,
-    )
-    locale = EnumField(choices=EXCHANGE_LOCALES, required=False)
+    intermediate_session_token = TokenField()
 
 
 class RoleAssignmentSerializer(RequestSerializer):
@@ -108,6 +102,7 @@ class CreateOrganizationRequestSerializer(SessionOptionsSerializer):
     anonymous browser must not choose it for the organization it creates.
     """
 
+    intermediate_session_token = TokenField()
     refused_fields = {
         "trusted_metadata": (
             "Not accepted from the browser: set it server-side with services.create_organization."

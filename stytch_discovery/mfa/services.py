@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
 from stytch_discovery.internal.calls import call, payload
-from stytch_discovery.sessions.services import session_started, start_session
+from stytch_discovery.sessions.services import session_payload, session_started, start_session
 from stytch_discovery.sessions.types import MemberAuthentication
 
 from .types import RecoveryCodeAuthentication, SmsOtpSent, TotpRegistration, authenticated
@@ -184,7 +184,7 @@ def recover_with_recovery_code(
     stytch: StytchClient | None = None,
 ) -> RecoveryCodeAuthentication:
     """Spend one recovery code (it works once) for a session; says how many are left."""
-    body = payload(
+    body = session_payload(
         {
             "organization_id": organization_id,
             "member_id": member_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
 
+from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.http.fields import (
     CustomClaimsField,
     EnumField,
@@ -13,7 +15,6 @@ from stytch_discovery.internal.http.fields import (
     RequestSerializer,
     StrictCharField,
     StrictIntegerField,
-    TokenField,
     utc_datetime,
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
@@ -22,24 +23,39 @@ from stytch_discovery.internal.rules import (
     CODE_MESSAGE,
     CODE_RE,
     EXCHANGE_LOCALES,
-    MAX_SESSION_MINUTES,
     MIN_SESSION_MINUTES,
     ORGANIZATION_REFERENCE_RE,
 )
-from stytch_discovery.internal.tokens import IST, TOKEN_FIELDS
+from stytch_discovery.internal.tokens import TOKEN_FIELDS
 
+from . import policy
 from .types import MemberAuthentication
 
 
 class SessionOptionsSerializer(RequestSerializer):
-    """The fields of every request that may start a session: the IST (or a cookie) and its options."""
+    """The options of every request that may start a session, as the server's policy allows them.
 
-    intermediate_session_token = TokenField()
-    session_duration_minutes = StrictIntegerField(
-        required=False, min_value=MIN_SESSION_MINUTES, max_value=MAX_SESSION_MINUTES
-    )
-    session_custom_claims = CustomClaimsField(required=False)
+    ``session_duration_minutes`` up to ``MAX_SESSION_DURATION_MINUTES``; ``session_custom_claims``
+    only with ``ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS``, else refused like an unknown field, with
+    the reason (``sessions.policy``). Both are read per request, so the schema says the same.
+    """
+
     telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields[policy.DURATION] = StrictIntegerField(
+            required=False, min_value=MIN_SESSION_MINUTES, max_value=policy.longest_requestable()
+        )
+        if app_settings.ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS:
+            fields[policy.CLAIMS] = CustomClaimsField(required=False)
+        return fields
+
+    def refusals(self) -> Mapping[str, str]:
+        refused = super().refusals()
+        if app_settings.ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS:
+            return refused
+        return {**refused, policy.CLAIMS: policy.CLAIMS_REFUSED}
 
 
 _FROM_THE_STEP = "Taken from the pending sign-in step held by the server, never from the request."
@@ -62,11 +78,6 @@ class StepSessionOptionsSerializer(SessionOptionsSerializer):
     """A request finishing a pending step with a session: its options, but never its IST."""
 
     refused_fields = STEP_FIELDS
-
-    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        fields = super().get_fields()
-        fields.pop(IST)  # the step's, from its cookie
-        return fields
 
 
 class OrganizationSerializer(serializers.Serializer[Any]):
@@ -166,7 +177,7 @@ class LogoutSerializer(serializers.Serializer[Any]):
     logged_out = serializers.BooleanField()
 
 
-class SessionExchangeRequestSerializer(RequestSerializer):
+class SessionExchangeRequestSerializer(SessionOptionsSerializer):
     """``POST sessions/exchange``: the organization to switch to; the session comes from its cookies."""
 
     organization_id = PatternField(
@@ -174,12 +185,7 @@ class SessionExchangeRequestSerializer(RequestSerializer):
         message="Give an organization id, slug or external id.",
         max_length=128,
     )
-    session_duration_minutes = StrictIntegerField(
-        required=False, min_value=MIN_SESSION_MINUTES, max_value=MAX_SESSION_MINUTES
-    )
-    session_custom_claims = CustomClaimsField(required=False)
     locale = EnumField(choices=EXCHANGE_LOCALES, required=False)
-    telemetry_id = StrictCharField(required=False, max_length=256, trim_whitespace=False)
 
 
 class AuthenticationFactorSerializer(serializers.Serializer[Any]):

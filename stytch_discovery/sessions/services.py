@@ -26,7 +26,7 @@ from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscovery
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.internal.shared import SharedCache, produce_once
 from stytch_discovery.org_cache import store
-from stytch_discovery.sessions import members
+from stytch_discovery.sessions import members, policy
 from stytch_discovery.sessions.jwks import scope_of
 from stytch_discovery.sessions.types import MemberAuthentication, SessionAuthentication
 from stytch_discovery.sessions.verification import (
@@ -52,6 +52,7 @@ __all__ = [
     "authenticate_session",
     "exchange_session",
     "revoke_session",
+    "session_payload",
     "session_started",
     "start_session",
 ]
@@ -234,12 +235,19 @@ def start_session(
 ) -> MemberAuthentication:
     """One call whose answer may start a member session (an authenticate, an exchange, a create).
 
-    ``fields`` become the body as :func:`payload` builds it; the answer, parsed, then goes to
-    :func:`session_started`.
+    ``fields`` become the body as :func:`session_payload` builds it; the answer, parsed, then
+    goes to :func:`session_started`.
     """
-    result = call(path, payload(fields, extra), parse, stytch=stytch)
+    result = call(path, session_payload(fields, extra), parse, stytch=stytch)
     session_started(result, created=created, user=user)
     return result
+
+
+@sensitive_variables("fields")
+def session_payload(fields: Mapping[str, Any], extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    """:func:`payload` of a call that starts a session: a duration not given is the server's
+    (``SESSION_DURATION_MINUTES``, ``sessions.policy``)."""
+    return payload({**fields, policy.DURATION: policy.duration(fields.get(policy.DURATION))}, extra)
 
 
 def _exactly_one(session_token: str | None, session_jwt: str | None) -> None:

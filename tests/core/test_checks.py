@@ -121,6 +121,18 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("W004", {"COOKIE_SAMESITE": "None"}, True),
     ("W005", {"COOKIE_SECURE": False}, False),
     ("W006", {"RETURN_TOKENS_IN_BODY": True}, False),
+    # The sessions this app starts: how long they last, and who chooses their claims.
+    ("E010", {"ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS": "no"}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": 4}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": 527041}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": "60"}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": True}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": 60.0}, True),
+    ("E025", {"MAX_SESSION_DURATION_MINUTES": 0}, True),
+    ("E025", {"MAX_SESSION_DURATION_MINUTES": "480"}, True),
+    ("E025", {"SESSION_DURATION_MINUTES": 30, "MAX_SESSION_DURATION_MINUTES": 527041}, True),
+    ("E026", {"SESSION_DURATION_MINUTES": 481, "MAX_SESSION_DURATION_MINUTES": 480}, True),
+    ("E026", {"MAX_SESSION_DURATION_MINUTES": 30}, True),  # None: Stytch's 60 minutes
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "ftp://example.com/cb"}, True),
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": 42}, True),
     ("E050", {"PRIMARY_MAGIC_LINK_REDIRECT_URL": "https://[x]/cb"}, True),
@@ -167,6 +179,21 @@ def test_the_entry_point_settings_that_work_raise_nothing(settings: Any) -> None
     }
     assert ids_for(settings, working, False) == set()
     assert ids_for(settings, {"EMAIL_CODE_EXPIRATION_MINUTES": 2}, False) == set()
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"SESSION_DURATION_MINUTES": 5, "MAX_SESSION_DURATION_MINUTES": 5},
+        {"SESSION_DURATION_MINUTES": 480, "MAX_SESSION_DURATION_MINUTES": 480},
+        {"SESSION_DURATION_MINUTES": 527040},
+        {"MAX_SESSION_DURATION_MINUTES": 60},  # Stytch's default is within it
+        {"SESSION_DURATION_MINUTES": 30, "MAX_SESSION_DURATION_MINUTES": 30},
+        {"ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS": True},
+    ],
+)
+def test_session_policies_that_hold_together_raise_nothing(settings: Any, policy: dict[str, Any]) -> None:
+    assert ids_for(settings, policy, True) == set()
 
 
 def test_the_public_token_may_come_from_the_environment(

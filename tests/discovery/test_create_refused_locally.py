@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.api import ist_cookie, post, stytch_calls
+from tests.helpers.api import accept_client_claims, ist_cookie, post, stytch_calls
 from tests.testing.test_create_validation import INVALID
 
 #: Stytch's list of common email domains is not published, so only Stytch refuses one (see
@@ -34,9 +34,10 @@ def test_what_the_fake_refuses_costs_no_stytch_call(
 
 
 def test_custom_claims_are_measured_alike_here_and_at_the_fake(
-    api: APIClient, fake_stytch: FakeStytch
+    api: APIClient, fake_stytch: FakeStytch, settings: Any
 ) -> None:
     """4 KB of claims is 4096 bytes of UTF-8 JSON on both sides: "é" counts 2 bytes, not 6 (``\\u00e9``)."""
+    accept_client_claims(settings)
     ist_cookie(api, fake_stytch)
     overhead = len('{"city":""}')
     claims = {"city": "é" * ((4096 - overhead) // 2)}

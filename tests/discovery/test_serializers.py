@@ -15,6 +15,7 @@ from stytch_discovery.discovery.serializers import (
     ListOrganizationsRequestSerializer,
 )
 from stytch_discovery.types import DiscoveredOrganization
+from tests.helpers.api import accept_client_claims
 from tests.helpers.serializers import errors_of, valid
 
 ORGANIZATION = {
@@ -84,7 +85,8 @@ def test_restricted_methods_need_their_list() -> None:
     )
 
 
-def test_every_create_field_of_stytch_but_trusted_metadata_is_accepted() -> None:
+def test_every_create_field_of_stytch_but_trusted_metadata_is_accepted(settings: Any) -> None:
+    accept_client_claims(settings)  # by default the server's own (tests/sessions/test_session_policy.py)
     body = {
         "intermediate_session_token": "ist-token",
         "organization_name": "Acme",

@@ -218,7 +218,6 @@ def test_exchange_with_an_ist_in_the_body(api: APIClient, fake_stytch: FakeStytc
         {
             "organization_id": "acme",
             "intermediate_session_token": token,
-            "session_custom_claims": {"plan": "pro"},
         },
     )
     assert response.status_code == 200

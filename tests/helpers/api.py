@@ -1,4 +1,5 @@
-"""Helpers for the HTTP API tests: URLs, JSON posts, IST cookies, seeded organizations, errors."""
+"""Helpers for the HTTP API tests: URLs, JSON posts, IST cookies, seeded organizations, errors,
+settings."""
 
 from __future__ import annotations
 
@@ -58,3 +59,14 @@ def stytch_calls(fake: FakeStytch) -> int:
     """Requests the fake served on Stytch API paths (control calls under /_fake/ excluded)."""
     counts: dict[str, int] = fake.stats()["requests"]
     return sum(count for path, count in counts.items() if path.startswith("/v1/"))
+
+
+def configure(settings: Any, **changes: Any) -> None:
+    """Change keys of ``STYTCH_DISCOVERY`` for one test (pytest-django's ``settings`` undoes it)."""
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, **changes}
+
+
+def accept_client_claims(settings: Any) -> None:
+    """Opt in to claims from the request (``ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS``), for the tests of
+    what is done with them once accepted (their size, their reserved names)."""
+    configure(settings, ACCEPT_CLIENT_SESSION_CUSTOM_CLAIMS=True)

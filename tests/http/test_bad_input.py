@@ -9,13 +9,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.api import EMAIL, ist_cookie, stytch_calls, url
+from tests.helpers.api import EMAIL, accept_client_claims, ist_cookie, stytch_calls, url
 
 SEND = "discovery/magic-links/send"
 LIST = "discovery/organizations"
 CREATE = "discovery/organizations/create"
 EXCHANGE = "discovery/intermediate-sessions/exchange"
 JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _claims_accepted(settings: Any) -> None:
+    """The claims cases meet the claims' own rules (size, Stytch's names), not the default refusal
+    of claims from a request (that one: tests/sessions/test_session_policy.py)."""
+    accept_client_claims(settings)
 
 
 def send_raw(api: APIClient, path: str, body: bytes, content_type: str, **extra: str) -> Any:

@@ -29,7 +29,7 @@ from stytch_discovery.mfa.serializers import (
 from stytch_discovery.primary.serializers import EmailCodeRequestSerializer
 from stytch_discovery.sessions.serializers import SessionExchangeRequestSerializer
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.api import ist_cookie, post, seed_orgs, stytch_calls
+from tests.helpers.api import accept_client_claims, ist_cookie, post, seed_orgs, stytch_calls
 from tests.helpers.serializers import errors_of, valid
 
 Serializer = type[serializers.Serializer[Any]]
@@ -45,6 +45,13 @@ CREATE = "discovery/organizations/create"
 EXCHANGE = "discovery/intermediate-sessions/exchange"
 LIST = "discovery/organizations"
 SEND = "discovery/magic-links/send"
+
+
+@pytest.fixture(autouse=True)
+def _claims_accepted(settings: Any) -> None:
+    """The claims cases meet the claims' own rules (size, Stytch's names), not the default refusal
+    of claims from a request (that one: tests/sessions/test_session_policy.py)."""
+    accept_client_claims(settings)
 
 
 def domain_of_length(length: int) -> str:

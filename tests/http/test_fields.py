@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from stytch_discovery.discovery.serializers import (
@@ -10,18 +12,21 @@ from stytch_discovery.discovery.serializers import (
     ExchangeRequestSerializer,
 )
 from stytch_discovery.internal.http.openapi import ErrorSerializer
+from tests.helpers.api import accept_client_claims
 from tests.helpers.serializers import errors_of, valid
 
 # -- requests --------------------------------------------------------------------------------------
 
 
-def test_reserved_claims_are_dropped_silently() -> None:
+def test_reserved_claims_are_dropped_silently(settings: Any) -> None:
+    accept_client_claims(settings)
     claims = {"iss": "me", "sub": "x", "aud": "y", "exp": 1, "nbf": 1, "iat": 1, "jti": "j", "plan": "pro"}
     data = valid(ExchangeRequestSerializer, {"organization_id": "acme", "session_custom_claims": claims})
     assert data["session_custom_claims"] == {"plan": "pro"}
 
 
-def test_claims_size_counts_utf8_bytes_after_dropping_reserved_claims() -> None:
+def test_claims_size_counts_utf8_bytes_after_dropping_reserved_claims(settings: Any) -> None:
+    accept_client_claims(settings)
     # 2 bytes per "é": under 4096 characters but over 4096 bytes.
     over = {"n": "é" * 2100}
     assert "session_custom_claims" in errors_of(

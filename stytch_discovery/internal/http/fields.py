@@ -291,9 +291,14 @@ class RequestSerializer(serializers.Serializer[Any]):
             for name, field in self._declared_fields.items()
         }
 
+    def refusals(self) -> Mapping[str, str]:
+        """``refused_fields``, and any this request's settings refuse too (a subclass's say)."""
+        return self.refused_fields
+
     def to_internal_value(self, data: Any) -> Any:
+        refused = self.refusals()
         unknown = {
-            key: [self.refused_fields.get(key, "Unknown field.")]
+            key: [refused.get(key, "Unknown field.")]
             for key in (data if isinstance(data, Mapping) else ())
             if key not in self.fields
         }
