@@ -321,8 +321,9 @@ def check_proxies() -> Iterable[CheckMessage]:
     signs = _behind_a_proxy()
     if signs and not value:
         yield Warning(
-            f"{', '.join(signs)} say this site is behind a proxy, but TRUSTED_PROXIES is empty: "
-            "throttles count every request by the proxy's address, so all clients share one limit.",
+            f"{', '.join(signs)} {'says' if len(signs) == 1 else 'say'} this site is behind a proxy, "
+            "but TRUSTED_PROXIES is empty: throttles count every request by the proxy's address, "
+            "so all clients share one limit.",
             hint="List the proxies' addresses or networks in STYTCH_DISCOVERY['TRUSTED_PROXIES'] "
             "(X-Forwarded-For is believed only for those hops); NUM_PROXIES is not read.",
             id="stytch_discovery.W010",

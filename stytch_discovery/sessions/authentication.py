@@ -19,6 +19,10 @@ from rest_framework.request import Request
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies, guards
+
+# Imported for its effect: drf-spectacular (when installed) learns to document this class wherever
+# it is used, a host project's own views included.
+from stytch_discovery.internal.http import openapi as _openapi  # noqa: F401
 from stytch_discovery.internal.http.errors import AuthenticationProblem, problem_for
 from stytch_discovery.sessions.requests import CHALLENGE, authenticate_request, lazy_user
 

@@ -130,3 +130,20 @@ def test_a_proxy_without_trusted_proxies_is_w010(settings: Any, django: dict[str
     assert "stytch_discovery.W010" in ids(settings, **django)
     settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "TRUSTED_PROXIES": ["10.0.0.0/8"]}
     assert "stytch_discovery.W010" not in ids(settings)
+
+
+@pytest.mark.parametrize(
+    ("django", "start"),
+    [
+        ({"USE_X_FORWARDED_HOST": True}, "USE_X_FORWARDED_HOST says "),
+        (
+            {"USE_X_FORWARDED_HOST": True, "REST_FRAMEWORK": {"NUM_PROXIES": 1}},
+            "USE_X_FORWARDED_HOST, REST_FRAMEWORK['NUM_PROXIES'] say ",
+        ),
+    ],
+)
+def test_w010_names_the_settings_that_say_so(settings: Any, django: dict[str, Any], start: str) -> None:
+    for name, value in django.items():
+        setattr(settings, name, value)
+    (message,) = (message for message in check_settings() if message.id == "stytch_discovery.W010")
+    assert message.msg.startswith(start)

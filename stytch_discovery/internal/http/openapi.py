@@ -73,8 +73,39 @@ def _register_strict_schemas() -> None:
             }
 
 
+def _register_session_scheme() -> None:
+    """Describe ``StytchSessionAuthentication``: a Bearer JWT, or either session cookie.
+
+    Without it spectacular warns on every generation of a schema that has a view using the class
+    (this app's cached list, a host project's own views) and leaves those credentials out. The
+    target is named by its dotted path, so nothing here imports the sessions feature; the cookie
+    names are the settings' at generation time.
+    """
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+    from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
+    from stytch_discovery.conf import app_settings
+
+    class StytchSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+        target_class = "stytch_discovery.sessions.authentication.StytchSessionAuthentication"
+        match_subclasses = True
+        # In the order a request's credential is chosen; any one of them is enough.
+        name = ["stytchSessionBearer", "stytchSessionJwtCookie", "stytchSessionCookie"]
+
+        def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+            return [{name: []} for name in self.name]
+
+        def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+            return [
+                build_bearer_security_scheme_object("Authorization", "Bearer", "JWT"),
+                {"type": "apiKey", "in": "cookie", "name": app_settings.SESSION_JWT_COOKIE_NAME},
+                {"type": "apiKey", "in": "cookie", "name": app_settings.SESSION_COOKIE_NAME},
+            ]
+
+
 if AVAILABLE:
     _register_strict_schemas()
+    _register_session_scheme()
 
 
 def describe_status(status: int) -> str:
