@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -215,3 +216,18 @@ def test_start_and_stop_are_fast() -> None:
     with FakeStytch() as fake:
         requests.get(fake.base_url + "/_fake/stats", timeout=5)
     assert time.perf_counter() - started < 2
+
+
+def test_a_client_that_hangs_up_before_its_answer_is_no_error(
+    fake: FakeStytch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A client that gave up (its timeout, a test's) is ordinary: no traceback on stderr."""
+    fake.add_fault("/_fake/stats", latency_ms=200)
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
+            # Closed with a reset, not a FIN: the fake's write then fails for certain.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.sendall(b"GET /_fake/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.5)
+    assert fake.stats()["connections"] == 3
+    assert capsys.readouterr().err == ""
