@@ -168,6 +168,12 @@ def json_object(body: bytes) -> Json:
     return parsed
 
 
+def bad_length_reply() -> Reply:
+    """The answer to a request whose ``Content-Length`` is no byte count (the HTTP layer's call)."""
+    error = ApiError(400, "bad_request", "The Content-Length header must be a number of bytes.")
+    return json_reply(400, error.envelope(new_request_id()))
+
+
 def fault_reply(rule: FaultRule) -> Reply:
     if rule.drop:
         return Reply(0, drop=True)
