@@ -184,5 +184,5 @@ def fault_reply(rule: FaultRule) -> Reply:
         error = ApiError(429, "too_many_requests")
         return json_reply(429, error.envelope(request_id), (("Retry-After", str(rule.retry_after)),))
     status = rule.status or 500
-    error = ApiError(status, rule.error_type or default_error_type(status), rule.error_message)
+    error = ApiError(status, rule.error_type or default_error_type(status), rule.error_message, injected=True)
     return json_reply(status, error.envelope(request_id))
