@@ -1,9 +1,11 @@
 """The state an OAuth callback needs, bound to the browser that started the flow.
 
-``begin`` draws a random state id; ``remember`` keeps ``{provider, next}`` under its SHA-256 in
-Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly cookie. The PKCE
-verifier is never stored nor sent to the browser: it is an HMAC of the state id under
-``SECRET_KEY``, so only this server can compute it again. ``take`` reads the cookie at the
+``begin`` draws a random state id; ``remember`` keeps ``{provider, next, challenge}`` under its
+SHA-256 in Django's cache for ten minutes and puts the id, signed, in a short-lived HttpOnly
+cookie. The PKCE verifier is never stored nor sent to the browser: it is an HMAC of the state id
+under ``SECRET_KEY``, so only this server can compute it again (``internal.pkce``; the challenge,
+public, tells the callback which of the current key and ``SECRET_KEY_FALLBACKS`` derived it, and
+Django's signing verifies the cookie with the same keys). ``take`` reads the cookie at the
 callback, marks the state used (until it would have expired) and removes the cache entry
 (``internal.redirect_state``, shared with the primary step's redirects): ``cache.delete``
 answers True once, so two racing callbacks cannot both pass.
@@ -45,11 +47,8 @@ class OAuthStart:
     #: Where the browser goes afterwards (already checked against the allowed hosts).
     next_url: str
     state_id: str = field(repr=False)
-
-    @property
-    def code_verifier(self) -> str:
-        """The PKCE verifier (``internal.pkce``), recomputed, never stored."""
-        return pkce.code_verifier(self.state_id, salt=SALT)
+    #: The PKCE verifier (``internal.pkce``), derived again at the callback, never stored.
+    code_verifier: str = field(repr=False)
 
     @property
     def code_challenge(self) -> str:
@@ -59,7 +58,9 @@ class OAuthStart:
 
 def begin(*, provider: str, next_url: str) -> OAuthStart:
     """A new flow for ``provider``; nothing is kept until ``remember`` puts it on a response."""
-    return OAuthStart(provider=provider, next_url=next_url, state_id=new_state())
+    state_id = new_state()
+    verifier = pkce.code_verifier(state_id, salt=SALT)
+    return OAuthStart(provider=provider, next_url=next_url, state_id=state_id, code_verifier=verifier)
 
 
 def _samesite() -> str:
@@ -69,7 +70,7 @@ def _samesite() -> str:
 def remember(response: HttpResponseBase, start: OAuthStart) -> None:
     """Keep ``start`` server-side, and its signed state cookie on the start's redirect (the cookie
     replaces any earlier flow's)."""
-    kept = {"provider": start.provider, "next": start.next_url}
+    kept = {"provider": start.provider, "next": start.next_url, "challenge": start.code_challenge}
     _STATES.keep(start.state_id, kept, STATE_SECONDS)
     value = signing.dumps(start.state_id, salt=SALT)
     cookies.set_cookie(
@@ -90,6 +91,7 @@ def take(request: HttpRequest) -> OAuthStart:
     if not value:
         raise Problem("oauth_state_missing")
     try:
+        # Verified with SECRET_KEY, then each of SECRET_KEY_FALLBACKS (Django's default).
         state_id = signing.loads(value, salt=SALT, max_age=STATE_SECONDS)
     except signing.BadSignature as error:  # SignatureExpired included
         raise Problem("oauth_state_missing") from error
@@ -97,8 +99,13 @@ def take(request: HttpRequest) -> OAuthStart:
     found = _STATES.find(state_id)
     if found is None:
         raise Problem("oauth_state_used" if _USED.find(state_id) else "oauth_state_missing")
+    verifier = pkce.verifier_of(state_id, salt=SALT, challenge=str(found.get("challenge", "")))
+    if verifier is None:  # the key that derived it is no longer kept
+        raise Problem("oauth_state_missing")
     # The mark goes first: a racing callback that finds the state gone then finds it used.
     _USED.keep(state_id, True, STATE_SECONDS)
     if not _STATES.use(state_id):
         raise Problem("oauth_state_used")
-    return OAuthStart(provider=found["provider"], next_url=found["next"], state_id=state_id)
+    return OAuthStart(
+        provider=found["provider"], next_url=found["next"], state_id=state_id, code_verifier=verifier
+    )

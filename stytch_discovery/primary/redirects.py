@@ -3,9 +3,11 @@
 Starting makes a random ``state``: it goes into a short-lived HttpOnly cookie of the browser that
 started, and a record of what was started (SSO or OAuth, which connection or provider, the pending
 step's IST by its SHA-256, where to land afterwards) goes into Django's cache under the state's
-SHA-256 (``internal.redirect_state``). The PKCE verifier is derived from the state with
-``SECRET_KEY`` (``internal.pkce``): both as for OAuth discovery. So the verifier is stored nowhere,
-neither in the cache nor in the cookie, and a copy of the cookie alone does not reveal it.
+SHA-256 (``internal.redirect_state``), with the PKCE challenge. The verifier is derived from the
+state with ``SECRET_KEY`` (``internal.pkce``): both as for OAuth discovery. So the verifier is
+stored nowhere, neither in the cache nor in the cookie, and a copy of the cookie alone does not
+reveal it; the challenge (public: it goes to Stytch through the browser) tells the callback which
+of the current key and ``SECRET_KEY_FALLBACKS`` derived it.
 
 Coming back reads the record, checks that it belongs to this browser's pending step and to the
 kind of callback it came back to, then deletes it (so a second callback finds nothing). A missing
@@ -77,11 +79,12 @@ def begin(started: Started, step: PendingStep) -> Begun:
     """Record ``started`` (for as long as ``step``'s IST lives, 10 minutes at most)."""
     state = new_state()
     seconds = max(1, min(MAX_SECONDS, int(step.expires_at - time.time())))
-    _RECORDS.keep(state, asdict(started), seconds)
-    return Begun(state=state, seconds=seconds, challenge=code_challenge(code_verifier(state)))
+    challenge = code_challenge(code_verifier(state))
+    _RECORDS.keep(state, {**asdict(started), "challenge": challenge}, seconds)
+    return Begun(state=state, seconds=seconds, challenge=challenge)
 
 
-@sensitive_variables("state")
+@sensitive_variables("state", "verifier")
 def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started, str]:
     """The start this callback finishes, and its PKCE verifier; it cannot be taken again.
 
@@ -89,19 +92,23 @@ def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started
     other kind of callback) does not use up the start of the browser it belongs to.
     """
     state = request.COOKIES.get(cookie_name(), "")
-    record: dict[str, Any] | None = _RECORDS.find(state) if state else None
+    record: dict[str, Any] = dict(_RECORDS.find(state) or {}) if state else {}
+    challenge = str(record.pop("challenge", ""))
     try:
-        started = Started(**record) if record is not None else None
+        started = Started(**record) if record else None
     except TypeError:  # written by another version of this module
         started = None
+    # None when the key that derived it is no longer kept (neither current nor a fallback).
+    verifier = pkce.verifier_of(state, salt=_SALT, challenge=challenge) if started else None
     if (
         started is None
+        or verifier is None
         or (started.kind, started.ist_digest, started.member_id) != (kind, step.ist_digest, step.member_id)
         # delete() says whether this call removed it: of two racing callbacks, one wins.
         or not _RECORDS.use(state)
     ):
         raise Problem("redirect_state_invalid")
-    return started, code_verifier(state)
+    return started, verifier
 
 
 def sso_connection(step: PendingStep, requested: str | None) -> str:

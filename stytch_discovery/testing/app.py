@@ -168,6 +168,12 @@ def json_object(body: bytes) -> Json:
     return parsed
 
 
+def bad_length_reply() -> Reply:
+    """The answer to a request whose ``Content-Length`` is no byte count (the HTTP layer's call)."""
+    error = ApiError(400, "bad_request", "The Content-Length header must be a number of bytes.")
+    return json_reply(400, error.envelope(new_request_id()))
+
+
 def fault_reply(rule: FaultRule) -> Reply:
     if rule.drop:
         return Reply(0, drop=True)
@@ -178,5 +184,5 @@ def fault_reply(rule: FaultRule) -> Reply:
         error = ApiError(429, "too_many_requests")
         return json_reply(429, error.envelope(request_id), (("Retry-After", str(rule.retry_after)),))
     status = rule.status or 500
-    error = ApiError(status, rule.error_type or default_error_type(status), rule.error_message)
+    error = ApiError(status, rule.error_type or default_error_type(status), rule.error_message, injected=True)
     return json_reply(status, error.envelope(request_id))

@@ -62,6 +62,63 @@ MESSAGES: dict[str, str] = {
         "The passcode could not be authenticated because it was either already used or expired. "
         "Send another passcode to this user."
     ),
+    # MFA (sessions contract §B.3; the contract's wording where it gives one).
+    "invalid_phone_number": ("The phone number is invalid. Ensure the phone number is in the E.164 format."),
+    "invalid_phone_number_country_code": (
+        "The phone number's country code is invalid, unsupported, or disabled."
+    ),
+    "duplicate_member_phone_number": (
+        "A member with the specified phone number already exists for this organization."
+    ),
+    "duplicate_member_phone_number_for_member": (
+        "The member already has a different phone number; a new mfa_phone_number cannot be given."
+    ),
+    "member_phone_number_not_found": (
+        "The member has no phone number. Provide an mfa_phone_number to send a passcode to."
+    ),
+    "member_session_member_id_mismatch": (
+        "The session belongs to a different member than the member_id provided."
+    ),
+    "action_available_only_once_primary_authentication_is_met": (
+        "This action is only available once the organization's primary authentication requirements are met."
+    ),
+    "operation_restricted_by_organization_mfa_methods": (
+        "The organization's allowed_mfa_methods do not include this method."
+    ),
+    "session_enforced_factor_matching_session_required": (
+        "The member already has an MFA factor: a session authenticated with one of the member's "
+        "factors is required to add another."
+    ),
+    "active_totp_exists": "The member already has an active TOTP registration.",
+    "pending_totp_exists": (
+        "The member already has a pending TOTP registration. Authenticate it, or wait for it to expire."
+    ),
+    "totp_not_found": "TOTP registration could not be found.",
+    "expired_totp": "The TOTP registration has expired. Create a new one.",
+    "invalid_totp_code": "The TOTP code format is invalid: it must be 6 digits.",
+    "unable_to_authenticate_totp": (
+        "The TOTP code could not be authenticated because it is incorrect or expired."
+    ),
+    "totp_code_already_authenticated": (
+        "This TOTP code has already been used. Wait for the next code and try again."
+    ),
+    "recovery_code_used_as_totp_code": (
+        "A recovery code was provided where a TOTP code is expected. Use the recovery codes endpoint instead."
+    ),
+    "totp_code_used_as_recovery_code": (
+        "A TOTP code was provided where a recovery code is expected. Use the TOTP authenticate "
+        "endpoint instead."
+    ),
+    "invalid_recovery_code": (
+        "The recovery code format is invalid: it must be three groups of four lowercase letters "
+        "or digits, as in xxxx-xxxx-xxxx."
+    ),
+    "no_active_recovery_code_backed_factor": (
+        "The member has no active factor backed by recovery codes (an authenticator app)."
+    ),
+    "unable_to_authenticate_recovery_code": (
+        "The recovery code could not be authenticated because it is incorrect or already used."
+    ),
     "no_discovery_redirect_url_set": (
         "No discovery redirect URL was provided and no default discovery redirect URL is set."
     ),
@@ -162,10 +219,16 @@ def default_error_type(status: int) -> str:
 class ApiError(Exception):
     """A Stytch error answer: the HTTP layer turns it into the error envelope."""
 
-    def __init__(self, status: int, error_type: str, message: str | None = None) -> None:
+    def __init__(
+        self, status: int, error_type: str, message: str | None = None, *, injected: bool = False
+    ) -> None:
+        """``injected``: a fault rule's error (or one read back from an answer), of whatever type
+        the test names; any other must be a type of ``MESSAGES``, so none answers a generic text."""
+        if error_type not in MESSAGES and not injected:
+            raise KeyError(f"the fake's error type {error_type!r} has no message in MESSAGES")
         self.status = status
         self.error_type = error_type
-        self.message = message or MESSAGES.get(error_type, "An error occurred.")
+        self.message = message or MESSAGES.get(error_type) or f"Injected fault: {error_type}."
         super().__init__(f"{status} {error_type}: {self.message}")
 
     def envelope(self, request_id: str) -> dict[str, object]:

@@ -223,5 +223,7 @@ def browse(app: FakeApp, target: str, expected: int) -> str:
     reply: Reply = app.handle("GET", target, Message(), b"")
     if reply.status != expected:
         error = json.loads(reply.body) if reply.content_type == "application/json" else {}
-        raise ApiError(reply.status, error.get("error_type", "bad_request"), error.get("error_message"))
+        error_type = error.get("error_type", "bad_request")
+        # Read back from the answer, which a fault rule may have given any type.
+        raise ApiError(reply.status, error_type, error.get("error_message"), injected=True)
     return dict(reply.headers)["Location"]

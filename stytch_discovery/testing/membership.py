@@ -72,7 +72,7 @@ def requirements(
     settings = organization.settings
     allowed = settings["allowed_auth_methods"]
     restricted = settings["auth_methods"] == "RESTRICTED"
-    if restricted and not set(factors) & set(allowed):
+    if restricted and not {validation.auth_method(factor) for factor in factors} & set(allowed):
         return Requirements(primary_auth_methods=list(allowed))
     if member is not None and not member.email_address_verified and not verifies_email(factors):
         offered = allowed if restricted else validation.AUTH_METHODS

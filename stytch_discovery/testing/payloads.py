@@ -144,6 +144,7 @@ FACTOR_SHAPES = {
     "recovery_code": ("recovery_codes", "recovery_code"),
     "password": ("password", "knowledge"),
     "sso": ("sso", "sso_saml"),
+    "sso_oidc": ("sso", "sso_oidc"),
     **{
         f"{name}_oauth": ("oauth", f"oauth_{name}")
         for name in ("google", "microsoft", "slack", "github", "hubspot")

@@ -3,7 +3,9 @@
 Each answer (status line, headers, body) is written with one ``sendall`` and accepted
 sockets get ``TCP_NODELAY``: sending headers and body separately costs about 40 ms per call
 on loopback, through Nagle's algorithm meeting delayed ACKs. The server is quiet (no
-per-request log line) and can close the connections it holds when it stops.
+per-request log line) and can close the connections it holds when it stops. A request whose
+``Content-Length`` is no byte count is answered 400 ``bad_request`` and the connection closed:
+where its body ends is unknown, so nothing after it can be read as the next request.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import contextlib
 import socket
 import sys
 import threading
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .app import FakeApp, Reply
+from .app import FakeApp, Reply, bad_length_reply
 
 
 class FakeHTTPServer(ThreadingHTTPServer):
@@ -56,13 +59,29 @@ class FakeHTTPServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
+def content_length(headers: Message) -> int | None:
+    """The body's length: 0 without the header, None unless it is ASCII digits (RFC 9110's
+    ``1*DIGIT``, so no sign, no fraction, no list), the same in every copy of the header."""
+    values = {value.strip() for value in headers.get_all("Content-Length", [])}
+    if not values:
+        return 0
+    value, *others = values
+    if others or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
+
+
 class FakeRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: FakeHTTPServer
 
     def dispatch(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        length = content_length(self.headers)
+        if length is None:
+            self.close_connection = True
+            self.wfile.write(self.encode(bad_length_reply()))
+            return
+        body = self.rfile.read(length) if length else b""
         reply = self.server.app.handle(self.command, self.path, self.headers, body)
         if reply.drop:
             self.close_connection = True

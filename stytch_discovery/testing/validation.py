@@ -74,9 +74,23 @@ AUTH_METHODS = (
     "github_oauth",
     "hubspot_oauth",
 )
+#: The factors named otherwise than the auth method they prove: SSO through an OIDC connection
+#: (``sso`` is SAML's; Stytch tells them apart by ``delivery_method``).
+FACTOR_METHODS = {"sso_oidc": "sso"}
 MFA_METHODS = ("sms_otp", "totp")
 OAUTH_TENANT_PROVIDERS = ("slack", "hubspot", "github")
 ALL_RESTRICTED_NOT = ("ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED")
+
+
+def auth_method(factor: str) -> str:
+    """The auth method a factor proves (an MFA factor's name is no auth method)."""
+    return FACTOR_METHODS.get(factor, factor)
+
+
+def primary_factors(factors: tuple[str, ...]) -> tuple[str, ...]:
+    """The factors that prove an auth method (a session's, without its MFA factors)."""
+    return tuple(factor for factor in factors if auth_method(factor) in AUTH_METHODS)
+
 
 # Enum fields of the Organization: allowed values, default, error type for a bad value.
 ORG_ENUMS: dict[str, tuple[tuple[str, ...], str, str]] = {

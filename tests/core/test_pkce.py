@@ -21,3 +21,19 @@ def test_a_verifier_is_derived_again_from_its_state_and_kind_only(settings: obje
     assert verifier != pkce.code_verifier("state-1", salt="kind-b")
     settings.SECRET_KEY = "another-key-another-server"  # type: ignore[attr-defined]
     assert verifier != pkce.code_verifier("state-1", salt="kind-a")
+
+
+def test_a_callback_finds_the_verifier_again_under_the_current_key_or_a_fallback(settings: object) -> None:
+    verifier = pkce.code_verifier("state-1", salt="kind-a")
+    challenge = pkce.code_challenge(verifier)
+    assert pkce.verifier_of("state-1", salt="kind-a", challenge=challenge) == verifier
+
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]  # type: ignore[attr-defined]
+    settings.SECRET_KEY = "the-rotated-key"  # type: ignore[attr-defined]
+    assert pkce.verifier_of("state-1", salt="kind-a", challenge=challenge) == verifier
+    assert pkce.code_verifier("state-1", salt="kind-a") != verifier  # a new start: the new key
+
+    settings.SECRET_KEY_FALLBACKS = []  # type: ignore[attr-defined]
+    assert pkce.verifier_of("state-1", salt="kind-a", challenge=challenge) is None
+    assert pkce.verifier_of("state-2", salt="kind-a", challenge=challenge) is None
+    assert pkce.verifier_of("state-1", salt="kind-a", challenge="") is None

@@ -1,6 +1,7 @@
 """MFA and primary steps in a real browser: an SMS code from the dev inbox, an authenticator code,
-setting an app up (QR code and recovery codes shown once), a recovery code that works once, and
-an organization that wants an emailed code before MFA.
+setting an app up (QR code and recovery codes shown once), a recovery code that works once, an
+organization that wants an emailed code before MFA, and one that wants its own magic link (a bad
+link keeps the step).
 """
 
 from __future__ import annotations
@@ -186,4 +187,50 @@ def test_an_emailed_code_first_then_the_sms_code(
     page.get_by_role("button", name="Verify").click()
     expect_signed_in(page, "Massive Dynamic", "magic_link (email), otp (email), otp (sms)")
     shoot(page, "primary-then-mfa-signed-in")
+    log_out(page, shoot)
+
+
+def test_a_bad_organization_link_keeps_the_pending_step_and_shows_why(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    organization = {
+        "organization_name": "Linkwell",
+        "auth_methods": "RESTRICTED",
+        "allowed_auth_methods": ["magic_link"],
+    }
+    email, slug = seed_own_member(
+        demo_server, person="Kim", domain="linkwell.example", organization=organization
+    )
+    # In by an emailed code, so the organization still wants its own link.
+    page.goto("/")
+    page.get_by_role("textbox", name="Work email").fill(email)
+    page.get_by_role("button", name="Email me a code").click()
+    newest = page.locator('#inbox-list li[data-kind="discovery_email_otp"]').first
+    expect(newest).to_contain_text(f"To {email}")
+    page.locator("#code").fill(newest.locator(".inbox-code").inner_text())
+    page.get_by_role("button", name="Verify").click()
+    org_action(page, slug).click()
+    pending = page.get_by_role("heading", name="Linkwell needs another sign-in method")
+    expect(pending).to_be_visible()
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.locator("#primary-status")).to_contain_text("We emailed a sign-in link")
+
+    # A link Stytch does not know (expired, used, mistyped): its target redirects with the code.
+    page.goto(
+        "/api/stytch/primary/magic-links/authenticate?stytch_token_type=multi_tenant_magic_links&token="
+        + "x" * 44
+    )
+
+    expect(pending).to_be_visible()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("That sign-in link is invalid, already used or expired")
+    expect(alert.locator("code")).to_have_text("magic_link_invalid")
+    expect(page.get_by_role("button", name="Email me a sign-in link")).to_be_visible()
+    assert "stytch_discovery_error" not in page.url
+    shoot(page, "primary-link-invalid")
+
+    link = page.locator('#inbox-list li[data-kind="magic_link"]').first  # the good one still works
+    expect(link).to_contain_text(f"To {email}")
+    link.get_by_role("link").click()
+    expect_signed_in(page, "Linkwell", "otp (email), magic_link (email)")
     log_out(page, shoot)

@@ -1,8 +1,10 @@
-"""Django's default cache down, as when its server does not answer, in two forms.
+"""Django's default cache down, as when its server does not answer, in three forms.
 
 ``DownCache`` is a backend whose every call raises (for the suites run without the ``load`` group,
 so without redis-py); ``DEAD_REDIS`` is Django's own ``RedisCache`` on a port nothing listens on,
 its URL carrying a password as a production ``REDIS_URL`` may: no log line may show either.
+``FailingCache`` is the local-memory cache failing on one call of a request, its Nth: a server
+that goes away between two calls.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.test import APIClient
 
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
@@ -24,13 +27,39 @@ class CacheDown(ConnectionError):
     """What the cache client raised."""
 
 
+#: The calls of Django's cache API (the ones a backend implements).
+CACHE_CALLS = frozenset(
+    {"add", "get", "set", "touch", "delete", "incr", "decr", "get_many", "has_key", "clear"}
+)
+
+
 class DownCache(BaseCache):
     def __init__(self, location: str, params: dict[str, Any]) -> None:
         super().__init__(params)
 
     def __getattribute__(self, name: str) -> Any:
-        if name in {"add", "get", "set", "touch", "delete", "incr", "decr", "get_many", "has_key", "clear"}:
+        if name in CACHE_CALLS:
             raise CacheDown("the cache server does not answer")
+        return super().__getattribute__(name)
+
+
+class FailingCache(LocMemCache):
+    """The local-memory cache, whose call number ``fail_on`` (counted from ``reset``, from 1) raises
+    and whose others answer. Class-level, since Django builds a backend per thread and per test."""
+
+    calls = 0
+    fail_on: int | None = None
+
+    @classmethod
+    def reset(cls, fail_on: int | None = None) -> None:
+        cls.calls, cls.fail_on = 0, fail_on
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in CACHE_CALLS:
+            cls = type(self)
+            cls.calls += 1
+            if cls.calls == cls.fail_on:
+                raise CacheDown("the cache server does not answer")
         return super().__getattribute__(name)
 
 

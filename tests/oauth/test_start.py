@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal import pkce
 from stytch_discovery.oauth import state
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import stytch_calls, url
@@ -68,7 +69,7 @@ def test_the_challenge_is_s256_of_a_verifier_the_browser_never_sees(api: APIClie
     response = start(api)
     cookie = response.cookies[app_settings.OAUTH_STATE_COOKIE_NAME]
     state_id = signing.loads(cookie.value, salt=state.SALT)
-    verifier = state.OAuthStart(provider="google", next_url="/", state_id=state_id).code_verifier
+    verifier = pkce.code_verifier(state_id, salt=state.SALT)
 
     challenge = query_of(response["Location"])["pkce_code_challenge"]
 

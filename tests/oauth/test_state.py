@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.oauth import state
 from tests.helpers.redis import redis_cache
@@ -59,13 +60,13 @@ def test_a_state_the_cache_lost_is_missing_not_used() -> None:
     assert take(cookie) == "oauth_state_missing"
 
 
-def test_the_verifier_is_the_same_for_one_state_and_differs_between_states() -> None:
-    first = state.OAuthStart(provider="google", next_url="/", state_id="a" * 43)
-    again = state.OAuthStart(provider="microsoft", next_url="/x", state_id="a" * 43)
-    other = state.OAuthStart(provider="google", next_url="/", state_id="b" * 43)
+def test_the_verifier_is_derived_from_the_state_and_differs_between_states() -> None:
+    first = state.begin(provider="google", next_url="/")
+    other = state.begin(provider="google", next_url="/")
 
-    assert first.code_verifier == again.code_verifier != other.code_verifier
-    assert first.code_challenge != first.code_verifier
+    assert first.code_verifier == pkce.code_verifier(first.state_id, salt=state.SALT)
+    assert first.code_verifier != other.code_verifier
+    assert first.code_challenge == pkce.code_challenge(first.code_verifier) != first.code_verifier
 
 
 @pytest.mark.parametrize("cookie", ["", "not-signed", "a" * 300])

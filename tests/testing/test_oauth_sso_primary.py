@@ -19,6 +19,7 @@ SIGNUP = "http://localhost:3000/signup"
 OAUTH_AUTHENTICATE = "/v1/b2b/oauth/authenticate"
 SSO_AUTHENTICATE = "/v1/b2b/sso/authenticate"
 CONNECTION = "saml-connection-test-wayne"
+OIDC_CONNECTION = "oidc-connection-test-wayne"
 
 
 @pytest.fixture
@@ -56,6 +57,11 @@ def orgs(fake: FakeStytch) -> dict[str, str]:
                     "sso_connections": [{"connection_id": "oidc-connection-test-mfa", "type": "oidc"}],
                 },
                 {
+                    "organization_slug": "wayne-oidc",
+                    **sso_only,
+                    "sso_connections": [{"connection_id": OIDC_CONNECTION, "type": "oidc"}],
+                },
+                {
                     "organization_slug": "closed",
                     **sso_only,
                     "sso_jit_provisioning": "NOT_ALLOWED",
@@ -71,6 +77,7 @@ def orgs(fake: FakeStytch) -> dict[str, str]:
                 {"organization_slug": "googly", "email_address": ADA},
                 {"organization_slug": "wayne", "email_address": ADA, "name": "Ada Lovelace"},
                 {"organization_slug": "wayne-mfa", "email_address": ADA, "mfa_phone_number": "+15005550006"},
+                {"organization_slug": "wayne-oidc", "email_address": ADA},
                 {"organization_slug": "domain", "email_address": "boss@acme.example"},
             ],
         }
@@ -202,6 +209,28 @@ def test_sso_enters_an_sso_only_organization_through_the_sdk(
     assert (registration.connection_id, registration.external_id) == (CONNECTION, ADA)
     again = client.sso.authenticate(sso_token=token_of(fake.sign_in(sso_start(fake), ADA), "sso"))
     assert len(again.member.sso_registrations) == 1
+
+
+def test_sso_through_an_oidc_connection_is_an_sso_oidc_factor(
+    fake: FakeStytch, call: Call, client: B2BClient, orgs: dict[str, str]
+) -> None:
+    entered = primary_ist(fake, call, "wayne-oidc")
+    token = token_of(fake.sign_in(sso_start(fake, OIDC_CONNECTION), ADA), "sso")
+
+    answer = client.sso.authenticate(
+        sso_token=token, intermediate_session_token=entered["intermediate_session_token"]
+    )
+
+    assert answer.member_authenticated is True  # the organization's "sso" method, through OIDC
+    assert answer.member_session is not None
+    assert factor_kinds(answer.member_session) == [("magic_link", "email"), ("sso", "sso_oidc")]
+    again = client.sessions.authenticate(session_token=answer.session_token)
+    assert factor_kinds(again.member_session) == [("magic_link", "email"), ("sso", "sso_oidc")]
+    # Exchanged into another SSO-only organization, the factor still counts as SSO there.
+    moved = client.sessions.exchange(organization_id=orgs["wayne"], session_token=answer.session_token)
+    assert moved.member_authenticated is True
+    assert moved.member_session is not None
+    assert ("sso", "sso_oidc") in factor_kinds(moved.member_session)
 
 
 def test_sso_then_mfa_returns_the_same_ist_and_texts_a_code(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import struct
@@ -86,6 +87,35 @@ def test_each_answer_is_one_segment_with_content_length(fake: FakeStytch) -> Non
         if line.startswith(b"Content-") and line.lower().startswith(b"content-length")
     )
     assert len(body) == length
+
+
+def raw_exchange(fake: FakeStytch, request: bytes) -> bytes:
+    """Send ``request`` on a fresh connection; everything the fake answers until it hangs up."""
+    received = b""
+    with socket.create_connection(("127.0.0.1", fake.port), timeout=5) as sock:
+        sock.sendall(request)
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.mark.parametrize("length", [b"abc", b"-1", b"-0", b"1.5", b"+2", b"0x10", b"2, 2"])
+def test_a_content_length_that_is_no_byte_count_is_400_and_the_connection_closes(
+    fake: FakeStytch, length: bytes
+) -> None:
+    received = raw_exchange(
+        fake, b"POST " + LIST.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n{}"
+    )
+
+    head, _, body = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0] == "HTTP/1.1 400 Bad Request", received
+    assert "Connection: close" in lines  # the body's end is unknown: no next request on this line
+    answer = json.loads(body)
+    assert (answer["status_code"], answer["error_type"]) == (400, "bad_request")
+    assert answer["error_message"] == "The Content-Length header must be a number of bytes."
+    assert answer["request_id"].startswith("request-id-test-")
+    assert answer["error_url"].startswith("https://stytch.com/docs/")
 
 
 def test_stats_count_api_calls_but_not_control_calls(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -62,6 +64,17 @@ def _count_script(cache: BaseCache) -> Any | None:
     return script
 
 
+@contextmanager
+def _refused_when_down() -> Iterator[None]:
+    """A cache call that fails refuses the request with the documented 503 ``throttle_unavailable``,
+    logged once a minute (not per request); not a 500, whose error mail would show the request."""
+    try:
+        yield
+    except Exception as error:  # whatever the cache backend raises when down
+        log_failure(error, "requests are refused with 503 throttle_unavailable", logging.ERROR)
+        raise Problem("throttle_unavailable") from error
+
+
 class StytchDiscoveryThrottle(ScopedRateThrottle):
     """``view.throttle_scope`` picks the rate; a scope set to ``None`` is not throttled.
 
@@ -86,13 +99,8 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
         if self.key is None or limit is None or period is None:
             return True
         self.now = self.timer()
-        try:
+        with _refused_when_down():
             return self._counted(self.key, period) <= limit
-        except Exception as error:  # whatever the cache backend raises when down
-            # Logged once a minute, not per request; not a 500 (whose error mail would show the
-            # request) but a documented 503.
-            log_failure(error, "requests are refused with 503 throttle_unavailable", logging.ERROR)
-            raise Problem("throttle_unavailable") from error
 
     def _counted(self, key: str, period: int) -> int:
         # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
@@ -150,7 +158,9 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
     def wait(self) -> float:
         if self.remaining is not None:
             return self.remaining
-        until = self.cache.get(f"{self.key}:until")
+        # A second cache call (not on Redis, whose count told the TTL): the cache may fail here too.
+        with _refused_when_down():
+            until = self.cache.get(f"{self.key}:until")
         return max(0.0, until - self.now) if until is not None else float(self.duration or 0)
 
 

@@ -38,7 +38,7 @@ def list_organizations(project: Project, request: Request) -> Json:
         session = session_from(project, *credential_pair(key, value))
         email = project.state.members[session.member_id].email_address
         hint, include_eligible = None, False
-        factors = tuple(factor for factor in session.factors if factor in validation.AUTH_METHODS)
+        factors = validation.primary_factors(session.factors)
     return {
         "email_address": email,
         "organization_id_hint": hint,

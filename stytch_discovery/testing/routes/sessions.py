@@ -76,7 +76,7 @@ def exchange_session(project: Project, request: Request) -> Json:
     if member is None:
         raise ApiError(400, "insufficient_factors_for_session_exchange")
     state.activate(member)
-    factors = tuple(factor for factor in session.factors if factor in validation.AUTH_METHODS)
+    factors = validation.primary_factors(session.factors)
     return entered(
         project, email, member, organization, options, factors=factors, send_sms=locale is not None
     )

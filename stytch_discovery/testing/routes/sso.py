@@ -2,8 +2,10 @@
 
 ``GET /v1/public/sso/start?connection_id&public_token&login_redirect_url&signup_redirect_url
 &pkce_code_challenge`` goes through the fake identity provider's page to the redirect URL with
-``stytch_token_type=sso&token=…``; ``POST /v1/b2b/sso/authenticate`` adds the ``sso`` factor to
-the IST given, as the other primary authenticates do (``primary.primary_answer``).
+``stytch_token_type=sso&token=…``; ``POST /v1/b2b/sso/authenticate`` adds the SSO factor to
+the IST given, as the other primary authenticates do (``primary.primary_answer``): ``sso``
+(``delivery_method`` ``sso_saml``) through a SAML connection, ``sso_oidc`` (``sso_oidc``) through
+an OIDC one; both prove the ``sso`` auth method.
 
 Fake's choices (docs/fake.md says the same): an unknown connection is 404
 ``connection_not_found``; an unknown, used, expired or other-kind token 404
@@ -30,6 +32,8 @@ from .registry import Page, PageRoute, Project, Request, Route
 Json = dict[str, Any]
 
 FACTOR = "sso"
+#: The factor each kind of connection gives (``payloads.FACTOR_SHAPES``).
+CONNECTION_FACTORS = {"saml": FACTOR, "oidc": "sso_oidc"}
 
 
 def find_connection(state: FakeState, connection_id: str) -> tuple[Organization, SsoConnection]:
@@ -77,6 +81,7 @@ def authenticate(project: Project, request: Request) -> Json:
     state.redeem_provider_token(grant, verifier)
     member = sso_member(state, organization, grant.email_address)
     connection_id = grant.flow.connection_id or ""
+    _, connection = find_connection(state, connection_id)
     if not any(known["connection_id"] == connection_id for known in member.sso_registrations):
         member.sso_registrations.append(
             {
@@ -86,7 +91,8 @@ def authenticate(project: Project, request: Request) -> Json:
                 "sso_attributes": {},
             }
         )
-    return primary_answer(project, member, organization, ist, FACTOR, options, {"reset_session": False})
+    factor = CONNECTION_FACTORS[connection.kind]
+    return primary_answer(project, member, organization, ist, factor, options, {"reset_session": False})
 
 
 ROUTES = (

@@ -891,7 +891,6 @@ document.addEventListener("click", async (event) => {
 // --- start: where does this browser stand? -------------------------------------------------------
 
 const LINK_ERRORS = {
-  magic_link_invalid: "That sign-in link is invalid, already used or expired. Send yourself a new one.",
   oauth_invalid: "Signing in with that provider did not work or took too long. Try again.",
   oauth_state_missing: "That sign-in was not started in this browser, or took too long. Try again.",
   oauth_state_used: "That sign-in was already finished. Start again to sign in once more.",
@@ -899,15 +898,17 @@ const LINK_ERRORS = {
   oauth_email_unverified: "That provider has not verified your email address. Use another way in.",
   entry_point_disabled: "That way of signing in is not offered here.",
 };
-// Coming back from SSO or OAuth without success: the step is still pending, so the page resumes it
-// and says why. So does the server's own trouble (its cache or Stytch down, too many tries): the
-// server keeps the step, to be tried again from where it was.
+// Coming back from SSO, OAuth or an organization's magic link without success: the step is still
+// pending, so the page resumes it and says why. So does the server's own trouble (its cache or
+// Stytch down, too many tries): the server keeps the step, to be tried again from where it was. A
+// bad link with no step to go back to (a discovery link in a fresh browser) lands on the email step.
 const TRY_ANOTHER_WAY = "Signing in there did not work; try again, or use another way in.";
 const UNAVAILABLE = "The server could not go on with that sign-in just now; try again shortly, or use another way in.";
 const RESUMABLE_ERRORS = {
   redirect_state_invalid: "That sign-in was not started in this browser, or was already finished; start it again.",
   redirect_token_invalid: "The sign-in at your identity provider expired or was already used; start it again.",
   identity_mismatch: "That sign-in was for someone else; use your own link or account.",
+  magic_link_invalid: "That sign-in link is invalid, already used or expired. Send yourself a new one.",
   identity_provider_error: TRY_ANOTHER_WAY,
   sso_connection_required: TRY_ANOTHER_WAY,
   sso_connection_missing: TRY_ANOTHER_WAY,
