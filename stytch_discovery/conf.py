@@ -40,6 +40,11 @@ class StytchDiscoverySettings:
     def get(self, name: str) -> Any:
         return self._raw().get(name, DEFAULTS[name])
 
+    def _optional_minutes(self, name: str) -> int | None:
+        """A number of minutes that None leaves to Stytch."""
+        value = self.get(name)
+        return None if value is None else int(value)
+
     # -- credentials and where Stytch is --------------------------------------------------
 
     @property
@@ -190,8 +195,7 @@ class StytchDiscoverySettings:
     @property
     def EMAIL_CODE_EXPIRATION_MINUTES(self) -> int | None:
         """Minutes an emailed discovery code lives (Stytch: 2 to 15); None: Stytch's default, 10."""
-        value = self.get("EMAIL_CODE_EXPIRATION_MINUTES")
-        return None if value is None else int(value)
+        return self._optional_minutes("EMAIL_CODE_EXPIRATION_MINUTES")
 
     @property
     def PUBLIC_TOKEN(self) -> str | None:
@@ -285,14 +289,12 @@ class StytchDiscoverySettings:
     @property
     def SESSION_DURATION_MINUTES(self) -> int | None:
         """Minutes a session lasts when the request does not say; None: Stytch's default, 60."""
-        value = self.get("SESSION_DURATION_MINUTES")
-        return None if value is None else int(value)
+        return self._optional_minutes("SESSION_DURATION_MINUTES")
 
     @property
     def MAX_SESSION_DURATION_MINUTES(self) -> int | None:
         """The longest session a request may ask for; None: Stytch's longest, 527040 (366 days)."""
-        value = self.get("MAX_SESSION_DURATION_MINUTES")
-        return None if value is None else int(value)
+        return self._optional_minutes("MAX_SESSION_DURATION_MINUTES")
 
     # -- throttling --------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings, infer_environment
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS, STYTCH_BASE_URLS, parse_networks
-from stytch_discovery.internal.net import http_url, is_loopback
+from stytch_discovery.internal.net import http_url, is_loopback, split_url
 
 _NUMBER_SETTINGS = {
     # name: (id, smallest allowed value, strictly greater?)
@@ -250,8 +250,11 @@ def check_redirects() -> Iterable[CheckMessage]:
         )
     for name in ("LOGIN_REDIRECT_URL", "DISCOVERY_REDIRECT_URL"):
         value = app_settings.get(name)
-        if value is not None and not isinstance(value, str):
-            yield Error(f"STYTCH_DISCOVERY[{name!r}] must be a string URL.", id="stytch_discovery.E015")
+        if value is not None and split_url(value) is None:
+            yield Error(
+                f"STYTCH_DISCOVERY[{name!r}] must be a string URL Python can parse, not {value!r}.",
+                id="stytch_discovery.E015",
+            )
 
 
 def check_prune_after() -> Iterable[CheckMessage]:

@@ -19,16 +19,22 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def http_url(value: Any) -> SplitResult | None:
-    """``value`` split, when it is an http(s) URL; None for anything else (not a string, another
-    scheme, or text Python's parser raises on, such as ``http://[``)."""
+def split_url(value: Any) -> SplitResult | None:
+    """``value`` split, when it is a URL or a path; None for anything else (not a string, or text
+    Python's parser raises on, such as ``http://[``, which every redirect to it would raise on)."""
     if not isinstance(value, str):
         return None
     try:
-        parts = urlsplit(value)
+        return urlsplit(value)
     except ValueError:
         return None
-    return parts if parts.scheme in ("http", "https") else None
+
+
+def http_url(value: Any) -> SplitResult | None:
+    """``value`` split, when it is an http(s) URL; None for anything else (``split_url``'s None,
+    or another scheme)."""
+    parts = split_url(value)
+    return parts if parts is not None and parts.scheme in ("http", "https") else None
 
 
 def with_query(url: str, **params: str) -> str:

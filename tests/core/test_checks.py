@@ -101,6 +101,8 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E014", {"ALLOWED_REDIRECT_HOSTS": ["app.example", 7]}, False),
     ("E015", {"LOGIN_REDIRECT_URL": 5}, False),
     ("E015", {"DISCOVERY_REDIRECT_URL": ["https://app.example"]}, False),
+    ("E015", {"LOGIN_REDIRECT_URL": "http://["}, False),  # every redirect to it would be a 500
+    ("E015", {"DISCOVERY_REDIRECT_URL": "https://[x]/app"}, False),
     ("E016", {"THROTTLE_RATES": "10/min"}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "fast"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),

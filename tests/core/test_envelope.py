@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -60,3 +61,22 @@ def test_a_longer_value_is_taken_out_whole_and_short_ones_stay() -> None:
     text = redacted("Ada Lovelace is in acme, Ada.", secret="s3cret", payload=payload)
 
     assert text == "[redacted] is in acme, [redacted]."
+
+
+def test_an_address_glued_to_a_value_sent_is_taken_out_too() -> None:
+    payload = {"name": "Ada Lovelace", "intermediate_session_token": "ist-ABC"}
+
+    text = redacted(
+        "Ada Lovelacebob@acme.example and ist-ABCgrace@navy.example", secret="s3cret", payload=payload
+    )
+
+    assert text == "[redacted][redacted] and [redacted][redacted]"
+
+
+@pytest.mark.parametrize("text", ["x" * 100_000, "x@" * 50_000, "x." * 50_000, "@." * 50_000, "x@." * 30_000])
+def test_redacting_a_long_text_without_blanks_takes_linear_time(text: str) -> None:
+    started = time.perf_counter()
+
+    redacted(text, secret="s3cret", payload={"email_address": "ada@acme.example"})
+
+    assert time.perf_counter() - started < 1  # the square of 100,000: about 15 s

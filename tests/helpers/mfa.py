@@ -51,16 +51,24 @@ def seed_mfa(fake: FakeStytch, email: str = EMAIL) -> dict[str, str]:
         "totp": {"totp_secret": SECRET, "recovery_codes": RECOVERY_CODES},
         "codes-mfa": {"mfa_phone_number": PHONE},
     }
+    return seed_members(fake, ORGANIZATIONS, factors, email=email)
+
+
+def seed_members(
+    fake: FakeStytch, organizations: list[Json], factors: dict[str, Json], *, email: str = EMAIL
+) -> dict[str, str]:
+    """``organizations``, ``email`` a member of each with its ``factors`` (by organization slug);
+    member ids by organization slug."""
     seeded = fake.seed(
         {
-            "organizations": ORGANIZATIONS,
+            "organizations": organizations,
             "members": [
                 {
                     "organization_slug": org["organization_slug"],
                     "email_address": email,
                     **factors.get(org["organization_slug"], {}),
                 }
-                for org in ORGANIZATIONS
+                for org in organizations
             ],
         }
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,6 +116,24 @@ def test_the_text_left_to_the_host_still_says_what_stytch_said(fake_stytch: Fake
 
     assert caught.value.error_message == "Slug too fancy."
     assert caught.value.error_url == "https://stytch.com/docs/b2b/api/errors/400#invalid_argument"
+
+
+def test_a_huge_error_text_is_redacted_in_linear_time(fake_stytch: FakeStytch) -> None:
+    """Stytch's text is redacted before it is cut: an upstream answering one word of 100,000
+    characters (no blank, no ``@``) must not hold the worker for the quadratic time a naive email
+    pattern takes (about 15 s here; a 32 MB answer, hours)."""
+    ist = fake_stytch.mint_intermediate_session(EMAIL)
+    word = "x" * 100_000
+    fake_stytch.add_fault(
+        LIST_ORGANIZATIONS, status=400, error_type="invalid_argument", error_message=f"{EMAIL} {word}"
+    )
+    started = time.perf_counter()
+
+    with pytest.raises(StytchDiscoveryAPIError) as caught:
+        services.list_discovered_organizations(intermediate_session_token=ist)
+
+    assert time.perf_counter() - started < 3
+    assert caught.value.error_message == f"[redacted] {word}"[:300]
 
 
 # -- An upstream that echoes into the fields the fake fills itself ---------------------------------

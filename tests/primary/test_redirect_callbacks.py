@@ -16,7 +16,7 @@ from stytch_discovery.primary import redirects, services
 from stytch_discovery.primary.views import CALLBACK_ERROR_TYPES
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, stytch_calls, url
-from tests.helpers.mfa import PHONE, calls_to, enter, ist_of, last_code, pending_flow
+from tests.helpers.mfa import PHONE, calls_to, enter, ist_of, last_code, pending_flow, seed_members
 from tests.helpers.redirects import answering_for_someone_else, error_of, query_of, session_lives, start
 
 CONNECTION = "saml-connection-test-wayne"
@@ -89,18 +89,7 @@ def members(fake_stytch: FakeStytch, settings: Any) -> dict[str, str]:
         "PUBLIC_TOKEN": fake_stytch.public_token,
         "OAUTH_PROVIDERS": ["google", "microsoft"],
     }
-    seeded = fake_stytch.seed(
-        {
-            "organizations": ORGANIZATIONS,
-            "members": [
-                {"organization_slug": org["organization_slug"], "email_address": EMAIL}
-                | FACTORS.get(org["organization_slug"], {})
-                for org in ORGANIZATIONS
-            ],
-        }
-    )
-    slugs = {org["organization_id"]: org["organization_slug"] for org in seeded["organizations"]}
-    return {slugs[member["organization_id"]]: member["member_id"] for member in seeded["members"]}
+    return seed_members(fake_stytch, ORGANIZATIONS, FACTORS)
 
 
 def come_back(client: APIClient, fake: FakeStytch, start_path: str, email: str = EMAIL, **query: str) -> Any:

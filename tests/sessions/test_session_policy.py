@@ -24,7 +24,7 @@ from stytch_discovery.sessions.views import MemberAuthenticationBaseView
 from stytch_discovery.testing import FakeStytch
 from stytch_discovery.urls import urlpatterns
 from tests.helpers.api import EMAIL, configure, ist_cookie, post, stytch_calls, url
-from tests.helpers.mfa import PHONE, RECOVERY_CODES, SECRET, enter, last_code, outbox
+from tests.helpers.mfa import PHONE, RECOVERY_CODES, SECRET, enter, last_code, outbox, seed_members
 from tests.helpers.redirects import error_of, start
 from tests.helpers.sessions import claims_of, expired_copy, session_jwt, session_token, sign_in
 
@@ -187,18 +187,7 @@ def by_name(cases: list[SessionStart]) -> pytest.MarkDecorator:
 def members(fake_stytch: FakeStytch, settings: Any) -> dict[str, str]:
     """Member ids by organization slug; SSO and Google on (for their callbacks)."""
     configure(settings, PUBLIC_TOKEN=fake_stytch.public_token, OAUTH_PROVIDERS=["google"])
-    seeded = fake_stytch.seed(
-        {
-            "organizations": ORGANIZATIONS,
-            "members": [
-                {"organization_slug": org["organization_slug"], "email_address": EMAIL}
-                | FACTORS.get(org["organization_slug"], {})
-                for org in ORGANIZATIONS
-            ],
-        }
-    )
-    slugs = {org["organization_id"]: org["organization_slug"] for org in seeded["organizations"]}
-    return {slugs[member["organization_id"]]: member["member_id"] for member in seeded["members"]}
+    return seed_members(fake_stytch, ORGANIZATIONS, FACTORS)
 
 
 def signed_into(client: APIClient, response: Any) -> Json:
