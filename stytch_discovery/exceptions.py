@@ -79,6 +79,14 @@ class StytchDiscoveryResponseError(StytchDiscoveryError):
     """Stytch answered, but with something that is not the documented JSON."""
 
 
+class StytchDiscoveryIdentityMismatch(StytchDiscoveryError):
+    """Stytch answered for another member than the one the call named (its ``member_id=``).
+
+    Nothing was recorded for that member (no link to a user, no cache row) and the session Stytch
+    started for them was revoked (best effort). The message names neither member.
+    """
+
+
 class StytchDiscoveryInvalidSession(StytchDiscoveryError):
     """A session credential is not (or no longer) a live session of this project.
 

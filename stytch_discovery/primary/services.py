@@ -5,7 +5,9 @@ Sending is ``login_or_signup`` for one organization (a member logs in; an email 
 domain signs up). Authenticating with the pending step's IST adds the factor to it: when the
 organization's requirements are then met, Stytch consumes the IST and answers a session; else it
 answers the same IST with what is still needed (MFA, typically). Either way the answer is a
-``MemberAuthentication``, as from an exchange.
+``MemberAuthentication``, as from an exchange. Given ``member_id`` (a pending step's member), an
+authenticate refuses an answer about anyone else with ``StytchDiscoveryIdentityMismatch`` before
+anything of theirs is linked or cached, and revokes the session Stytch started for them.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ def authenticate_magic_link(
     telemetry_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
     user: AbstractBaseUser | None = None,
+    member_id: str | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Prove an organization magic link (single use), adding it to the IST when one is given."""
@@ -115,6 +118,7 @@ def authenticate_magic_link(
         },
         extra,
         user=user,
+        member_id=member_id,
         stytch=stytch,
     )
 
@@ -160,6 +164,7 @@ def authenticate_email_otp(
     telemetry_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
     user: AbstractBaseUser | None = None,
+    member_id: str | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Check an emailed code, adding it to the IST when one is given."""
@@ -177,6 +182,7 @@ def authenticate_email_otp(
         },
         extra,
         user=user,
+        member_id=member_id,
         stytch=stytch,
     )
 
@@ -252,6 +258,7 @@ def authenticate_sso(
     telemetry_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
     user: AbstractBaseUser | None = None,
+    member_id: str | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Prove an SSO token (single use), adding it to the IST when one is given."""
@@ -268,6 +275,7 @@ def authenticate_sso(
         },
         extra,
         user=user,
+        member_id=member_id,
         stytch=stytch,
     )
 
@@ -291,6 +299,7 @@ def authenticate_oauth(
     telemetry_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
     user: AbstractBaseUser | None = None,
+    member_id: str | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """Prove an organization OAuth token (single use), adding it to the IST when one is given.
@@ -312,5 +321,6 @@ def authenticate_oauth(
         extra,
         parse=_without_provider_values,
         user=user,
+        member_id=member_id,
         stytch=stytch,
     )

@@ -14,6 +14,7 @@ Stytch (``internal.shared.SharedCache``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,12 @@ import jwt
 from django.views.decorators.debug import sensitive_variables
 
 from stytch_discovery.client import StytchClient
-from stytch_discovery.exceptions import StytchDiscoveryAPIError, StytchDiscoveryInvalidSession
+from stytch_discovery.exceptions import (
+    StytchDiscoveryAPIError,
+    StytchDiscoveryError,
+    StytchDiscoveryIdentityMismatch,
+    StytchDiscoveryInvalidSession,
+)
 from stytch_discovery.internal.calls import call, payload
 from stytch_discovery.internal.shared import SharedCache, produce_once
 from stytch_discovery.org_cache import store
@@ -43,6 +49,8 @@ if TYPE_CHECKING:
 AUTHENTICATE_SESSION = "/v1/b2b/sessions/authenticate"
 EXCHANGE_SESSION = "/v1/b2b/sessions/exchange"
 REVOKE_SESSION = "/v1/b2b/sessions/revoke"
+
+logger = logging.getLogger("stytch_discovery.sessions")
 
 #: How long "Stytch says this session does not exist" is remembered for a credential.
 DEAD_SESSION_SECONDS = 300
@@ -231,16 +239,40 @@ def start_session(
     parse: Callable[[Mapping[str, Any]], MemberAuthentication] = MemberAuthentication.from_json,
     created: bool = False,
     user: AbstractBaseUser | None = None,
+    member_id: str | None = None,
     stytch: StytchClient | None = None,
 ) -> MemberAuthentication:
     """One call whose answer may start a member session (an authenticate, an exchange, a create).
 
     ``fields`` become the body as :func:`session_payload` builds it; the answer, parsed, then
-    goes to :func:`session_started`.
+    goes to :func:`session_started`. With ``member_id``, an answer for another member is refused
+    first (:func:`refuse_other_member`), so nothing of theirs is linked to ``user`` or cached.
     """
     result = call(path, session_payload(fields, extra), parse, stytch=stytch)
+    if member_id is not None and result.member_id != member_id:
+        refuse_other_member(result, stytch=stytch)
     session_started(result, created=created, user=user)
     return result
+
+
+@sensitive_variables("result")
+def refuse_other_member(result: MemberAuthentication, *, stytch: StytchClient | None = None) -> None:
+    """Raise ``StytchDiscoveryIdentityMismatch`` for an answer about a member the call was not
+    for, after revoking the session Stytch started for them: nobody may use it.
+
+    A token a link, SSO or OAuth carries names whoever it was issued to, and anyone can make a
+    browser open one. Best effort: the answer is refused whatever Stytch says to the revoke, so a
+    failed revoke is logged (its error type only), not raised.
+    """
+    if result.session_token:
+        try:
+            revoke_session(session_token=result.session_token, stytch=stytch)
+        except StytchDiscoveryError as error:
+            logger.warning(
+                "stytch_discovery identity_mismatch: the other member's session was not revoked (%s)",
+                type(error).__name__,
+            )
+    raise StytchDiscoveryIdentityMismatch("Stytch answered for another member than the one asked about.")
 
 
 @sensitive_variables("fields")

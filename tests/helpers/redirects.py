@@ -43,16 +43,25 @@ def organization_facts(fake: FakeStytch, **fields: Any) -> Iterator[None]:
         router.routes["POST", EXCHANGE] = original
 
 
+#: Whom ``answering_for_someone_else`` makes Stytch answer for.
+SOMEONE_ELSE = {"member_id": "member-test-someone-else", "email_address": "mallory@elsewhere.example"}
+
+
 @contextmanager
 def answering_for_someone_else(fake: FakeStytch, path: str) -> Iterator[list[str]]:
-    """Stytch's ``path`` answers for another member than the one asked about; the session tokens
-    it gave that member are collected in the list yielded."""
+    """Stytch's ``path`` answers for another member (:data:`SOMEONE_ELSE`) than the one asked
+    about; the session tokens it gave that member are collected in the list yielded."""
     router = fake.app.router
     original = router.routes["POST", path]
     given: list[str] = []
 
     def someone_else(project: Any, request: Any) -> Json:
-        answer = {**original.handler(project, request), "member_id": "member-test-someone-else"}
+        answer = original.handler(project, request)
+        answer = {
+            **answer,
+            "member_id": SOMEONE_ELSE["member_id"],
+            "member": {**answer["member"], **SOMEONE_ELSE},
+        }
         given.append(answer["session_token"])
         return answer
 
@@ -90,3 +99,15 @@ def start(client: APIClient, path: str, **query: str) -> Any:
 
 def state_of(client: APIClient) -> str:
     return str(client.cookies[redirects.cookie_name()].value)
+
+
+def nothing_recorded_for_someone_else() -> bool:
+    """No link to a user and no cache row hold the member Stytch wrongly answered for."""
+    from stytch_discovery.models import CachedIdentity, CachedOrganization, StytchMember
+
+    email = SOMEONE_ELSE["email_address"]
+    return not (
+        StytchMember.objects.filter(member_id=SOMEONE_ELSE["member_id"]).exists()
+        or CachedOrganization.objects.filter(email_address=email).exists()
+        or CachedIdentity.objects.filter(email_address=email).exists()
+    )

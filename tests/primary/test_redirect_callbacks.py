@@ -17,7 +17,14 @@ from stytch_discovery.primary.views import CALLBACK_ERROR_TYPES
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, stytch_calls, url
 from tests.helpers.mfa import PHONE, calls_to, enter, ist_of, last_code, pending_flow, seed_members
-from tests.helpers.redirects import answering_for_someone_else, error_of, query_of, session_lives, start
+from tests.helpers.redirects import (
+    answering_for_someone_else,
+    error_of,
+    nothing_recorded_for_someone_else,
+    query_of,
+    session_lives,
+    start,
+)
 
 CONNECTION = "saml-connection-test-wayne"
 ORGANIZATIONS: list[dict[str, Any]] = [
@@ -328,6 +335,7 @@ def test_an_answer_for_another_member_sets_no_session_and_ends_it_at_stytch(
     assert len(given) == 1
     assert len(calls_to(fake_stytch, "/v1/b2b/sessions/revoke")) == 1
     assert not session_lives(fake_stytch, given[0])
+    assert nothing_recorded_for_someone_else()
 
 
 def test_a_failed_revoke_still_refuses_the_other_member(

@@ -14,7 +14,11 @@ from stytch_discovery.testing import FakeStytch
 from stytch_discovery.testing.routes.registry import Route
 from tests.helpers.api import EMAIL, post, stytch_calls, url
 from tests.helpers.mfa import MASKED, calls_to, enter, ist_of, last_code, outbox, pending_flow, seed_mfa
-from tests.helpers.redirects import answering_for_someone_else, session_lives
+from tests.helpers.redirects import (
+    answering_for_someone_else,
+    nothing_recorded_for_someone_else,
+    session_lives,
+)
 
 EXCHANGE = "/v1/b2b/discovery/intermediate_sessions/exchange"
 
@@ -170,6 +174,7 @@ def test_a_link_answered_for_another_member_signs_nobody_in(
     assert parse_qs(urlsplit(landed["Location"]).query) == {"stytch_discovery_error": ["identity_mismatch"]}
     assert app_settings.SESSION_COOKIE_NAME not in landed.cookies
     assert not session_lives(fake_stytch, given[0])
+    assert nothing_recorded_for_someone_else()
 
 
 def test_a_code_answered_for_another_member_signs_nobody_in(
@@ -184,6 +189,7 @@ def test_a_code_answered_for_another_member_signs_nobody_in(
     assert (refused.status_code, refused.json()["code"]) == (403, "identity_mismatch")
     assert app_settings.SESSION_COOKIE_NAME not in refused.cookies
     assert not session_lives(fake_stytch, given[0])
+    assert nothing_recorded_for_someone_else()
 
 
 def test_a_dead_link_keeps_the_step(api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 from stytch_discovery.exceptions import (
     StytchDiscoveryAPIError,
     StytchDiscoveryConfigurationError,
+    StytchDiscoveryIdentityMismatch,
     StytchDiscoveryInvalidSession,
     StytchDiscoveryResponseError,
     StytchDiscoveryTimeout,
@@ -319,6 +320,8 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
         return stytch_answer(error)
     if isinstance(error, StytchDiscoveryInvalidSession):
         return ErrorAnswer.of("session_invalid")
+    if isinstance(error, StytchDiscoveryIdentityMismatch):
+        return ErrorAnswer.of("identity_mismatch")
     request_id = getattr(error, "request_id", "") or None
     if isinstance(error, StytchDiscoveryTimeout):
         return ErrorAnswer.of("stytch_timeout", stytch_request_id=request_id)

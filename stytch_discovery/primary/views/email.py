@@ -60,11 +60,11 @@ class MagicLinkAuthenticateView(PrimaryNavigationView):
     @sensitive_variables("token", "result")
     def get(self, request: Request) -> HttpResponseRedirect:
         token = self.link_token()
-        self.pending_step()
         result = services.authenticate_magic_link(
             magic_links_token=token,
             intermediate_session_token=self.step_ist(),
             user=self.service_user(),
+            member_id=self.pending_step().member_id,
         )
         self.check_way_forward(result)
         response = self.redirect()
@@ -109,6 +109,7 @@ class AuthenticateEmailCodeView(PrimaryStepView):
             email_address=step.email_address,
             intermediate_session_token=self.step_ist(),
             user=self.service_user(),
+            member_id=step.member_id,
             **body,
         )
         return self.answer(result, status=200)

@@ -173,8 +173,8 @@ class RedirectCallbackView(PrimaryNavigationView):
 
     The token is validated and scrubbed, the start is taken (once, from this browser's state
     cookie, for this step), then one Stytch call adds the factor to the step's IST with the PKCE
-    verifier. The result must be the step's own member (``check_way_forward``): then signed in, or
-    the next step recorded.
+    verifier. The result must be the step's own member (the service's ``member_id``, checked before
+    anything is recorded): then signed in, or the next step recorded.
     """
 
     throttle_scope = "stytch_discovery.authenticate"
@@ -196,6 +196,7 @@ class RedirectCallbackView(PrimaryNavigationView):
             intermediate_session_token=self.step_ist(),
             pkce_code_verifier=verifier,
             user=self.service_user(),
+            member_id=self.pending_step().member_id,
         )
 
     @sensitive_variables("token", "verifier", "result")
