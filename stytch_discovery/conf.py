@@ -18,6 +18,7 @@ from .defaults import (
     OAUTH_DISCOVERY_PROVIDERS,
     STYTCH_BASE_URLS,
     IPNetwork,
+    is_rate,
     parse_networks,
 )
 
@@ -302,6 +303,13 @@ class StytchDiscoverySettings:
     def THROTTLE_RATES(self) -> dict[str, str | None]:
         """App defaults overlaid with the project's ``THROTTLE_RATES`` (``None`` disables one)."""
         return {**DEFAULT_THROTTLE_RATES, **self.get("THROTTLE_RATES")}
+
+    @property
+    def WRONG_CODE_BUDGET(self) -> str:
+        """Wrong one-time codes one identity may enter per period (``"10/hour"``) before its codes are
+        refused until the period ends. A malformed value (E027) counts as the default: never none."""
+        value = self.get("WRONG_CODE_BUDGET")
+        return str(value) if is_rate(value, least=1) else str(DEFAULTS["WRONG_CODE_BUDGET"])
 
     @property
     def TRUSTED_PROXIES(self) -> tuple[IPNetwork, ...]:

@@ -36,6 +36,20 @@ DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
     "stytch_discovery.email_attempt": "10/min",
 }
 
+#: The periods a rate may name (DRF's, by their first letter: ``"10/min"``, ``"10/hour"``).
+RATE_PERIODS = ("s", "m", "h", "d")
+
+
+def is_rate(value: Any, *, least: int = 0) -> bool:
+    """A rate DRF's throttles parse, ``"<count>/<period>"`` (a second, minute, hour or day), whose
+    count is at least ``least``."""
+    if not isinstance(value, str) or value.count("/") != 1:
+        return False
+    count, period = value.split("/")
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    return count.isascii() and count.isdigit() and int(count) >= least and period[:1] in RATE_PERIODS
+
+
 #: The OAuth providers whose discovery flow this app can start (Stytch's email-verifying ones).
 OAUTH_DISCOVERY_PROVIDERS = ("google", "microsoft")
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -84,6 +98,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_REDIRECT_URL": "/",
     "ALLOWED_REDIRECT_HOSTS": [],
     "THROTTLE_RATES": {},
+    # Wrong one-time codes per identity (an address, a member) before codes are refused: at most
+    # 250 guesses at a 6-digit code in any 24 hours, a 1 in 4,000 chance (README, "Security").
+    "WRONG_CODE_BUDGET": "10/hour",
     "TRUSTED_PROXIES": [],
     "SESSION_JWT_LEEWAY": 5.0,
     "SESSION_JWT_MAX_AGE": None,

@@ -25,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
     core.check_cookies,
     core.check_redirects,
     core.check_throttles,
+    core.check_code_budget,
     core.check_proxies,
     core.check_prune_after,
     caches.check_cache_timeouts,

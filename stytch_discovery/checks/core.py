@@ -13,7 +13,13 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from stytch_discovery.conf import app_settings, infer_environment
-from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES, DEFAULTS, STYTCH_BASE_URLS, parse_networks
+from stytch_discovery.defaults import (
+    DEFAULT_THROTTLE_RATES,
+    DEFAULTS,
+    STYTCH_BASE_URLS,
+    is_rate,
+    parse_networks,
+)
 from stytch_discovery.internal.net import http_url, is_loopback, split_url
 
 _NUMBER_SETTINGS = {
@@ -277,13 +283,7 @@ def check_throttles() -> Iterable[CheckMessage]:
         yield Error("STYTCH_DISCOVERY['THROTTLE_RATES'] must be a dict.", id="stytch_discovery.E016")
         return
     for scope, rate in rates.items():
-        valid = rate is None or (
-            isinstance(rate, str)
-            and rate.count("/") == 1
-            and rate.split("/")[0].isdigit()
-            and rate.split("/")[1][:1] in ("s", "m", "h", "d")
-        )
-        if not valid:
+        if not (rate is None or is_rate(rate)):
             yield Error(
                 f"Throttle rate {rate!r} for {scope!r} is not like '10/min' or None.",
                 id="stytch_discovery.E016",
@@ -295,6 +295,18 @@ def check_throttles() -> Iterable[CheckMessage]:
                 hint="Check the spelling against the throttle scopes in docs/settings.md.",
                 id="stytch_discovery.W007",
             )
+
+
+def check_code_budget() -> Iterable[CheckMessage]:
+    budget = app_settings.get("WRONG_CODE_BUDGET")
+    if not is_rate(budget, least=1):
+        yield Error(
+            f"STYTCH_DISCOVERY['WRONG_CODE_BUDGET'] must be a rate like '10/hour' (a count of at "
+            f"least 1 per s, min, hour or day), not {budget!r}; "
+            f"{DEFAULTS['WRONG_CODE_BUDGET']!r} counts meanwhile.",
+            hint="The wrong one-time codes one identity may enter per period; the README shows the odds.",
+            id="stytch_discovery.E027",
+        )
 
 
 def _behind_a_proxy() -> list[str]:

@@ -1,7 +1,8 @@
 """The emailed-code endpoints: send a discovery code, and trade it for the organization list.
 
 Both count per client (their scope) and per email address (``email_throttle_scope``), so neither
-one client nor many can flood an inbox or guess at one address's code. The code never appears in
+one client nor many can flood an inbox or guess at one address's code; and the address's wrong
+codes spend its wrong-code budget (``internal.http.code_budget``). The code never appears in
 an answer or a log line; the IST goes to its HttpOnly cookie, as after a magic link.
 """
 
@@ -23,6 +24,7 @@ from stytch_discovery.exceptions import StytchDiscoveryAPIError
 from stytch_discovery.internal.http import openapi
 from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, stytch_answer
+from stytch_discovery.internal.http.throttling import email_subject
 from stytch_discovery.internal.tokens import IST
 
 from . import services
@@ -66,6 +68,7 @@ class AuthenticateEmailCodeView(EmailCodeView):
 
     throttle_scope = "stytch_discovery.authenticate"
     email_throttle_scope = "stytch_discovery.email_attempt"
+    code_budget_scope = "stytch_discovery.wrong_codes.discovery"
 
     @openapi.document(
         summary="Trade an emailed discovery code for the organizations (IST in its cookie)",
@@ -77,7 +80,8 @@ class AuthenticateEmailCodeView(EmailCodeView):
     def post(self, request: Request) -> Response:
         body = self.validated(AuthenticateEmailCodeRequestSerializer)
         self.throttle_email(body["email_address"])
-        result = services.authenticate_discovery_email_otp(user=self.service_user(), **body)
+        with self.code_attempt(email_subject(body["email_address"])):
+            result = services.authenticate_discovery_email_otp(user=self.service_user(), **body)
         answer = discovered_answer(
             email_address=result.email_address, discovered_organizations=result.discovered_organizations
         )

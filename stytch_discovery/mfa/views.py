@@ -3,6 +3,7 @@
 Each view takes the organization, the member and the IST from the pending step and its cookie
 (``sessions.views.PendingStepBaseView``), checks locally what it can (the step, the method, the
 input), then makes one Stytch call. A finished step sets the session cookies and clears the step.
+Codes are checked within the member's wrong-code budget (``internal.http.code_budget``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from .serializers import (
     SmsSentSerializer,
     TotpCreatedSerializer,
 )
+
+#: One wrong-code bucket per member for every second factor: SMS, authenticator and recovery codes.
+MFA_CODES = "stytch_discovery.wrong_codes.mfa"
 
 
 def _iso(seconds: float) -> str:
@@ -120,6 +124,7 @@ class CodeView(MfaView):
     """Shared by the SMS and TOTP authenticate views: a 6-digit code for a session."""
 
     throttle_scope = "stytch_discovery.code_attempt"
+    code_budget_scope = MFA_CODES
     #: The service that checks the code.
     service: ClassVar[Callable[..., MemberAuthentication]]
     #: What to say when the member has no such factor to check a code against.
@@ -134,11 +139,12 @@ class CodeView(MfaView):
         step = self.pending_step()
         if not self.has_factor(step):
             raise Problem("mfa_factor_missing", self.missing)
-        result = self.service(
-            **self.step_member(),
-            user=self.service_user(),
-            **body,
-        )
+        with self.code_attempt(self.member_subject()):
+            result = self.service(
+                **self.step_member(),
+                user=self.service_user(),
+                **body,
+            )
         return self.answer(result, status=200)
 
 
@@ -222,6 +228,7 @@ class RecoverView(MfaView):
 
     method = pending.TOTP  # recovery codes back an authenticator app
     throttle_scope = "stytch_discovery.code_attempt"
+    code_budget_scope = MFA_CODES
 
     @openapi.document(
         summary="MFA: finish with a recovery code",
@@ -235,11 +242,12 @@ class RecoverView(MfaView):
         step = self.pending_step()
         if pending.RECOVERY_CODES not in step.mfa_types:
             raise Problem("mfa_factor_missing", "This member has no recovery codes (no authenticator app).")
-        result = services.recover_with_recovery_code(
-            **self.step_member(),
-            user=self.service_user(),
-            **body,
-        )
+        with self.code_attempt(self.member_subject()):
+            result = services.recover_with_recovery_code(
+                **self.step_member(),
+                user=self.service_user(),
+                **body,
+            )
         return self.answer(
             result.authentication,
             status=200,

@@ -17,8 +17,9 @@ That memory only saves the call: Stytch consumed the IST, and refuses it
 (``intermediate_session_not_found``) to every step that sends it. So with Django's cache down a
 replay goes on to Stytch, which refuses it (``internal.shared.SharedCache``), and a step that
 succeeded is not failed for want of the memory. (The organization-scoped email sends carry no
-IST: a replayed one emails the member's own address once more, and its link or code is then
-refused with the IST; the SSO and OAuth starts need the cache themselves and refuse.)
+IST: a replayed one emails the member's own address once more, and its link is then refused with
+the IST; a code, as every one-time code, waits for the cache, which its wrong-code budget is
+counted in; the SSO and OAuth starts need the cache themselves and refuse.)
 """
 
 from __future__ import annotations

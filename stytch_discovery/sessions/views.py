@@ -171,10 +171,14 @@ class PendingStepBaseView(MemberAuthenticationBaseView):
         assert self.credential is not None  # pending_step() found it
         return self.credential.token
 
+    def member_subject(self) -> str:
+        """Who the step's counts are about: its member (throttles, wrong codes)."""
+        return f"member:{self.pending_step().member_id}"
+
     def throttle_subject(self) -> str | None:
         """Throttles count per member (the step's), whatever the IP or the cookies presented."""
         try:
-            return f"member:{self.pending_step().member_id}"
+            return self.member_subject()
         except Problem:
             return None  # the request fails anyway; it is counted by client
 

@@ -108,6 +108,12 @@ BAD: list[tuple[str, dict[str, Any], bool]] = [
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "ten/min"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "10/century"}}, False),
     ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": 10}}, False),
+    ("E016", {"THROTTLE_RATES": {"stytch_discovery.send": "\u00b2/min"}}, False),  # a digit int() refuses
+    ("E027", {"WRONG_CODE_BUDGET": None}, False),  # it cannot be turned off
+    ("E027", {"WRONG_CODE_BUDGET": "0/hour"}, False),  # nor spent in advance
+    ("E027", {"WRONG_CODE_BUDGET": "10/fortnight"}, False),
+    ("E027", {"WRONG_CODE_BUDGET": "ten/hour"}, False),
+    ("E027", {"WRONG_CODE_BUDGET": 10}, False),
     ("W007", {"THROTTLE_RATES": {"stytch_discovery.sendd": "5/min"}}, False),
     ("W007", {"THROTTLE_RATES": {"send": "5/min"}}, False),
     ("E024", {"TRUSTED_PROXIES": "10.0.0.0/8"}, False),
@@ -460,6 +466,7 @@ def test_settings_that_are_not_a_dict_fire_e009_alone(settings: Any) -> None:
             False,
             id="throttles",
         ),
+        pytest.param({"WRONG_CODE_BUDGET": "20/day"}, False, id="code-budget"),
     ],
 )
 def test_good_values_are_quiet(settings: Any, overrides: dict[str, Any], debug: bool) -> None:

@@ -149,6 +149,20 @@ def test_throttle_rates_overlay_the_app_defaults(settings: Any) -> None:
     assert rates["stytch_discovery.create"] == DEFAULT_THROTTLE_RATES["stytch_discovery.create"]
 
 
+@pytest.mark.parametrize("budget", [None, "0/hour", "lots", 10])
+def test_a_malformed_wrong_code_budget_counts_as_the_default_not_as_none(settings: Any, budget: Any) -> None:
+    # E027 reports it; meanwhile codes keep their budget rather than losing it or crashing the view.
+    configure(settings, WRONG_CODE_BUDGET=budget)
+
+    assert app_settings.WRONG_CODE_BUDGET == DEFAULTS["WRONG_CODE_BUDGET"] == "10/hour"
+
+
+def test_the_wrong_code_budget_is_read_at_access_time(settings: Any) -> None:
+    configure(settings, WRONG_CODE_BUDGET="3/day")
+
+    assert app_settings.WRONG_CODE_BUDGET == "3/day"
+
+
 def test_get_reads_what_the_project_set_and_defaults_the_rest(settings: Any) -> None:
     configure(settings, SECRET="s", READ_TIMEOUT=1)
 

@@ -69,6 +69,39 @@ def test_an_emailed_code_ends_in_the_picker(page: Page, demo_server: DemoServer,
     log_out(page, shoot)
 
 
+def test_after_ten_wrong_codes_even_the_right_one_is_refused_and_the_page_says_so(
+    page: Page, demo_server: DemoServer, shoot: Screenshots
+) -> None:
+    email = "guessed@acme.example"  # an address of this test's own: its budget is spent here
+    open_sign_in(page)
+    page.get_by_role("textbox", name="Work email").fill(email)
+    page.get_by_role("button", name="Email me a code").click()
+    newest = page.locator('#inbox-list li[data-kind="discovery_email_otp"]').first
+    expect(newest).to_contain_text(f"To {email}")
+    code = newest.locator(".inbox-code").inner_text()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(10):  # WRONG_CODE_BUDGET's default, ten an hour
+        page.locator("#code").fill(wrong)
+        with page.expect_response(lambda response: "otps/authenticate" in response.url) as answer:
+            page.get_by_role("button", name="Verify").click()
+        assert answer.value.status == 400
+        expect(page.locator("#code-error")).to_have_text("That code is not right; check it and try again.")
+
+    page.locator("#code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(
+        re.compile(
+            r"^Too many wrong codes; try again in (60|59) min\. Even the right code is refused until then\."
+        )
+    )
+    expect(alert.locator("code")).to_have_text("code_attempts_exhausted")
+    expect(page.locator("#code-error")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    shoot(page, "code-attempts-exhausted")
+
+
 def test_a_code_that_is_not_six_digits_never_leaves_the_page(
     page: Page, demo_server: DemoServer, shoot: Screenshots
 ) -> None:

@@ -60,6 +60,14 @@ EMAIL_SCOPES: dict[str, str] = {
     "email-code-send": "stytch_discovery.email_send",
     "email-code-authenticate": "stytch_discovery.email_attempt",
 }
+#: URL name -> the wrong-code bucket its codes spend (``code_budget``); the others check no code.
+CODE_BUDGETS: dict[str, str] = {
+    "email-code-authenticate": "stytch_discovery.wrong_codes.discovery",
+    "primary-email-code-authenticate": "stytch_discovery.wrong_codes.primary",
+    "mfa-sms-authenticate": "stytch_discovery.wrong_codes.mfa",
+    "mfa-totp-authenticate": "stytch_discovery.wrong_codes.mfa",
+    "mfa-recovery-code-recover": "stytch_discovery.wrong_codes.mfa",
+}
 
 #: URL name -> (method, JSON body) of a request the view answers itself, below the limit.
 REQUESTS: dict[str, tuple[str, dict[str, Any] | None]] = {
@@ -122,6 +130,11 @@ def test_each_view_counts_in_its_scope(name: str, scope: str | None) -> None:
 @pytest.mark.parametrize("name", sorted(SCOPES))
 def test_each_view_counts_per_address_where_the_table_says(name: str) -> None:
     assert getattr(view_class(name), "email_throttle_scope", None) == EMAIL_SCOPES.get(name)
+
+
+@pytest.mark.parametrize("name", sorted(SCOPES))
+def test_each_view_that_checks_a_code_spends_its_wrong_code_budget(name: str) -> None:
+    assert view_class(name).code_budget_scope == CODE_BUDGETS.get(name)
 
 
 def test_every_scope_has_a_default_rate_and_every_default_rate_a_view() -> None:

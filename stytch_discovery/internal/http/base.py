@@ -9,6 +9,8 @@ code, never a token (logger ``stytch_discovery.views``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import HttpRequest, HttpResponseBase
@@ -26,6 +28,7 @@ from rest_framework.views import APIView, set_rollback
 from stytch_discovery.internal.net import namespaced
 
 from . import cookies, drf, guards, openapi, reporting
+from .code_budget import WRONG_ANSWERS, WrongCodeBudget
 from .errors import CACHE_DOWN_CODES, ErrorAnswer, answer_for
 from .fields import RequestSerializer
 from .throttling import EmailAddressThrottle, StytchDiscoveryThrottle
@@ -53,6 +56,8 @@ class StytchDiscoveryView(APIView):
     throttle_scope: str | None = None
     #: A second scope, counted per email address by ``throttle_email`` (None: not counted).
     email_throttle_scope: str | None = None
+    #: The bucket of wrong one-time codes ``code_attempt`` spends (a view that checks codes names one).
+    code_budget_scope: str | None = None
     #: The token the request used, so a 401 can clear the cookie it came from.
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
@@ -108,6 +113,23 @@ class StytchDiscoveryView(APIView):
         throttle = EmailAddressThrottle(email_address)
         if not throttle.allow_request(self.request, self):
             self.throttled(self.request, throttle.wait())
+
+    @contextmanager
+    def code_attempt(self, subject: str) -> Iterator[None]:
+        """Around the Stytch call that checks a one-time code of ``subject`` (``email:…``,
+        ``member:…``): refused with 429 ``code_attempts_exhausted``, before the call, once the
+        subject's wrong-code budget is spent; spends it only when the code is answered wrong."""
+        budget = WrongCodeBudget(subject)
+        if not budget.allow_request(self.request, self):
+            raise budget.refusal()
+        try:
+            yield
+        except Exception as error:
+            answer = self.error_answer(error)  # this view's reading of it (email_not_found: wrong)
+            if answer is None or answer.code not in WRONG_ANSWERS:
+                budget.take_back()
+            raise
+        budget.take_back()
 
     def validated(self, serializer_class: type[RequestSerializer]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data)

@@ -111,6 +111,7 @@ CODES: dict[str, tuple[int, str]] = {
     "payload_too_large": (413, "The request body is too large."),
     "unsupported_media_type": (415, "Send the request body as application/json."),
     "throttled": (429, "Too many requests; try again later."),
+    "code_attempts_exhausted": (429, "Too many wrong codes; try again later."),
     "stytch_rate_limited": (429, "The sign-in service is busy; try again shortly."),
     "stytch_misconfigured": (
         502,
@@ -142,9 +143,16 @@ SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"}
 #: own line at INFO only, and not on Django's request logger either (``base``): at one error (and
 #: one mail to the admins) per request, an outage would flood the logs.
 CACHE_DOWN_CODES = frozenset({"throttle_unavailable", "cache_unavailable"})
-#: Codes logged at WARNING: Stytch (or the way to it) is having trouble.
-UPSTREAM_FAULT_CODES = frozenset(
-    {"stytch_rate_limited", "stytch_unavailable", "stytch_bad_response", "stytch_timeout"}
+#: Codes logged at WARNING: Stytch (or the way to it) is having trouble, or someone has entered
+#: more wrong codes for one address or member than a person does (a guesser, typically).
+WARNING_CODES = frozenset(
+    {
+        "stytch_rate_limited",
+        "stytch_unavailable",
+        "stytch_bad_response",
+        "stytch_timeout",
+        "code_attempts_exhausted",
+    }
 )
 
 
@@ -191,7 +199,7 @@ class ErrorAnswer:
     def log_level(self) -> int:
         if self.code in SERVER_FAULT_CODES:
             return logging.ERROR
-        if self.code in UPSTREAM_FAULT_CODES:
+        if self.code in WARNING_CODES:
             return logging.WARNING
         return logging.INFO
 
@@ -211,6 +219,7 @@ class Problem(drf.APIException):
         fields: dict[str, list[str]] | None = None,
         *,
         extra: dict[str, Any] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         self.status_code = status_of(code)
         self.code = code
@@ -218,6 +227,8 @@ class Problem(drf.APIException):
         self.fields = fields or {}
         #: Keys the answer adds to the error body (the session endpoint's ``flows``).
         self.extra = extra or {}
+        #: Seconds for the answer's ``Retry-After`` (a 429 of this app's own).
+        self.retry_after = retry_after
         super().__init__(self.message, code)
         body = ErrorAnswer.of(code, self.message, fields=self.fields, extra=self.extra).body()
         self.detail = body  # DRF's default handler answers a dict as it is
@@ -293,7 +304,9 @@ def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> Er
 
 def _drf_answer(error: drf.APIException) -> ErrorAnswer:
     if isinstance(error, Problem):
-        return ErrorAnswer.of(error.code, error.message, fields=error.fields, extra=error.extra)
+        return ErrorAnswer.of(
+            error.code, error.message, fields=error.fields, extra=error.extra, retry_after=error.retry_after
+        )
     if isinstance(error, drf.ValidationError):
         return ErrorAnswer.of("validation_error", fields=flatten_detail(error.detail))
     if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):

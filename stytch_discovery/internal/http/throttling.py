@@ -8,7 +8,7 @@ untrusted ``X-Forwarded-For`` hop when ``TRUSTED_PROXIES`` names the proxies in 
 (``internal.proxies``); an IPv6 address counts as its /64. DRF's ``NUM_PROXIES`` is not used:
 its default believes the raw header.
 ``EmailAddressThrottle`` counts a second scope per email address (a view calls it once the body
-is valid).
+is valid); ``code_budget`` counts wrong one-time codes with the same counter.
 """
 
 from __future__ import annotations
@@ -46,21 +46,22 @@ redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
 return {redis.call('INCR', KEYS[1]), redis.call('PTTL', KEYS[1])}
 """
 
-#: The script, registered on one redis-py client per Django Redis backend: Django builds a new
-#: client for every cache call, and building one (its table of response callbacks) cost more than
-#: the round trip itself. It runs by its SHA (EVALSHA); redis-py's ``Script`` loads it again when
-#: Redis answers NOSCRIPT (a restart, a failover, ``SCRIPT FLUSH``).
-_scripts: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+#: The scripts (by their source), registered on one redis-py client per Django Redis backend:
+#: Django builds a new client for every cache call, and building one (its table of response
+#: callbacks) cost more than the round trip itself. Each runs by its SHA (EVALSHA); redis-py's
+#: ``Script`` loads it again when Redis answers NOSCRIPT (a restart, a failover, ``SCRIPT FLUSH``).
+_scripts: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
 
 
-def _count_script(cache: BaseCache) -> Any | None:
-    """The counting script on the client behind Django's ``RedisCache``, or None for any other cache."""
+def redis_script(cache: BaseCache, source: str) -> Any | None:
+    """The Lua script ``source`` on the client behind Django's ``RedisCache``, or None for any other cache."""
     if not isinstance(cache, RedisCache):
         return None
     backend = cache._cache  # one per thread, like the RedisCache that holds it
-    script = _scripts.get(backend)
+    registered = _scripts.setdefault(backend, {})
+    script = registered.get(source)
     if script is None:
-        script = _scripts[backend] = backend.get_client(write=True).register_script(_COUNT_SCRIPT)
+        script = registered[source] = backend.get_client(write=True).register_script(source)
     return script
 
 
@@ -103,9 +104,8 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
             return self._counted(self.key, period) <= limit
 
     def _counted(self, key: str, period: int) -> int:
-        # DRF's default is a proxy that finds this thread's cache on every attribute: find it once.
-        cache = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
-        script = _count_script(cache)
+        cache = self.backend()
+        script = redis_script(cache, _COUNT_SCRIPT)
         if script is not None:
             # make_key, not make_and_validate_key: the validation only warns about keys memcached
             # would refuse, char by char, for a key that goes to Redis.
@@ -135,6 +135,11 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
                 cache.touch(key, period)
             return count
         return 1  # a cache that keeps losing the key cannot throttle: let the request through
+
+    def backend(self) -> BaseCache:
+        """The cache the counts are in. DRF's default is a proxy that finds this thread's cache on
+        every attribute: find it once."""
+        return caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         subject = getattr(view, "throttle_subject", None)
@@ -176,10 +181,14 @@ class EmailAddressThrottle(StytchDiscoveryThrottle):
 
     def __init__(self, email_address: str) -> None:
         super().__init__()
-        # The identity's own normalization (A-Z only): Unicode case rules would put distinct
-        # addresses in one bucket.
-        self.email_address = normalize_email(email_address.strip())
+        self.subject = email_subject(email_address)
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        ident = hashlib.sha256(self.email_address.encode()).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": f"email:{ident}"}
+        return self.cache_format % {"scope": self.scope, "ident": self.subject}
+
+
+def email_subject(email_address: str) -> str:
+    """Who ``email_address`` is to a count: its SHA-256, not the address, after the identity's own
+    normalization (A-Z only): Unicode case rules would put distinct addresses in one bucket."""
+    digest = hashlib.sha256(normalize_email(email_address.strip()).encode()).hexdigest()
+    return f"email:{digest}"

@@ -93,6 +93,7 @@ class AuthenticateEmailCodeView(PrimaryStepView):
 
     method = "email_otp"
     throttle_scope = "stytch_discovery.code_attempt"
+    code_budget_scope = "stytch_discovery.wrong_codes.primary"
 
     @openapi.document(
         summary="Primary: finish with the emailed code (a session, or the MFA step next)",
@@ -104,12 +105,13 @@ class AuthenticateEmailCodeView(PrimaryStepView):
     def post(self, request: Request) -> Response:
         body = self.validated(EmailCodeRequestSerializer)
         step = self.pending_step()
-        result = services.authenticate_email_otp(
-            organization_id=step.organization_id,
-            email_address=step.email_address,
-            intermediate_session_token=self.step_ist(),
-            user=self.service_user(),
-            member_id=step.member_id,
-            **body,
-        )
+        with self.code_attempt(self.member_subject()):
+            result = services.authenticate_email_otp(
+                organization_id=step.organization_id,
+                email_address=step.email_address,
+                intermediate_session_token=self.step_ist(),
+                user=self.service_user(),
+                member_id=step.member_id,
+                **body,
+            )
         return self.answer(result, status=200)

@@ -143,6 +143,29 @@ function setFieldError(id, message) {
   if (input) input.setAttribute("aria-invalid", message ? "true" : "false");
 }
 
+// A code form's refusals that are not about the code typed, and what to add to the server's message
+// (which says how long to wait): too many wrong codes were entered for this address or member.
+const CODE_REFUSALS = {
+  code_attempts_exhausted: "Even the right code is refused until then.",
+};
+
+// A code form's error: a wrong or expired code goes next to its field (focused), a refusal of every
+// code above the form, anything else to `otherwise` (the step's own way of failing).
+function showCodeError(errorId, error, otherwise) {
+  if (error.fields && (error.fields.code || error.fields.recovery_code)) {
+    setFieldError(errorId, error.message);
+    document.querySelector(`[aria-describedby~="${errorId}"]`).focus();
+    return;
+  }
+  const refusal = ownEntry(CODE_REFUSALS, error.code);
+  if (refusal) {
+    setFieldError(errorId, "");
+    showError({ code: error.code, message: `${error.message} ${refusal}` });
+    return;
+  }
+  otherwise(error);
+}
+
 // --- step 1: email ---------------------------------------------------------------------------
 
 // The typed email when it looks like one; else the field says why and gets the focus.
@@ -232,12 +255,7 @@ $("code-form").addEventListener("submit", async (event) => {
       post(urls.codeAuthenticate, { email_address: lastEmail, code }));
     renderOrganizations(discovery);
   } catch (error) {
-    if (error.fields && error.fields.code) {
-      setFieldError("code-error", error.message);
-      $("code").focus();
-      return;
-    }
-    showError(error);
+    showCodeError("code-error", error, showError);
   }
 });
 
@@ -687,12 +705,7 @@ $("mfa-code-form").addEventListener("submit", async (event) => {
       announce(`Signed in with a recovery code: ${result.recovery_codes_remaining} left.`);
     }
   } catch (error) {
-    if (error.fields && (error.fields.code || error.fields.recovery_code)) {
-      setFieldError("mfa-code-error", error.message);
-      $("mfa-code").focus();
-      return;
-    }
-    showFailure(error);
+    showCodeError("mfa-code-error", error, showFailure);
   }
 });
 
@@ -788,11 +801,7 @@ $("primary-code-form").addEventListener("submit", async (event) => {
     const result = await busy(event.target, () => post(urls.primaryCodeAuthenticate, { code, locale: "en" }));
     await showAuthentication(result);
   } catch (error) {
-    if (error.fields && error.fields.code) {
-      setFieldError("primary-code-error", error.message);
-      return;
-    }
-    showFailure(error);
+    showCodeError("primary-code-error", error, showFailure);
   }
 });
 
