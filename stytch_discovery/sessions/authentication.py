@@ -60,14 +60,14 @@ def _write_cookie_changes_with_the_answer(request: Request) -> None:
     the answer is not sent yet either: the changes go on it at once. Applying them empties the
     list, so the middleware or the package's base view finding them applied writes nothing twice.
     """
-    view = (request.parser_context or {}).get("view")
-    if view is None:
+    view: Any = (request.parser_context or {}).get("view")
+    finalize = getattr(view, "finalize_response", None)
+    if finalize is None:
         return  # a Request made by hand: StytchSessionMiddleware, when installed, writes them
     answered = getattr(view, "response", None)
     if isinstance(answered, HttpResponseBase):
         cookies.apply_deferred(request._request, answered)
         return
-    finalize = view.finalize_response
 
     def finalize_response(drf_request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = finalize(drf_request, response, *args, **kwargs)

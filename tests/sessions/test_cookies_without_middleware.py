@@ -107,3 +107,20 @@ def test_a_request_built_without_a_view_leaves_the_changes_to_the_middleware(exp
 
     assert (user.get_username(), session.member_id) == (EMAIL, django_request.stytch.member_id)  # type: ignore[attr-defined]
     assert response.cookies[app_settings.SESSION_JWT_COOKIE_NAME].value not in ("", session_jwt(expired))
+
+
+def test_a_view_in_the_context_that_is_no_drf_view_leaves_the_changes_to_the_middleware(
+    expired: APIClient,
+) -> None:
+    """A ``Request`` built by hand with some other object as its view: no AttributeError (a 500)."""
+    django_request = APIRequestFactory().get("/anywhere")
+    django_request.COOKIES.update({name: morsel.value for name, morsel in expired.cookies.items()})
+
+    authenticated = StytchSessionAuthentication().authenticate(
+        Request(django_request, parser_context={"view": object()})
+    )
+    response = HttpResponse()
+    cookies.apply_deferred(django_request, response)
+
+    assert authenticated is not None
+    assert response.cookies[app_settings.SESSION_JWT_COOKIE_NAME].value not in ("", session_jwt(expired))
