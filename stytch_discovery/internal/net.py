@@ -25,9 +25,20 @@ def split_url(value: Any) -> SplitResult | None:
     if not isinstance(value, str):
         return None
     try:
-        return urlsplit(value)
+        parts = urlsplit(value)
     except ValueError:
         return None
+    return parts if "[" not in parts.netloc or _is_ipv6_in_brackets(parts.netloc) else None
+
+
+def _is_ipv6_in_brackets(netloc: str) -> bool:
+    # Python 3.11.4+ refuses a bracketed host that is no IPv6 address (``https://[x]/``); older
+    # Pythons split it, so the same value would be a URL on one and an error on the other.
+    host = netloc.rpartition("@")[2].partition("[")[2].partition("]")[0]
+    try:
+        return isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address)
+    except ValueError:
+        return False
 
 
 def http_url(value: Any) -> SplitResult | None:

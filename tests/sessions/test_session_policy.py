@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
 from stytch_discovery import services
+from stytch_discovery.internal.parsing import parse_timestamp
 from stytch_discovery.sessions.views import MemberAuthenticationBaseView
 from stytch_discovery.testing import FakeStytch
 from stytch_discovery.urls import urlpatterns
@@ -203,8 +203,10 @@ def signed_into(client: APIClient, response: Any) -> Json:
 def minutes_of(claims: Json) -> float:
     """How long the session the JWT names lasts, as the fake recorded it."""
     session = claims[SESSION_CLAIM]
-    lasts = datetime.fromisoformat(session["expires_at"]) - datetime.fromisoformat(session["started_at"])
-    return lasts.total_seconds() / 60
+    expires, started = parse_timestamp(session["expires_at"]), parse_timestamp(session["started_at"])
+    assert expires is not None
+    assert started is not None
+    return (expires - started).total_seconds() / 60
 
 
 def view_class(name: str) -> Any:
