@@ -399,3 +399,36 @@ def test_with_the_cache_down_a_code_is_refused_with_503_and_not_checked(
     assert (refused.status_code, refused.json()["code"]) == (503, "throttle_unavailable")
     assert checks(fake_stytch, endpoint) == 0
     cache_outage.assert_logged_safely(caplog, right)
+
+
+#: An address whose letters have Unicode twins that Stytch (the fake: Python's ``lower()``) folds
+#: into them: the Kelvin sign is ``k``, and a Unicode domain is one domain whatever its case.
+KIOSK = "kit@kiosk.example"
+UNICODE_DOMAIN = "ada@bücher.example"
+
+
+@pytest.mark.parametrize(
+    ("address", "variant", "answer"),
+    [
+        pytest.param(KIOSK, "\u212ait@kiosk.example", "validation_error", id="kelvin-sign-local-part"),
+        pytest.param(KIOSK, "kit@\u212aiosk.example", "code_attempts_exhausted", id="kelvin-sign-domain"),
+        pytest.param(
+            UNICODE_DOMAIN, "ada@BÜCHER.example", "code_attempts_exhausted", id="unicode-domain-case"
+        ),
+    ],
+)
+def test_an_address_stytch_folds_into_another_spends_the_same_budget(
+    address: str, variant: str, answer: str, budget_cache: BudgetCache, fake_stytch: FakeStytch
+) -> None:
+    """A second spelling of the address Stytch's code is for gets no budget of its own: it is
+    refused, or counted as the address, and the right code is not checked (not a second chance)."""
+    person = Person(address, {})
+    client = APIClient()
+    begin_discovery(client, fake_stytch, person)
+    right = spend(client, fake_stytch, DISCOVERY, person, 3)
+    asked = checks(fake_stytch, DISCOVERY)
+
+    refused = attempt(client, DISCOVERY, Person(variant, {}), right)
+
+    assert refused.json()["code"] == answer, refused.content
+    assert checks(fake_stytch, DISCOVERY) == asked

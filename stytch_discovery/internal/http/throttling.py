@@ -189,6 +189,11 @@ class EmailAddressThrottle(StytchDiscoveryThrottle):
 
 def email_subject(email_address: str) -> str:
     """Who ``email_address`` is to a count: its SHA-256, not the address, after the identity's own
-    normalization (A-Z only): Unicode case rules would put distinct addresses in one bucket."""
-    digest = hashlib.sha256(normalize_email(email_address.strip()).encode()).hexdigest()
+    normalization (A-Z only: Unicode case rules would put distinct addresses in one bucket), but
+    for the domain, lower-cased as Unicode. A domain is one domain whatever its case (``BÜCHER``
+    is ``bücher``, the Kelvin sign a ``k``), and Stytch delivers and checks a code so: a domain
+    written another way must not be a second budget, nor a second throttle. (The local part is
+    ASCII: the serializers refuse any other.)"""
+    local, at, domain = normalize_email(email_address.strip()).rpartition("@")
+    digest = hashlib.sha256(f"{local}{at}{domain.lower()}".encode()).hexdigest()
     return f"email:{digest}"
