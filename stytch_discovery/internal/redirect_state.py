@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
+from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.internal.shared import log_failure
 
@@ -54,6 +55,18 @@ class RecordStore:
     def use(self, state: str) -> bool:
         """Remove the record: True for the one caller that removed it, False for the others."""
         return bool(_guarded(lambda: cache.delete(self.key(state))))
+
+
+@sensitive_variables("state")
+def recorded_verifier(state: str, record: Mapping[str, Any], *, salt: str) -> str | None:
+    """The PKCE verifier of the start ``record`` was kept for: derived again under the key that
+    gives the challenge the record holds (``pkce.verifier_of``), None when no key kept does. A
+    record without a challenge was written by the version before challenges were kept (a sign-in
+    under way through the upgrade): that version derived under the current key, and so does this."""
+    if "challenge" not in record:
+        return pkce.code_verifier(state, salt=salt)
+    challenge = record["challenge"]
+    return pkce.verifier_of(state, salt=salt, challenge=challenge) if isinstance(challenge, str) else None
 
 
 def _guarded(call: Callable[[], Result]) -> Result:

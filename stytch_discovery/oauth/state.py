@@ -29,7 +29,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
-from stytch_discovery.internal.redirect_state import RecordStore, new_state
+from stytch_discovery.internal.redirect_state import RecordStore, new_state, recorded_verifier
 
 SALT = "stytch_discovery.oauth_state"
 #: How long a started flow waits for its callback (an IST lives as long).
@@ -99,7 +99,9 @@ def take(request: HttpRequest) -> OAuthStart:
     found = _STATES.find(state_id)
     if found is None:
         raise Problem("oauth_state_used" if _USED.find(state_id) else "oauth_state_missing")
-    verifier = pkce.verifier_of(state_id, salt=SALT, challenge=str(found.get("challenge", "")))
+    if not (isinstance(found, dict) and all(isinstance(found.get(key), str) for key in ("provider", "next"))):
+        raise Problem("oauth_state_missing")  # written by another version of this module
+    verifier = recorded_verifier(state_id, found, salt=SALT)
     if verifier is None:  # the key that derived it is no longer kept
         raise Problem("oauth_state_missing")
     # The mark goes first: a racing callback that finds the state gone then finds it used.

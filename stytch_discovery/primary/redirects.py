@@ -28,7 +28,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.internal import pkce
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.http.errors import Problem
-from stytch_discovery.internal.redirect_state import RecordStore, new_state
+from stytch_discovery.internal.redirect_state import RecordStore, new_state, recorded_verifier
 from stytch_discovery.sessions.pending import PendingStep
 
 SSO, OAUTH = "sso", "oauth"
@@ -92,14 +92,14 @@ def take(request: HttpRequest, *, kind: str, step: PendingStep) -> tuple[Started
     other kind of callback) does not use up the start of the browser it belongs to.
     """
     state = request.COOKIES.get(cookie_name(), "")
-    record: dict[str, Any] = dict(_RECORDS.find(state) or {}) if state else {}
-    challenge = str(record.pop("challenge", ""))
+    found = _RECORDS.find(state) if state else None
+    record: dict[str, Any] = found if isinstance(found, dict) else {}
     try:
-        started = Started(**record) if record else None
-    except TypeError:  # written by another version of this module
+        started = Started(**{key: value for key, value in record.items() if key != "challenge"})
+    except TypeError:  # none, or written by another version of this module
         started = None
     # None when the key that derived it is no longer kept (neither current nor a fallback).
-    verifier = pkce.verifier_of(state, salt=_SALT, challenge=challenge) if started else None
+    verifier = recorded_verifier(state, record, salt=_SALT) if started else None
     if (
         started is None
         or verifier is None

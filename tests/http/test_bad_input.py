@@ -82,6 +82,16 @@ CASES = [
     field(SEND, {"email_address": '"ada@home"@acme.example'}, "email_address", "email with two @"),
     field(SEND, {"email_address": '"ada\\ lovelace"@acme.example'}, "email_address", "email with a blank"),
     field(SEND, {"email_address": "ada@[::1]"}, "email_address", "email at an IPv6 literal"),
+    # Django's local part takes these four non-ASCII letters (its A-Z under re.IGNORECASE).
+    *(
+        field(SEND, {"email_address": f"{letter}da@acme.example"}, "email_address", f"email with {name}")
+        for letter, name in (
+            ("\u0130", "a dotted capital I"),
+            ("\u0131", "a dotless i"),
+            ("\u017f", "a long s"),
+            ("\u212a", "the Kelvin sign"),
+        )
+    ),
     field(SEND, {"email_address": EMAIL, "admin": True}, "admin", "unknown field"),
     field(
         SEND,

@@ -19,6 +19,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from stytch_discovery.email_codes import services as email_code_services
+from stytch_discovery.internal.http.throttling import StytchDiscoveryThrottle
 from stytch_discovery.mfa import services as mfa_services
 from stytch_discovery.primary import services as primary_services
 from stytch_discovery.testing import FakeStytch, totp
@@ -399,3 +400,63 @@ def test_with_the_cache_down_a_code_is_refused_with_503_and_not_checked(
     assert (refused.status_code, refused.json()["code"]) == (503, "throttle_unavailable")
     assert checks(fake_stytch, endpoint) == 0
     cache_outage.assert_logged_safely(caplog, right)
+
+
+#: An address whose letters have Unicode twins that Stytch (the fake: Python's ``lower()``) folds
+#: into them: the Kelvin sign is ``k``, and a Unicode domain is one domain whatever its case.
+KIOSK = "kit@kiosk.example"
+UNICODE_DOMAIN = "ada@bücher.example"
+
+
+@pytest.mark.parametrize(
+    ("address", "variant", "answer"),
+    [
+        pytest.param(KIOSK, "\u212ait@kiosk.example", "validation_error", id="kelvin-sign-local-part"),
+        pytest.param(KIOSK, "kit@\u212aiosk.example", "code_attempts_exhausted", id="kelvin-sign-domain"),
+        pytest.param(
+            UNICODE_DOMAIN, "ada@BÜCHER.example", "code_attempts_exhausted", id="unicode-domain-case"
+        ),
+    ],
+)
+def test_an_address_stytch_folds_into_another_spends_the_same_budget(
+    address: str, variant: str, answer: str, budget_cache: BudgetCache, fake_stytch: FakeStytch
+) -> None:
+    """A second spelling of the address Stytch's code is for gets no budget of its own: it is
+    refused, or counted as the address, and the right code is not checked (not a second chance)."""
+    person = Person(address, {})
+    client = APIClient()
+    begin_discovery(client, fake_stytch, person)
+    right = spend(client, fake_stytch, DISCOVERY, person, 3)
+    asked = checks(fake_stytch, DISCOVERY)
+
+    refused = attempt(client, DISCOVERY, Person(variant, {}), right)
+
+    assert refused.json()["code"] == answer, refused.content
+    assert checks(fake_stytch, DISCOVERY) == asked
+
+
+def test_after_its_retry_after_the_right_code_works_though_a_window_began_with_a_right_code(
+    monkeypatch: pytest.MonkeyPatch, fake_stytch: FakeStytch, settings: Any
+) -> None:
+    """The local-memory cache (any but Redis): an attempt taken back leaves the window's count at
+    0, and the count after it is 1 again; that must not start the window over, or the spent budget
+    outlives the ``Retry-After`` it was answered with (the window's true end)."""
+    settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "WRONG_CODE_BUDGET": BUDGET}
+    real, offset = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + offset[0])  # the cache's clock
+    monkeypatch.setattr(StytchDiscoveryThrottle, "timer", staticmethod(time.time))  # the counter's
+    ada = Person(EMAIL, {})
+    client = APIClient()
+    begin_discovery(client, fake_stytch, ada)
+    assert attempt(client, DISCOVERY, ada, DISCOVERY.right(fake_stytch, ada)).status_code == 200
+
+    offset[0] = WINDOW / 2
+    begin_discovery(client, fake_stytch, ada)
+    right = spend(client, fake_stytch, DISCOVERY, ada, 3)
+    refused = attempt(client, DISCOVERY, ada, right)
+    assert_exhausted(refused)
+
+    offset[0] += int(refused["Retry-After"]) + 1
+    done = attempt(client, DISCOVERY, ada, right)
+
+    assert done.status_code == 200, done.content

@@ -12,13 +12,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import signing
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
+from stytch_discovery.internal.redirect_state import RecordStore
+from stytch_discovery.oauth import state as oauth_state
+from stytch_discovery.primary import redirects
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, seed_orgs, stytch_calls, url
 from tests.helpers.mfa import enter
-from tests.helpers.redirects import error_of, start
+from tests.helpers.redirects import error_of, start, state_of
 
 OLD_KEY = django_settings.SECRET_KEY
 NEW_KEY = "tests-only-rotated-key"
@@ -159,4 +163,78 @@ def test_a_primary_start_whose_key_was_dropped_is_refused_though_its_step_is_sti
     before = stytch_calls(fake_stytch)
 
     assert error_of(come_back(api, callback)) == "redirect_state_invalid"
+    assert stytch_calls(fake_stytch) == before
+
+
+def started_record(client: APIClient) -> tuple[RecordStore, str]:
+    """Where the client's started redirect is recorded: the store, and the state it is kept by."""
+    oauth_cookie = client.cookies.get(app_settings.OAUTH_STATE_COOKIE_NAME)
+    if oauth_cookie is not None and oauth_cookie.value:
+        return oauth_state._STATES, str(signing.loads(oauth_cookie.value, salt=oauth_state.SALT))
+    return redirects._RECORDS, state_of(client)
+
+
+def rewrite_record(client: APIClient, change: Callable[[dict[str, Any]], Any]) -> None:
+    store, state = started_record(client)
+    record = store.find(state)
+    assert isinstance(record, dict)
+    assert "challenge" in record
+    store.keep(state, change(dict(record)), 600)
+
+
+def without_challenge(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as the version before 1a8064c wrote it: no PKCE challenge."""
+    record.pop("challenge")
+    return record
+
+
+@pytest.mark.parametrize(("begin", "finished", "_"), FLOWS)
+def test_a_start_recorded_by_the_previous_version_finishes(
+    api: APIClient,
+    fake_stytch: FakeStytch,
+    begin: Callable[[APIClient, FakeStytch], str],
+    finished: Callable[[APIClient, Any], None],
+    _: str,
+) -> None:
+    """An upgrade while a browser is at the identity provider: its record has no challenge, and
+    its verifier is the current key's, as that version derived it."""
+    callback = begin(api, fake_stytch)
+    rewrite_record(api, without_challenge)
+
+    finished(api, come_back(api, callback))
+
+
+MALFORMED = [
+    pytest.param(lambda record: "a string", id="a-string"),
+    pytest.param(lambda record: ["a", "list"], id="a-list"),
+    pytest.param(lambda record: 42, id="a-number"),
+    pytest.param(lambda record: {}, id="empty"),
+    pytest.param(lambda record: {"challenge": record["challenge"]}, id="a-challenge-only"),
+    pytest.param(lambda record: {**record, "challenge": None}, id="a-challenge-not-a-string"),
+    pytest.param(
+        lambda record: {
+            key: value for key, value in record.items() if key in ("challenge", "provider", "kind")
+        },
+        id="fields-missing",
+    ),
+]
+
+
+@pytest.mark.parametrize("change", MALFORMED)
+@pytest.mark.parametrize(("begin", "_", "code"), FLOWS)
+def test_a_record_of_another_shape_is_refused_without_a_stytch_call(
+    api: APIClient,
+    fake_stytch: FakeStytch,
+    begin: Callable[[APIClient, FakeStytch], str],
+    _: Callable[[APIClient, Any], None],
+    code: str,
+    change: Callable[[dict[str, Any]], Any],
+) -> None:
+    """Written by another version, or by anything else under the key: never a 500."""
+    callback = begin(api, fake_stytch)
+    rewrite_record(api, change)
+    before = stytch_calls(fake_stytch)
+
+    expected = "oauth_state_missing" if code == "oauth_state_missing" else "redirect_state_invalid"
+    assert error_of(come_back(api, callback)) == expected
     assert stytch_calls(fake_stytch) == before

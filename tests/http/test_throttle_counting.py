@@ -142,3 +142,33 @@ def test_wait_without_a_recorded_window_end_is_the_whole_period(rate: None) -> N
     assert allowed
     throttle.cache.delete(f"{throttle.key}:until")
     assert throttle.wait() == 60.0
+
+
+class RecreatingCache(ForgetfulCache):
+    """An ``incr`` that finds the window open at 0 (its counts taken back), or, its ``:until`` gone
+    too, that recreated a key which expired under it, with no timeout (as Redis's own ``incr``)."""
+
+    def __init__(self, until: float | None) -> None:
+        super().__init__(adds=False)
+        self.until = until
+        self.touched: list[str] = []
+
+    def incr(self, key: str) -> int:
+        return 1
+
+    def get(self, key: str) -> float | None:
+        return self.until
+
+    def touch(self, key: str, timeout: int) -> None:
+        self.touched.append(key)
+
+
+@pytest.mark.parametrize(("until", "touched"), [(None, True), (-1.0, True), (3600.0, False)])
+def test_a_first_count_gives_the_window_its_period_only_when_the_window_is_gone(
+    rate: None, until: float | None, touched: bool
+) -> None:
+    throttle = StytchDiscoveryThrottle()
+    cache = RecreatingCache(until if until is None else throttle.timer() + until)
+    throttle.cache = cache  # type: ignore[assignment]
+    assert attempt(Scoped(), throttle=throttle)[0] is True
+    assert bool(cache.touched) is touched

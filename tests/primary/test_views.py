@@ -192,6 +192,31 @@ def test_a_code_answered_for_another_member_signs_nobody_in(
     assert nothing_recorded_for_someone_else()
 
 
+def test_a_code_answered_for_another_member_who_needs_mfa_records_no_step_of_theirs(
+    api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]
+) -> None:
+    """The answer that asks for MFA next (``member_authenticated: false``) carries the other
+    member's IST and step: neither reaches the browser, and nothing of theirs is cached."""
+    enter(api, fake_stytch, "codes-mfa")
+    step = pending_flow(api)
+    post(api, "primary/email-codes/send", {})
+
+    with answering_for_someone_else(fake_stytch, services.AUTHENTICATE_EMAIL_OTP) as given:
+        refused = post(api, "primary/email-codes/authenticate", {"code": last_code(fake_stytch, "email_otp")})
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "identity_mismatch")
+    assert given == [""]  # no session was started for them: nothing to revoke
+    assert calls_to(fake_stytch, "/v1/b2b/sessions/revoke") == []
+    for cookie in (
+        app_settings.PENDING_COOKIE_NAME,
+        app_settings.IST_COOKIE_NAME,
+        app_settings.SESSION_COOKIE_NAME,
+    ):
+        assert cookie not in refused.cookies
+    assert pending_flow(api) == step
+    assert nothing_recorded_for_someone_else()
+
+
 def test_a_dead_link_keeps_the_step(api: APIClient, fake_stytch: FakeStytch, members: dict[str, str]) -> None:
     enter(api, fake_stytch, "links", factors=("email_otp",))
 

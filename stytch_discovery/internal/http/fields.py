@@ -138,10 +138,16 @@ class TokenField(PatternField):
 
 
 class _StytchEmailValidator(EmailValidator):
-    """Django's check, and also the form Stytch takes (``rules.EMAIL_RE``), in one message."""
+    """Django's check, and also the form Stytch takes (``rules.EMAIL_RE``), in one message.
+
+    The local part must be ASCII, as Django means it to be: its pattern's ``A-Z`` under
+    ``re.IGNORECASE`` also matches U+0130, U+0131, U+017F and the Kelvin sign, which Stytch may
+    fold into ``i``, ``s`` and ``k`` (the fake folds the Kelvin sign), so one address would have a
+    second spelling, with a throttle and a wrong-code budget of its own.
+    """
 
     def __call__(self, value: str | None) -> None:
-        if not value or not EMAIL_RE.match(value):
+        if not value or not EMAIL_RE.match(value) or not value.rpartition("@")[0].isascii():
             raise DjangoValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
 

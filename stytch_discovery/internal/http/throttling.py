@@ -121,20 +121,32 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
 
     def _count(self, cache: BaseCache, key: str, period: int) -> int:
         """This request's number in the current window (opening a window if none is open)."""
+        opened = False
         for _ in range(3):
             try:
                 # The common case first: a single cache call while a window is open.
                 count: int = cache.incr(key)
             except ValueError:
                 # No open window: open one (``add`` is atomic, so only one request opens it).
-                if cache.add(key, 0, period):
+                opened = cache.add(key, 0, period)
+                if opened:
                     cache.set(f"{key}:until", self.now + period, period)
                 continue
-            if count == 1:
-                # Redis's incr recreates a key that expired under it without a timeout.
-                cache.touch(key, period)
+            if count == 1 and not opened:
+                self._keep_window(cache, key, period)
             return count
         return 1  # a cache that keeps losing the key cannot throttle: let the request through
+
+    def _keep_window(self, cache: BaseCache, key: str, period: int) -> None:
+        """After a first count in a window this request did not open: another request's window,
+        one whose counts were all taken back (``code_budget``), or a key ``incr`` recreated under
+        it with no timeout (Redis's ``incr`` would). Only that last one is given its period: an
+        open window keeps the end its ``:until`` holds, which ``Retry-After`` told."""
+        until = cache.get(f"{key}:until")
+        now = self.timer()
+        if until is None or until <= now:
+            cache.touch(key, period)
+            cache.set(f"{key}:until", now + period, period)
 
     def backend(self) -> BaseCache:
         """The cache the counts are in. DRF's default is a proxy that finds this thread's cache on
@@ -189,6 +201,11 @@ class EmailAddressThrottle(StytchDiscoveryThrottle):
 
 def email_subject(email_address: str) -> str:
     """Who ``email_address`` is to a count: its SHA-256, not the address, after the identity's own
-    normalization (A-Z only): Unicode case rules would put distinct addresses in one bucket."""
-    digest = hashlib.sha256(normalize_email(email_address.strip()).encode()).hexdigest()
+    normalization (A-Z only: Unicode case rules would put distinct addresses in one bucket), but
+    for the domain, lower-cased as Unicode. A domain is one domain whatever its case (``BÜCHER``
+    is ``bücher``, the Kelvin sign a ``k``), and Stytch delivers and checks a code so: a domain
+    written another way must not be a second budget, nor a second throttle. (The local part is
+    ASCII: the serializers refuse any other.)"""
+    local, at, domain = normalize_email(email_address.strip()).rpartition("@")
+    digest = hashlib.sha256(f"{local}{at}{domain.lower()}".encode()).hexdigest()
     return f"email:{digest}"
