@@ -28,7 +28,7 @@ from stytch_discovery.conf import app_settings
 from stytch_discovery.internal.shared import log_failure
 
 from .errors import Problem
-from .throttling import StytchDiscoveryThrottle, redis_script
+from .throttling import StytchDiscoveryThrottle, redis_script, rewrites_timeout
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -81,6 +81,8 @@ class WrongCodeBudget(StytchDiscoveryThrottle):
                 return
             with suppress(ValueError):  # the window ended meanwhile: nothing to take back from
                 cache.decr(self.key)
+                if rewrites_timeout(cache) and self.key and self.duration:
+                    self.keep_window(cache, self.key, self.duration)
         except Exception as error:  # whatever the cache backend raises when down
             log_failure(error, _NOT_TAKEN_BACK)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from weakref import WeakKeyDictionary
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -33,7 +35,6 @@ from stytch_discovery.internal.shared import log_failure
 from .errors import Problem
 
 if TYPE_CHECKING:
-    from django.core.cache.backends.base import BaseCache
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -51,6 +52,13 @@ return {redis.call('INCR', KEYS[1]), redis.call('PTTL', KEYS[1])}
 #: callbacks) cost more than the round trip itself. Each runs by its SHA (EVALSHA); redis-py's
 #: ``Script`` loads it again when Redis answers NOSCRIPT (a restart, a failover, ``SCRIPT FLUSH``).
 _scripts: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+
+
+def rewrites_timeout(cache: BaseCache) -> bool:
+    """Whether ``cache.incr`` stores the new count with the cache's default timeout: Django's
+    generic get-then-set ``incr`` (the database and file-system caches) does, which would move a
+    window's end to ``TIMEOUT`` after the last count, or to never with ``TIMEOUT: None``."""
+    return type(cache).incr is BaseCache.incr
 
 
 def redis_script(cache: BaseCache, source: str) -> Any | None:
@@ -132,21 +140,24 @@ class StytchDiscoveryThrottle(ScopedRateThrottle):
                 if opened:
                     cache.set(f"{key}:until", self.now + period, period)
                 continue
-            if count == 1 and not opened:
-                self._keep_window(cache, key, period)
+            if (count == 1 and not opened) or rewrites_timeout(cache):
+                self.keep_window(cache, key, period)
             return count
         return 1  # a cache that keeps losing the key cannot throttle: let the request through
 
-    def _keep_window(self, cache: BaseCache, key: str, period: int) -> None:
-        """After a first count in a window this request did not open: another request's window,
-        one whose counts were all taken back (``code_budget``), or a key ``incr`` recreated under
-        it with no timeout (Redis's ``incr`` would). Only that last one is given its period: an
-        open window keeps the end its ``:until`` holds, which ``Retry-After`` told."""
+    def keep_window(self, cache: BaseCache, key: str, period: int) -> None:
+        """After a first count in a window this request did not open (another request's window,
+        one whose counts were all taken back by ``code_budget``, or a key ``incr`` recreated
+        under it with no timeout, as Redis's would), or after any count on a cache whose ``incr``
+        rewrites the timeout. A window that is gone is given its period; an open one keeps the
+        end its ``:until`` holds, which ``Retry-After`` told."""
         until = cache.get(f"{key}:until")
         now = self.timer()
         if until is None or until <= now:
             cache.touch(key, period)
             cache.set(f"{key}:until", now + period, period)
+        elif rewrites_timeout(cache):
+            cache.touch(key, max(1, math.ceil(until - now)))
 
     def backend(self) -> BaseCache:
         """The cache the counts are in. DRF's default is a proxy that finds this thread's cache on
