@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
 from stytch_discovery.internal import shared
+from stytch_discovery.internal.failure_log import FailureLog
 
 
 class CacheDown(ConnectionError):
@@ -143,7 +144,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The cache-failure warnings' clock (``internal.shared.failure_warnings``), moved by the test."""
     clock = Clock()
-    monkeypatch.setattr(shared, "failure_warnings", shared.FailureWarnings(clock))
+    monkeypatch.setattr(shared, "failure_warnings", FailureLog(shared.logger, clock))
     return clock
 
 
