@@ -9,7 +9,7 @@ The cache only saves work there, so it may fail: a :class:`SharedCache` goes aro
 does not answer, and its operation goes on in the process (asking Stytch as one process alone
 would). It logs a warning naming the exception's type, never its text (a cache client's message
 can carry its URL, and a Redis URL its password), at most one per consequence a minute in each
-process (:class:`FailureWarnings`), and makes no further cache call in that operation (a cache
+process (``internal.failure_log``), and makes no further cache call in that operation (a cache
 that times out would cost its timeout at each). What cannot go on without the cache (the throttles,
 the single-use redirect states) refuses the request and logs through the same, at ERROR.
 """
@@ -17,12 +17,13 @@ the single-use redirect states) refuses the request and logs through the same, a
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache as django_cache
+
+from stytch_discovery.internal.failure_log import FailureLog
 
 Value = TypeVar("Value")
 
@@ -70,55 +71,20 @@ class SharedCache:
             return None
 
 
-#: A process warns of a failing cache at most once per consequence in this many seconds. While
-#: the cache is down every request fails the same way, and a warning each would flood the logs
-#: (hiding the rest, and paid for) with nothing new. The first failure is still logged at once,
-#: and one a minute then tells that the outage goes on and, by its count, how many requests it
-#: touched. Per process, since the processes could only agree through the cache that is down.
-WARNING_INTERVAL_SECONDS = 60
-
-
-class FailureWarnings:
-    """The warnings of one process about a failing cache, at most one per consequence each
-    ``WARNING_INTERVAL_SECONDS``; the failures not logged are counted, and the next warning of the
-    same consequence tells their number. Thread-safe. ``clock`` is monotonic seconds.
-
-    A warning is at WARNING, or at the level its caller gives: ERROR where the consequence is a
-    refused request (the server must be fixed), which a request's own log line then leaves out
-    (``internal.http.errors.CACHE_DOWN_CODES``), or an outage would log an error per request."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self._lock = threading.Lock()
-        #: consequence -> (when it was last logged, failures since not logged). The consequences
-        #: are the callers' constant texts, so the table stays a few entries long.
-        self._last: dict[str, tuple[float, int]] = {}
-
-    def log(self, error: Exception, consequence: str, level: int = logging.WARNING) -> None:
-        """Warn of ``error`` at ``level``, naming its type only (its text may carry the cache's
-        URL), unless a warning of the same consequence was logged less than the interval ago."""
-        now = self.clock()
-        with self._lock:
-            logged_at, unlogged = self._last.get(consequence, (None, 0))
-            if logged_at is not None and now - logged_at < WARNING_INTERVAL_SECONDS:
-                self._last[consequence] = (logged_at, unlogged + 1)
-                return
-            self._last[consequence] = (now, 0)
-        more = f"; {unlogged} more since the last warning" if unlogged else ""
-        logger.log(level, "Django's cache failed (%s): %s%s", type(error).__name__, consequence, more)
-
-    def clear(self) -> None:
-        """Forget what was logged (tests): the next failure of each consequence is logged."""
-        with self._lock:
-            self._last.clear()
-
-
-failure_warnings = FailureWarnings()
+#: The cache's warnings, at most one per consequence a minute in each process: while the cache is
+#: down every request fails the same way. A warning is at WARNING, or at the level its caller
+#: gives: ERROR where the consequence is a refused request (the server must be fixed), which a
+#: request's own log line then leaves out (``internal.http.errors.CACHE_DOWN_CODES``), or an
+#: outage would log an error per request.
+failure_warnings = FailureLog(logger)
 
 
 def log_failure(error: Exception, consequence: str, level: int = logging.WARNING) -> None:
-    """Warn that a cache call failed, as :class:`FailureWarnings` allows."""
-    failure_warnings.log(error, consequence, level)
+    """Warn that a cache call failed, naming the exception's type only (its text may carry the
+    cache's URL), unless a warning of the same consequence was logged less than a minute ago."""
+    failure_warnings.log(
+        consequence, level, "Django's cache failed (%s): %s", type(error).__name__, consequence
+    )
 
 
 def produce_once(key: str, produce: Callable[[], Value | None], shared: SharedCache) -> Value | None:

@@ -13,8 +13,8 @@ from typing import Any, TypeVar, cast
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
-from stytch_discovery.internal.http import cookies
-from stytch_discovery.internal.http.errors import ErrorAnswer, Problem, answer_for
+from stytch_discovery.internal.http import cookies, outages
+from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
 from stytch_discovery.rbac.checks import (
     require_member,
     require_organization,
@@ -38,8 +38,7 @@ def _guarded(check: Check) -> Callable[[View], View]:
             except Problem as problem:
                 response: HttpResponseBase = _refusal(ErrorAnswer.of(problem.code, problem.message))
             except StytchDiscoveryError as error:
-                answer = answer_for(error)
-                response = _refusal(answer if answer is not None else ErrorAnswer.of("stytch_unavailable"))
+                response = _refusal(outages.refused(request, error))
             else:
                 response = view(request, *args, **kwargs)
             cookies.apply_deferred(request, response)

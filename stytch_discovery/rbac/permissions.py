@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from stytch_discovery.exceptions import StytchDiscoveryError
-from stytch_discovery.internal.http.errors import problem_for
+from stytch_discovery.internal.http import outages
+from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.rbac.checks import (
     require_member,
     require_organization,
@@ -54,8 +55,10 @@ class _HasPermission(BasePermission):
         try:
             require_permission(request._request, session, self.resource_id, self.action, remote=self.remote)
         except StytchDiscoveryError as error:
-            # Stytch could not give the policy or the verdict: its documented status, not a 500.
-            raise problem_for(error) from error
+            # Stytch could not give the policy or the verdict: its documented status, not a 500,
+            # logged here (the host's view does not), once a minute at ERROR when every request fails.
+            answer = outages.refused(request._request, error)
+            raise Problem(answer.code) from error
         return True
 
 

@@ -18,12 +18,12 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
-from stytch_discovery.internal.http import cookies, guards
+from stytch_discovery.internal.http import cookies, guards, outages
 
 # Imported for its effect: drf-spectacular (when installed) learns to document this class wherever
 # it is used, a host project's own views included.
 from stytch_discovery.internal.http import openapi as _openapi  # noqa: F401
-from stytch_discovery.internal.http.errors import AuthenticationProblem, problem_for
+from stytch_discovery.internal.http.errors import AuthenticationProblem, Problem
 from stytch_discovery.sessions.requests import CHALLENGE, authenticate_request, lazy_user
 
 
@@ -34,8 +34,10 @@ class StytchSessionAuthentication(BaseAuthentication):
         except StytchDiscoveryInvalidSession as error:
             raise AuthenticationProblem("session_invalid") from error
         except StytchDiscoveryError as error:
-            # Stytch had to refresh an expired JWT and could not: its documented status, not a 500.
-            raise problem_for(error) from error
+            # Stytch had to refresh an expired JWT and could not: its documented status, not a 500,
+            # logged here (the host's view does not), once a minute at ERROR when every request fails.
+            answer = outages.refused(request._request, error)
+            raise Problem(answer.code) from error
         finally:
             _write_cookie_changes_with_the_answer(request)
         if verified is None:
@@ -59,6 +61,7 @@ def _write_cookie_changes_with_the_answer(request: Request) -> None:
     (a lazy ``perform_authentication``, then the browsable API's renderer reading ``request.user``),
     the answer is not sent yet either: the changes go on it at once. Applying them empties the
     list, so the middleware or the package's base view finding them applied writes nothing twice.
+    (A failure reported once a minute marks the answer as logged the same way: ``outages``.)
     """
     view: Any = (request.parser_context or {}).get("view")
     finalize = getattr(view, "finalize_response", None)

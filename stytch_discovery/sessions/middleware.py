@@ -17,10 +17,12 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
-from stytch_discovery.internal.http import cookies
+from stytch_discovery.internal.http import cookies, outages
 from stytch_discovery.sessions.requests import authenticate_request, lazy_user
 
 logger = logging.getLogger("stytch_discovery.sessions")
+
+_ANONYMOUS = "StytchSessionMiddleware let the request go on anonymous"
 
 
 class StytchSessionMiddleware:
@@ -38,6 +40,8 @@ class StytchSessionMiddleware:
             verified = None  # its cookies are deleted with the response
         except StytchDiscoveryError as error:
             logger.warning("Stytch session not verified (%s); the request goes on anonymous", error)
+            # The view answers, not us: nothing to keep off Django's request logger.
+            outages.report(outages.answer_of(error), _ANONYMOUS)
             verified = None
         if verified is not None:
             request.user = lazy_user(verified)  # type: ignore[assignment]

@@ -9,11 +9,12 @@ import threading
 import pytest
 
 from stytch_discovery.internal import shared
+from stytch_discovery.internal.failure_log import INTERVAL_SECONDS
 from tests.helpers.down_cache import REDIS_PASSWORD, CacheDown, CacheOutage, Clock, cache_outage, clock
 
 __all__ = ["cache_outage", "clock"]  # the fixtures, imported for pytest
 
-INTERVAL = shared.WARNING_INTERVAL_SECONDS
+INTERVAL = INTERVAL_SECONDS
 
 
 def logged(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -21,6 +21,8 @@ from rest_framework.test import APIClient
 
 from stytch_discovery.defaults import DEFAULT_THROTTLE_RATES
 from stytch_discovery.internal import shared
+from stytch_discovery.internal.failure_log import FailureLog
+from stytch_discovery.internal.http import outages
 
 
 class CacheDown(ConnectionError):
@@ -141,9 +143,11 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The cache-failure warnings' clock (``internal.shared.failure_warnings``), moved by the test."""
+    """The clock of the failures logged once a minute (the cache's, ``internal.shared``, and
+    Stytch's, ``internal.http.outages``), moved by the test."""
     clock = Clock()
-    monkeypatch.setattr(shared, "failure_warnings", shared.FailureWarnings(clock))
+    monkeypatch.setattr(shared, "failure_warnings", FailureLog(shared.logger, clock))
+    monkeypatch.setattr(outages, "reports", FailureLog(outages.logger, clock))
     return clock
 
 

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
 from rest_framework import exceptions as drf
 
 from stytch_discovery.exceptions import (
@@ -25,8 +26,8 @@ from stytch_discovery.internal.http.errors import (
     codes_with_status,
     flatten_detail,
     message_of,
-    problem_for,
 )
+from stytch_discovery.internal.http.outages import refused
 
 
 def api_error(status: int, error_type: str = "something_new", message: str = "", **extra: Any) -> Any:
@@ -142,8 +143,9 @@ def test_a_problem_keeps_its_message_fields_and_extra_keys() -> None:
 @pytest.mark.parametrize(
     ("code", "level"),
     [
-        ("stytch_misconfigured", logging.ERROR),
-        ("stytch_not_configured", logging.ERROR),
+        # The server's fault and Stytch down: reported at ERROR once a minute (test_stytch_outage_logs.py).
+        ("stytch_misconfigured", logging.WARNING),
+        ("stytch_not_configured", logging.WARNING),
         ("stytch_rate_limited", logging.WARNING),
         ("stytch_unavailable", logging.WARNING),
         ("stytch_bad_response", logging.WARNING),
@@ -194,9 +196,10 @@ def test_codes_with_status_lists_them_in_declaration_order() -> None:
         (ValueError("not a Stytch failure"), 502, "stytch_unavailable"),
     ],
 )
-def test_problem_for_raises_the_documented_answer_in_drfs_hooks(
+def test_a_host_views_refusal_is_the_documented_answer_in_drfs_hooks(
     error: Exception, status: int, code: str
 ) -> None:
-    problem = problem_for(error)
+    answer = refused(RequestFactory().get("/host"), error)
+    problem = Problem(answer.code)  # what the authentication and permission classes raise
     assert (problem.status_code, problem.code) == (status, code)
     assert answered(problem).body()["code"] == code

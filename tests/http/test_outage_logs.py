@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from stytch_discovery.internal import shared
+from stytch_discovery.internal.failure_log import INTERVAL_SECONDS
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, post, seed_orgs
 from tests.helpers.down_cache import CacheOutage, Clock, cache_outage, clock, redirect_browser
@@ -43,7 +43,7 @@ def assert_one_error_a_minute(
     assert first.getMessage() == f"Django's cache failed ({cache_outage.outage.error_name}): {consequence}"
     cache_outage.assert_logged_safely(caplog)
 
-    clock.now += shared.WARNING_INTERVAL_SECONDS
+    clock.now += INTERVAL_SECONDS
     again()
 
     assert [record.getMessage() for record in loud(caplog)] == [

@@ -27,7 +27,7 @@ from rest_framework.views import APIView, set_rollback
 
 from stytch_discovery.internal.net import namespaced
 
-from . import cookies, drf, guards, openapi, reporting
+from . import cookies, drf, guards, openapi, outages, reporting
 from .code_budget import WRONG_ANSWERS, WrongCodeBudget
 from .errors import CACHE_DOWN_CODES, ErrorAnswer, answer_for
 from .fields import RequestSerializer
@@ -62,6 +62,8 @@ class StytchDiscoveryView(APIView):
     credential: cookies.Credential | None = None
     #: The error this request was answered with, once logged (so success is not logged too).
     failure: ErrorAnswer | None = None
+    #: Whether that error's cause was reported (``outages``), so Django need not log the answer.
+    failure_reported = False
     #: Token query parameters as they came, taken out of the request before anything else.
     query_tokens: dict[str, list[str]]
 
@@ -152,10 +154,11 @@ class StytchDiscoveryView(APIView):
         response = Response(answer.body(), status=answer.status)
         if answer.retry_after is not None:
             response["Retry-After"] = str(answer.retry_after)
-        if answer.code in CACHE_DOWN_CODES:
+        if self.failure_reported or answer.code in CACHE_DOWN_CODES:
             # Django's request logger logs every 5xx at ERROR (and mails it to the admins) unless
-            # the response says it was logged: the cache's failure was, once a minute.
-            response._has_been_logged = True  # type: ignore[attr-defined]
+            # the response says it was logged: the failure was, once a minute (by ``log_failure``,
+            # or where the cache failed).
+            outages.mark_logged(response)
         challenge = self.get_authenticate_header(self.request) if answer.status == 401 else None
         if challenge:
             response["WWW-Authenticate"] = challenge
@@ -165,6 +168,7 @@ class StytchDiscoveryView(APIView):
         return response
 
     def log_failure(self, answer: ErrorAnswer, exc: Exception) -> None:
+        """The request's own line; Stytch failing every request alike is also reported, once a minute."""
         self.failure = answer
         # Domain exceptions carry no token (exceptions.py), so their text is safe to log.
         detail = f": {exc}" if answer.log_level > logging.INFO else ""
@@ -176,6 +180,7 @@ class StytchDiscoveryView(APIView):
             answer.code,
             detail,
         )
+        self.failure_reported = outages.report(answer, f"{self.endpoint_name} refused the request")
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -136,24 +136,24 @@ _CONFLICT_FIELDS = {
     "recovery_code_invalid": "recovery_code",
 }
 
-#: Codes logged at ERROR: the server, not the caller, must be fixed.
+#: Codes of this server's own fault (its Stytch credentials or settings): the server, not the
+#: caller, must be fixed.
 SERVER_FAULT_CODES = frozenset({"stytch_misconfigured", "stytch_not_configured"})
-#: Codes of Django's cache being down. The outage is logged where the cache failed, at ERROR at
-#: most once a minute per process (``internal.shared.log_failure``); a request it refuses logs its
-#: own line at INFO only, and not on Django's request logger either (``base``): at one error (and
-#: one mail to the admins) per request, an outage would flood the logs.
+#: Codes of Stytch, or the way to it, failing: down, answering what is not its JSON, or too slowly.
+STYTCH_DOWN_CODES = frozenset({"stytch_unavailable", "stytch_bad_response", "stytch_timeout"})
+#: Codes whose cause fails every request alike until it ends or is fixed. It is logged at ERROR at
+#: most once a minute per process (``outages``); a request it fails logs its own line at WARNING,
+#: and not on Django's request logger either (``base``): at one error (and one mail to the admins)
+#: per request, an outage would flood the logs. Not ``stytch_rate_limited``: a 429, which Django
+#: logs at WARNING only, and Stytch's limits may be one address's, not the service's.
+REPORTED_CODES = SERVER_FAULT_CODES | STYTCH_DOWN_CODES
+#: Codes of Django's cache being down. The outage is logged where the cache failed, the same way
+#: (``internal.shared.log_failure``); a request it refuses logs its own line at INFO only.
 CACHE_DOWN_CODES = frozenset({"throttle_unavailable", "cache_unavailable"})
-#: Codes logged at WARNING: Stytch (or the way to it) is having trouble, or someone has entered
-#: more wrong codes for one address or member than a person does (a guesser, typically).
-WARNING_CODES = frozenset(
-    {
-        "stytch_rate_limited",
-        "stytch_unavailable",
-        "stytch_bad_response",
-        "stytch_timeout",
-        "code_attempts_exhausted",
-    }
-)
+#: Codes logged at WARNING: Stytch (or the way to it) is having trouble or refuses this server's
+#: credentials, or someone has entered more wrong codes for one address or member than a person
+#: does (a guesser, typically).
+WARNING_CODES = REPORTED_CODES | {"stytch_rate_limited", "code_attempts_exhausted"}
 
 
 def status_of(code: str) -> int:
@@ -197,11 +197,8 @@ class ErrorAnswer:
 
     @property
     def log_level(self) -> int:
-        if self.code in SERVER_FAULT_CODES:
-            return logging.ERROR
-        if self.code in WARNING_CODES:
-            return logging.WARNING
-        return logging.INFO
+        """The level of the request's own line (a failure of every request is reported apart)."""
+        return logging.WARNING if self.code in WARNING_CODES else logging.INFO
 
 
 class Problem(drf.APIException):
@@ -343,13 +340,3 @@ def answer_for(error: Exception) -> ErrorAnswer | None:
     if isinstance(error, StytchDiscoveryResponseError):
         return ErrorAnswer.of("stytch_bad_response", stytch_request_id=request_id)
     return None
-
-
-def problem_for(error: Exception) -> Problem:
-    """``error``'s documented answer as a ``Problem``, for DRF hooks that must raise one.
-
-    Authentication and permission classes run inside DRF's ``initial()``, where only an
-    ``APIException`` becomes an answer (under DRF's default handler too); anything else is a 500.
-    """
-    answer = answer_for(error)
-    return Problem(answer.code if answer is not None else "stytch_unavailable")
