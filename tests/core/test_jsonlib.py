@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import math
+from collections import OrderedDict
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from stytch_discovery import jsonlib
+
+
+class Colour(enum.Enum):
+    RED = 1
+
+
+class Name(str):
+    pass
 
 
 @pytest.mark.parametrize(
@@ -53,3 +64,35 @@ def test_dumps_is_compact_json_of_the_same_value(value: Any) -> None:
     assert text == jsonlib.dumps(value)  # deterministic: the digest relies on it
     assert ", " not in text
     assert ": " not in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"name": "Zürich • 東京 😀", "n": [1, -(2**63), 2**64 - 1, True, None], "e": {}, "l": []},
+        ['é"é', "é\\é", "é\né", "\\\\é", 'a\\"é', "é\\", "\x7fé\x7f", "\u2028\u2029", "\x00\x1f/"],
+        "é",
+        7,
+    ],
+)
+def test_dumps_ascii_is_the_standard_library_s_compact_ascii_json(value: Any) -> None:
+    assert jsonlib.dumps_ascii(value) == json.dumps(value, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1e-7],  # orjson: 1e-7, the standard library: 1e-07
+        {"a": [float("nan")]},  # orjson: null, the standard library with allow_nan=False: ValueError
+        [2**64],
+        {1: "a"},
+        ("a", "b"),
+        {"a": "\ud800"},
+        {"when": datetime(2025, 6, 1, tzinfo=timezone.utc)},
+        [Colour.RED],  # orjson writes 1; an encoder without a default refuses it
+        [Name("subclass")],
+        OrderedDict(a=1),
+    ],
+)
+def test_dumps_ascii_declines_what_orjson_would_write_differently(value: Any) -> None:
+    assert jsonlib.dumps_ascii(value) is None
