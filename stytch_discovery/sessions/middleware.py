@@ -41,7 +41,7 @@ class StytchSessionMiddleware:
         except StytchDiscoveryError as error:
             logger.warning("Stytch session not verified (%s); the request goes on anonymous", error)
             # The view answers, not us: nothing to keep off Django's request logger.
-            outages.report(outages.answer_of(error), _ANONYMOUS)
+            outages.report(outages.answer_of(error), _ANONYMOUS, error)
             verified = None
         if verified is not None:
             request.user = lazy_user(verified)  # type: ignore[assignment]

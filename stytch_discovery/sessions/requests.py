@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import SimpleLazyObject
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
+from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.tokens import SESSION_JWT, SESSION_TOKEN, is_token
 from stytch_discovery.sessions import members, services
@@ -98,7 +98,9 @@ def authenticate_request(request: HttpRequest) -> RequestSession | None:
 
     Raises ``StytchDiscoveryInvalidSession`` for a forged, malformed or dead session (its cookies
     are deleted with the response), and the transport's errors when Stytch had to be asked and
-    could not answer.
+    could not answer. Either failure is the request's answer too: raised again to the next caller
+    (the middleware, then the DRF class), not asked again, which during an outage would double the
+    wait for Stytch (and its count in the report).
     """
     known = request.__dict__.get(_VERIFIED)
     if isinstance(known, BaseException):
@@ -107,7 +109,7 @@ def authenticate_request(request: HttpRequest) -> RequestSession | None:
         return known
     try:
         verified = _verify(request)
-    except StytchDiscoveryInvalidSession as error:
+    except StytchDiscoveryError as error:
         request.__dict__[_VERIFIED] = error
         raise
     request.__dict__[_VERIFIED] = verified
