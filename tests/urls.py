@@ -16,7 +16,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("host/drf/open", views.OpenView.as_view()),
     path("host/drf/lazy", views.LazyView.as_view()),
     path("host/plain/whoami", views.plain_whoami),
+    path("host/plain/session", views.plain_session),
     path("host/plain/me", views.plain_member),
+    path("host/plain/page", views.plain_page),
+    path("host/plain/member-page", views.plain_member_page),
     path("host/plain/admin", views.plain_admin),
     path("host/plain/organizations/<str:organization_id>/documents", views.plain_documents),
 ]

@@ -1,7 +1,9 @@
 """Decorators for plain Django views: the member session, a role, an RBAC permission.
 
 Without ``StytchSessionMiddleware`` they verify the session themselves. A refusal is a JSON
-answer in the documented error shape (401 or 403), like the API's.
+answer in the documented error shape (401 or 403, or Stytch's failure's 5xx), like the API's;
+so is the view's reading ``request.user`` of a member Stytch could not name, in the view or while
+its answer renders (``sessions.requests.request_user``).
 """
 
 from __future__ import annotations
@@ -10,18 +12,20 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies, outages
-from stytch_discovery.internal.http.errors import ErrorAnswer, Problem
+from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.rbac.checks import (
     require_member,
     require_organization,
     require_permission,
     require_role,
 )
-from stytch_discovery.sessions.requests import CHALLENGE, authenticate_request, lazy_user
+from stytch_discovery.sessions import refusals
+from stytch_discovery.sessions.refusals import refusal, refusal_of
+from stytch_discovery.sessions.requests import authenticate_request, lazy_user
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 Check = Callable[[HttpRequest, dict[str, Any]], None]
@@ -36,17 +40,26 @@ def _guarded(check: Check) -> Callable[[View], View]:
                     _verify(request)
                 check(request, kwargs)
             except Problem as problem:
-                response: HttpResponseBase = _refusal(ErrorAnswer.of(problem.code, problem.message))
+                response: HttpResponseBase = refusal_of(problem)
             except StytchDiscoveryError as error:
-                response = _refusal(outages.refused(request, error))
+                response = refusal(outages.refused(request, error))
             else:
-                response = view(request, *args, **kwargs)
+                response = _answer(view, request, *args, **kwargs)
             cookies.apply_deferred(request, response)
             return response
 
         return cast(View, guarded)
 
     return decorate
+
+
+def _answer(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    try:
+        response = view(request, *args, **kwargs)
+    except Problem as problem:  # request.user of a member Stytch could not name
+        return refusal_of(problem)
+    refusals.answered(request, response)  # a template that reads request.user is still to render
+    return response
 
 
 def _verify(request: HttpRequest) -> None:
@@ -57,14 +70,7 @@ def _verify(request: HttpRequest) -> None:
         verified = None
     request.stytch = verified.authentication.member_session if verified else None  # type: ignore[attr-defined]
     if verified is not None:
-        request.user = lazy_user(verified)  # type: ignore[assignment]
-
-
-def _refusal(answer: ErrorAnswer) -> JsonResponse:
-    response = JsonResponse(answer.body(), status=answer.status)
-    if answer.status == 401:  # these views accept a Bearer JWT too
-        response["WWW-Authenticate"] = CHALLENGE
-    return response
+        request.user = lazy_user(request, verified)  # type: ignore[assignment]
 
 
 def stytch_member_required(view: View) -> View:

@@ -6,7 +6,9 @@ refreshed back to the cookies, and deletes a dead session's. Place it after Djan
 ``AuthenticationMiddleware`` (system check W008). A request whose session is invalid, or whose
 expired JWT Stytch could not refresh, goes on as anonymous: the view decides what that means.
 ``Authorization: Bearer`` requests with a valid JWT skip Django's CSRF check (a browser never
-sends that header by itself); cookie-borne ones do not.
+sends that header by itself); cookie-borne ones do not. A view (or its template) reading
+``request.user`` of a member Stytch must name and cannot is answered with the documented refusal
+(``requests.request_user``), in the error shape, not a 500.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from django.http import HttpRequest, HttpResponseBase
 
 from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies, outages
+from stytch_discovery.internal.http.errors import Problem
+from stytch_discovery.sessions import refusals
 from stytch_discovery.sessions.requests import authenticate_request, lazy_user
 
 logger = logging.getLogger("stytch_discovery.sessions")
@@ -41,13 +45,22 @@ class StytchSessionMiddleware:
         except StytchDiscoveryError as error:
             logger.warning("Stytch session not verified (%s); the request goes on anonymous", error)
             # The view answers, not us: nothing to keep off Django's request logger.
-            outages.report(outages.answer_of(error), _ANONYMOUS)
+            outages.report(outages.answer_of(error), _ANONYMOUS, error)
             verified = None
         if verified is not None:
-            request.user = lazy_user(verified)  # type: ignore[assignment]
+            request.user = lazy_user(request, verified)  # type: ignore[assignment]
             if verified.credential.bearer:
                 # Django's CsrfViewMiddleware honours this flag (its test client sets it too).
                 request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         response = self.get_response(request)
+        refusals.answered(request, response)  # a middleware of the host's may read request.user yet
         cookies.apply_deferred(request, response)
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        # Django asks this for what the view, or the rendering of its answer, raised. A Problem is
+        # this package's refusal (request.user of a member Stytch could not name); DRF answers
+        # its own views' before this, except what their rendering raises.
+        if isinstance(exception, Problem):
+            return refusals.refusal_of(exception)
+        return None

@@ -20,19 +20,17 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import SimpleLazyObject
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
+from stytch_discovery.exceptions import StytchDiscoveryError, StytchDiscoveryInvalidSession
 from stytch_discovery.internal.http import cookies
 from stytch_discovery.internal.tokens import SESSION_JWT, SESSION_TOKEN, is_token
-from stytch_discovery.sessions import members, services
+from stytch_discovery.sessions import members, refusals, services
 from stytch_discovery.sessions.types import SessionAuthentication
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 _VERIFIED = "_stytch_discovery_session"
-
-#: The ``WWW-Authenticate`` challenge of every 401 where a Bearer JWT is accepted.
-CHALLENGE = 'Bearer realm="stytch"'
+_USER_REFUSED = "_stytch_discovery_user_refused"
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,9 @@ def authenticate_request(request: HttpRequest) -> RequestSession | None:
 
     Raises ``StytchDiscoveryInvalidSession`` for a forged, malformed or dead session (its cookies
     are deleted with the response), and the transport's errors when Stytch had to be asked and
-    could not answer.
+    could not answer. Either failure is the request's answer too: raised again to the next caller
+    (the middleware, then the DRF class), not asked again, which during an outage would double the
+    wait for Stytch (and its count in the report).
     """
     known = request.__dict__.get(_VERIFIED)
     if isinstance(known, BaseException):
@@ -107,7 +107,7 @@ def authenticate_request(request: HttpRequest) -> RequestSession | None:
         return known
     try:
         verified = _verify(request)
-    except StytchDiscoveryInvalidSession as error:
+    except StytchDiscoveryError as error:
         request.__dict__[_VERIFIED] = error
         raise
     request.__dict__[_VERIFIED] = verified
@@ -170,6 +170,33 @@ def member_user(verified: RequestSession) -> AbstractBaseUser | AnonymousUser:
     return user or AnonymousUser()
 
 
-def lazy_user(verified: RequestSession) -> AbstractBaseUser | AnonymousUser:
-    """``member_user``, looked up only when the view touches ``request.user``."""
-    return SimpleLazyObject(lambda: member_user(verified))  # type: ignore[return-value]
+def lazy_user(request: HttpRequest, verified: RequestSession) -> AbstractBaseUser | AnonymousUser:
+    """``request_user``, looked up only when the view touches ``request.user``."""
+    return SimpleLazyObject(lambda: request_user(request, verified))  # type: ignore[return-value]
+
+
+def request_user(request: HttpRequest, verified: RequestSession) -> AbstractBaseUser | AnonymousUser:
+    """``member_user`` for ``request``, whose refusal it is when Stytch cannot name the member.
+
+    A member not linked yet whose JWT verified here costs a Stytch call. Failing (down, too slow,
+    or the session dead at Stytch), it is not a 500 with a traceback, nor a guess at who this is:
+    the first read of ``request.user`` raises the documented refusal (a ``Problem``: 502/504, or
+    401 ``session_invalid`` with the cookies deleted), which a DRF view, the middleware and the
+    decorators answer; while the view's answer renders, that answer gives way to the refusal
+    instead; after the answer was made, it stands (logged), and the user is ``AnonymousUser``.
+    Stytch is asked once per request: after the refusal the user is ``AnonymousUser``.
+    """
+    if request.__dict__.get(_USER_REFUSED):
+        return AnonymousUser()
+    try:
+        return member_user(verified)
+    except StytchDiscoveryError as error:
+        request.__dict__[_USER_REFUSED] = True
+        if isinstance(error, StytchDiscoveryInvalidSession):
+            forget_dead_session(request, verified.credential)
+        if refusals.after_the_answer(request, error):
+            return AnonymousUser()  # read by the host's middleware, say: no 500 for what was answered
+        problem = refusals.problem_for(request, error)
+        if refusals.refuse_instead(request, problem):
+            return AnonymousUser()  # the rendering goes on without a member; its result is thrown away
+        raise problem from error

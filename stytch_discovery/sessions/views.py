@@ -24,7 +24,8 @@ from stytch_discovery.internal.http.base import StytchDiscoveryView
 from stytch_discovery.internal.http.errors import Problem
 from stytch_discovery.internal.tokens import IST, SESSION_JWT, SESSION_TOKEN
 from stytch_discovery.sessions import flows, members, pending, services
-from stytch_discovery.sessions.requests import CHALLENGE, RequestSession, authenticate_request, member_user
+from stytch_discovery.sessions.refusals import CHALLENGE
+from stytch_discovery.sessions.requests import RequestSession, authenticate_request, member_user
 from stytch_discovery.sessions.serializers import (
     CsrfTokenSerializer,
     LogoutSerializer,

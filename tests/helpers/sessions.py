@@ -7,17 +7,20 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
+import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.test import Client
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
-from stytch_discovery.testing import FakeStytch
+from stytch_discovery.testing import DEFAULT_PROJECT_ID, DEFAULT_SECRET, FakeStytch
 from tests.helpers.api import EMAIL, post
 
 Json = dict[str, Any]
+ClientT = TypeVar("ClientT", bound=Client)
 
 ORGANIZATIONS = [
     {"organization_slug": "acme", "organization_name": "Acme"},
@@ -48,6 +51,29 @@ def sign_in(client: APIClient, fake: FakeStytch, organization: str = "acme", ema
     assert response.status_code == 200, response.content
     assert response.json()["member_authenticated"] is True
     return dict(response.json())
+
+
+def started_elsewhere(fake: FakeStytch, organization_id: str) -> dict[str, Any]:
+    """A member session made by calling Stytch directly (as a frontend SDK would), not through us."""
+    answer = requests.post(
+        fake.base_url + "/v1/b2b/discovery/intermediate_sessions/exchange",
+        json={
+            "intermediate_session_token": fake.mint_intermediate_session(EMAIL),
+            "organization_id": organization_id,
+        },
+        auth=(DEFAULT_PROJECT_ID, DEFAULT_SECRET),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def with_session_cookies(client: ClientT, session: dict[str, Any]) -> ClientT:
+    """``client`` carrying the session's cookies, its token and its JWT."""
+    client.cookies[app_settings.SESSION_COOKIE_NAME] = session["session_token"]
+    client.cookies[app_settings.SESSION_JWT_COOKIE_NAME] = session["session_jwt"]
+    return client
 
 
 def session_jwt(client: APIClient) -> str:

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 import pytest
-import requests
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from rest_framework.test import APIClient
@@ -18,37 +17,21 @@ from rest_framework.test import APIClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.models import StytchMember
 from stytch_discovery.sessions.services import AUTHENTICATE_SESSION, EXCHANGE_SESSION
-from stytch_discovery.testing import DEFAULT_PROJECT_ID, DEFAULT_SECRET, FakeStytch
+from stytch_discovery.testing import FakeStytch
 from tests.helpers.api import EMAIL, post, url
-from tests.helpers.sessions import seed_member_of, session_jwt, sign_in
+from tests.helpers.sessions import (
+    seed_member_of,
+    session_jwt,
+    sign_in,
+    started_elsewhere,
+    with_session_cookies,
+)
 from tests.testapp.models import User
 
 
 @pytest.fixture
 def orgs(fake_stytch: FakeStytch) -> dict[str, str]:
     return seed_member_of(fake_stytch, "acme", "beta")
-
-
-def started_elsewhere(fake: FakeStytch, organization_id: str) -> dict[str, Any]:
-    """A member session made by calling Stytch directly (as a frontend SDK would), not through us."""
-    answer = requests.post(
-        fake.base_url + "/v1/b2b/discovery/intermediate_sessions/exchange",
-        json={
-            "intermediate_session_token": fake.mint_intermediate_session(EMAIL),
-            "organization_id": organization_id,
-        },
-        auth=(DEFAULT_PROJECT_ID, DEFAULT_SECRET),
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
-
-
-def with_session_cookies(client: APIClient, session: dict[str, Any]) -> APIClient:
-    client.cookies[app_settings.SESSION_COOKIE_NAME] = session["session_token"]
-    client.cookies[app_settings.SESSION_JWT_COOKIE_NAME] = session["session_jwt"]
-    return client
 
 
 def test_a_session_started_elsewhere_is_linked_on_its_first_request(

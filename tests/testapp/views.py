@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -92,6 +94,12 @@ class LazyView(APIView):
         return Response({"lazy": True})
 
 
+def plain_session(request: HttpRequest) -> JsonResponse:
+    """Reads the session, not ``request.user``."""
+    session = getattr(request, "stytch", None)
+    return JsonResponse({"member_id": session.member_id if session else None})
+
+
 def plain_whoami(request: HttpRequest) -> JsonResponse:
     return JsonResponse(whoami(request))
 
@@ -109,3 +117,16 @@ def plain_admin(request: HttpRequest) -> JsonResponse:
 @stytch_permission_required("documents", "read")
 def plain_documents(request: HttpRequest, organization_id: str) -> JsonResponse:
     return JsonResponse(whoami(request))
+
+
+#: A page whose template, not its view, reads ``request.user``: rendered after the view answered.
+PAGE = engines["django"].from_string("Signed in as {{ request.user.get_username }}.")
+
+
+def plain_page(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, PAGE)
+
+
+@stytch_member_required
+def plain_member_page(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, PAGE)

@@ -180,7 +180,7 @@ class StytchDiscoveryView(APIView):
             answer.code,
             detail,
         )
-        self.failure_reported = outages.report(answer, f"{self.endpoint_name} refused the request")
+        self.failure_reported = outages.report(answer, f"{self.endpoint_name} refused the request", exc)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

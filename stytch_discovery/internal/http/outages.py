@@ -34,13 +34,21 @@ reports = FailureLog(logger)
 #: of it (a Stytch in trouble answers some 503 and lets others time out), so one report a minute.
 #: A server fault is reported by its code: each has its own fix.
 _DOWN = "stytch_down"
+#: Set on a failure once reported. A request meets its failure once, but may hear of it more than
+#: once: ``authenticate_request`` raises it again to each caller (the middleware, then the DRF
+#: class), and the report counts failures, not the places that heard of them.
+_REPORTED = "_stytch_discovery_reported"
 
 
-def report(answer: ErrorAnswer, consequence: str) -> bool:
-    """Log the failure ``answer`` stands for at ERROR, as ``reports`` allows, when it is one of
-    ``REPORTED_CODES``; whether it is (its answer must then be marked, :func:`mark_logged`)."""
+def report(answer: ErrorAnswer, consequence: str, cause: BaseException) -> bool:
+    """Log the failure ``cause`` (whose answer is ``answer``) at ERROR, as ``reports`` allows, when
+    it is one of ``REPORTED_CODES`` and not reported yet; whether it is one (its answer must then
+    be marked, :func:`mark_logged`)."""
     if answer.code not in REPORTED_CODES:
         return False
+    if getattr(cause, _REPORTED, False):
+        return True
+    setattr(cause, _REPORTED, True)
     kind = _DOWN if answer.code in STYTCH_DOWN_CODES else answer.code
     # Stytch's error type is an identifier its answers carry too, never its text.
     details = ", ".join(filter(None, (answer.code, answer.stytch_error_type)))
@@ -75,7 +83,7 @@ def refused(request: HttpRequest, error: Exception) -> ErrorAnswer:
     host_logger.log(
         answer.log_level, "stytch_discovery %s -> %d %s: %s", where, answer.status, answer.code, error
     )
-    if report(answer, f"{where} refused the request"):
+    if report(answer, f"{where} refused the request", error):
         cookies.defer(request, functools.partial(_mark_if_the_answer, answer.status))
     return answer
 
