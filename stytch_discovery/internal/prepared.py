@@ -58,11 +58,13 @@ def instances(key: Hashable, model: type[M], build: Callable[[str], QuerySet[M]]
     ``key`` names the query (with ``model``: the same key, the same ``build``); ``build`` is called
     with :data:`PLACEHOLDER` once per database, or with ``value`` when the query cannot be prepared.
     """
+    if not plain_manager(model):  # asked on every call: a manager may be swapped at run time (tests)
+        return list(build(value))
     using = model._default_manager.db
     connection = connections[using]
     cache_key = (using, connection.vendor, key, model)
     if cache_key not in _prepared:
-        _prepared[cache_key] = _prepare(model, build, using) if plain_manager(model) else None
+        _prepared[cache_key] = _prepare(model, build, using)
     prepared = _prepared[cache_key]
     if prepared is None:
         return list(build(value))

@@ -98,10 +98,11 @@ def test_a_manager_that_decides_per_call_is_asked_on_every_lookup(monkeypatch: p
         def get_queryset(self) -> Any:
             return super().get_queryset().exclude(username__in=list(hidden))
 
+    ada = User.objects.create(username="ada", email=EMAIL)
+    assert default_user_resolver(email_address=EMAIL, user=None) == ada  # prepared, plain manager
     manager = Hiding()
     manager.model = User
     monkeypatch.setattr(User._meta, "default_manager", manager)
-    ada = User.objects.create(username="ada", email=EMAIL)
 
     assert default_user_resolver(email_address=EMAIL, user=None) == ada
     hidden.append("ada")
