@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
+from rest_framework.serializers import BaseSerializer
 
 from stytch_discovery.discovery.serializers import (
     CreateOrganizationRequestSerializer,
@@ -14,6 +16,7 @@ from stytch_discovery.discovery.serializers import (
 from stytch_discovery.internal.http.openapi import ErrorSerializer
 from tests.helpers.api import accept_client_claims
 from tests.helpers.serializers import errors_of, valid
+from tests.http.test_openapi_limits import request_serializer_classes
 
 # -- requests --------------------------------------------------------------------------------------
 
@@ -79,3 +82,24 @@ def test_error_shape_declares_fields() -> None:
         }
     ).data
     assert data["fields"] == {"a": ["b"]}
+
+
+def test_each_request_gets_copies_of_the_leaf_fields_equal_to_copy_copy() -> None:
+    """``RequestSerializer.get_fields`` clones leaf fields without ``copy.copy``: the clones must be
+    what ``copy.copy`` makes (same class, same attributes, not the declared field itself), for every
+    leaf field of every request serializer. A field class with ``__copy__`` or ``__slots__`` would
+    need ``copy.copy`` again."""
+    checked = 0
+    for serializer_class in request_serializer_classes().values():
+        fields = serializer_class().get_fields()
+        for name, declared in serializer_class._declared_fields.items():
+            if hasattr(declared, "child") or isinstance(declared, BaseSerializer):
+                continue
+            clone, expected = fields[name], copy.copy(declared)
+            assert clone is not declared
+            assert type(clone) is type(expected)
+            assert not hasattr(type(declared), "__copy__")
+            assert not hasattr(type(declared), "__slots__")
+            assert clone.__dict__ == expected.__dict__, f"{serializer_class.__name__}.{name}"
+            checked += 1
+    assert checked > 20
