@@ -73,33 +73,41 @@ def _groups(*names: str) -> tuple[str, ...]:
     return nox.project.dependency_groups(PYPROJECT, *names)
 
 
-def _floor(name: str) -> str:
-    """The oldest release of ``name`` that pyproject.toml's dependencies allow (its ``>=``)."""
+def _floors() -> dict[str, str]:
+    """Each runtime dependency but Django (the matrix pins it) and the oldest release its ``>=`` allows.
+
+    Every floor is tested, not only declared: PyJWT's was 2.8 until the floors session pinned it
+    and 2.8 turned out to refuse the JWKS keys, 2.9 a choice of issuers.
+    """
+    floors = {}
     for requirement in PYPROJECT["project"]["dependencies"]:
-        found = re.fullmatch(rf"{re.escape(name)}>=([\d.]+)", requirement)
-        if found:
-            return found.group(1)
-    raise LookupError(f"pyproject.toml declares no {name}>=...")
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[a-z,]+\])?>=([\d.]+)", requirement)
+        if found is None:
+            raise LookupError(f"pyproject.toml's {requirement!r} has no plain >= floor")
+        if found.group(1) != "django":
+            floors[found.group(1) + (found.group(2) or "")] = found.group(3)
+    return floors
 
 
-#: The dependencies the floors session pins to their oldest allowed minor release: DRF, and
-#: urllib3, whose floor is a safety property (a bounded decompression: client/body.py).
-FLOORS = {"djangorestframework": _floor("djangorestframework"), "urllib3": _floor("urllib3")}
-
-VERSIONS_SCRIPT = "; ".join(
-    [
-        "import sys, django, rest_framework as drf, urllib3",
-        "print(sys.version.split()[0], django.__version__, drf.__version__, urllib3.__version__)",
-    ]
+#: Pinned to their oldest allowed minor release by the floors session (``name[extra]``: version).
+FLOORS = _floors()
+#: The installed versions of Django and of each floor, by distribution name (no extras).
+DISTRIBUTIONS = ["django", *(name.partition("[")[0] for name in FLOORS)]
+VERSIONS_SCRIPT = (
+    "import sys, importlib.metadata as m; print(sys.version.split()[0], *map(m.version, sys.argv[1:]))"
 )
 
 
 def _check_versions(session: nox.Session, *, django: str | None = None, floors: bool = False) -> None:
     """Log the installed versions and fail on a mismatch, so a session never tests the wrong stack."""
-    found = str(session.run("python", "-c", VERSIONS_SCRIPT, silent=True)).split()
-    session.log("Python {}, Django {}, DRF {}, urllib3 {}".format(*found))
-    pinned = (FLOORS["djangorestframework"], FLOORS["urllib3"]) if floors else (None, None)
-    expected = (str(session.python), django, *pinned)
+    found = str(session.run("python", "-c", VERSIONS_SCRIPT, *DISTRIBUTIONS, silent=True)).split()
+    session.log(
+        ", ".join(
+            f"{name} {version}" for name, version in zip(["Python", *DISTRIBUTIONS], found, strict=True)
+        )
+    )
+    expected: list[str | None] = [str(session.python), django]
+    expected += FLOORS.values() if floors else [None] * len(FLOORS)
     wrong = [
         f"{want}.x wanted, {got} found"
         for want, got in zip(expected, found, strict=True)
