@@ -29,6 +29,7 @@ from stytch_discovery.client import StytchClient
 from stytch_discovery.conf import app_settings
 from stytch_discovery.exceptions import StytchDiscoveryInvalidSession
 from stytch_discovery.sessions.jwks import Scope, scope_of, signing_keys
+from stytch_discovery.sessions.jwt_decoder import decoder
 from stytch_discovery.sessions.types import MemberSession
 
 SESSION_CLAIM = "https://stytch.com/session"
@@ -37,7 +38,7 @@ ORGANIZATION_CLAIM = "https://stytch.com/organization"
 REGISTERED_CLAIMS = frozenset(
     {"aud", "exp", "iat", "iss", "jti", "nbf", "sub", SESSION_CLAIM, ORGANIZATION_CLAIM}
 )
-REQUIRED_CLAIMS = ["aud", "iss", "exp", "iat", "nbf", "sub"]
+REQUIRED_CLAIMS = ("aud", "iss", "exp", "iat", "nbf", "sub")
 
 
 class StaleSessionJwt(Exception):
@@ -105,14 +106,13 @@ def _decode(
         raise StytchDiscoveryInvalidSession("The session JWT is signed by a key this project does not have.")
     base_url, project_id = scope
     try:
-        claims: dict[str, Any] = jwt.decode(
+        claims: dict[str, Any] = decoder(require=REQUIRED_CLAIMS).decode(
             token,
             key,
             algorithms=["RS256"],
             audience=project_id,
             issuer=(f"stytch.com/{project_id}", base_url.rstrip("/")),
             leeway=app_settings.SESSION_JWT_LEEWAY,
-            options={"require": REQUIRED_CLAIMS},
         )
     except jwt.ExpiredSignatureError as error:
         raise StaleSessionJwt from error

@@ -91,6 +91,9 @@ FORGERIES: dict[str, Forge] = {
     "garbage": lambda token, fake: "not-a-jwt",
     "three-garbage-parts": lambda token, fake: "aaa.bbb.ccc",
     "truncated-signature": lambda token, fake: token[:-20],
+    # Bytes outside base64url: the standard alphabet's, and junk.
+    "standard-base64-byte": lambda token, fake: token[:40] + "+" + token[41:],
+    "junk-byte": lambda token, fake: token[:40] + "!" + token[41:],
 }
 
 
