@@ -58,7 +58,7 @@ class _HasPermission(BasePermission):
             # Stytch could not give the policy or the verdict: its documented status, not a 500,
             # logged here (the host's view does not), once a minute at ERROR when every request fails.
             answer = outages.refused(request._request, error)
-            raise Problem(answer.code) from error
+            raise Problem.answering(answer) from error
         return True
 
 

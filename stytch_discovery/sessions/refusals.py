@@ -29,15 +29,17 @@ _TOO_LATE = "request.user was read after the answer was made, and is AnonymousUs
 
 
 def refusal(answer: ErrorAnswer) -> JsonResponse:
-    """``answer`` as a response: its status, its body, the challenge on a 401."""
+    """``answer`` as a response: its status, its body, the challenge on a 401, ``Retry-After``."""
     response = JsonResponse(answer.body(), status=answer.status)
     if answer.status == 401:  # these views accept a Bearer JWT too
         response["WWW-Authenticate"] = CHALLENGE
+    if answer.retry_after is not None:
+        response["Retry-After"] = str(answer.retry_after)
     return response
 
 
 def refusal_of(problem: Problem) -> JsonResponse:
-    return refusal(ErrorAnswer.of(problem.code, problem.message, fields=problem.fields, extra=problem.extra))
+    return refusal(problem.answer)
 
 
 def problem_for(request: HttpRequest, error: StytchDiscoveryError) -> Problem:
@@ -46,7 +48,7 @@ def problem_for(request: HttpRequest, error: StytchDiscoveryError) -> Problem:
     the host's view does not log it; once a minute at ERROR when every request fails)."""
     if isinstance(error, StytchDiscoveryInvalidSession):
         return AuthenticationProblem("session_invalid")
-    return Problem(outages.refused(request, error).code)
+    return Problem.answering(outages.refused(request, error))
 
 
 def answered(request: HttpRequest, response: HttpResponseBase) -> None:

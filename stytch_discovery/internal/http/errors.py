@@ -217,18 +217,45 @@ class Problem(drf.APIException):
         *,
         extra: dict[str, Any] | None = None,
         retry_after: int | None = None,
+        stytch_error_type: str | None = None,
+        stytch_request_id: str | None = None,
     ) -> None:
-        self.status_code = status_of(code)
+        #: The whole answer: besides the code, Stytch's error type and request id when Stytch
+        #: failed, the keys it adds to the body (the session endpoint's ``flows``), and the
+        #: seconds of its ``Retry-After``.
+        self.answer = ErrorAnswer.of(
+            code,
+            message,
+            fields=fields or {},
+            extra=extra or {},
+            retry_after=retry_after,
+            stytch_error_type=stytch_error_type,
+            stytch_request_id=stytch_request_id,
+        )
+        self.status_code = self.answer.status
         self.code = code
-        self.message = message or message_of(code)
-        self.fields = fields or {}
-        #: Keys the answer adds to the error body (the session endpoint's ``flows``).
-        self.extra = extra or {}
-        #: Seconds for the answer's ``Retry-After`` (a 429 of this app's own).
+        self.message = self.answer.message
+        self.fields = self.answer.fields
+        self.extra = self.answer.extra
         self.retry_after = retry_after
+        # DRF's default exception handler turns any exception's ``wait`` into ``Retry-After``: a
+        # host's own view answers a 429 (Stytch's rate limit) with it too.
+        self.wait = retry_after
         super().__init__(self.message, code)
-        body = ErrorAnswer.of(code, self.message, fields=self.fields, extra=self.extra).body()
-        self.detail = body  # DRF's default handler answers a dict as it is
+        self.detail = self.answer.body()  # DRF's default handler answers a dict as it is
+
+    @classmethod
+    def answering(cls, answer: ErrorAnswer) -> Problem:
+        """The ``Problem`` that answers ``answer`` whole (Stytch's error type and request id included)."""
+        return cls(
+            answer.code,
+            answer.message,
+            answer.fields,
+            extra=answer.extra,
+            retry_after=answer.retry_after,
+            stytch_error_type=answer.stytch_error_type,
+            stytch_request_id=answer.stytch_request_id,
+        )
 
 
 class AuthenticationProblem(Problem, drf.AuthenticationFailed):
@@ -301,9 +328,7 @@ def stytch_answer(error: StytchDiscoveryAPIError, code: str | None = None) -> Er
 
 def _drf_answer(error: drf.APIException) -> ErrorAnswer:
     if isinstance(error, Problem):
-        return ErrorAnswer.of(
-            error.code, error.message, fields=error.fields, extra=error.extra, retry_after=error.retry_after
-        )
+        return error.answer
     if isinstance(error, drf.ValidationError):
         return ErrorAnswer.of("validation_error", fields=flatten_detail(error.detail))
     if isinstance(error, (drf.NotAuthenticated, drf.AuthenticationFailed)):
