@@ -8,7 +8,7 @@ Stytch, its faults making the failure; no retries, so one ask is one call.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from django.test import Client
@@ -22,10 +22,20 @@ from tests.helpers.sessions import seed_member_of, sign_in
 #: Not a JWT: only Stytch can say whose session it is.
 TOKEN = "session-token-stytch-must-check"
 
-#: (fault, status, code, Stytch's error type, Retry-After)
+
+class Failure(NamedTuple):
+    fault: dict[str, Any]
+    status: int
+    code: str
+    stytch_error_type: str
+    retry_after: str | None
+
+
 FAILURES = [
-    pytest.param({"retry_after": 7}, 429, "stytch_rate_limited", "too_many_requests", "7", id="rate-limited"),
-    pytest.param({"status": 503}, 502, "stytch_unavailable", "server_unavailable", None, id="down"),
+    pytest.param(
+        Failure({"retry_after": 7}, 429, "stytch_rate_limited", "too_many_requests", "7"), id="rate-limited"
+    ),
+    pytest.param(Failure({"status": 503}, 502, "stytch_unavailable", "server_unavailable", None), id="down"),
 ]
 #: A host's views that ask Stytch about an opaque session token: a DRF view, a decorated one.
 TOKEN_PATHS = [
@@ -39,51 +49,36 @@ def _no_retries(fake_stytch: FakeStytch, settings: Any) -> None:
     settings.STYTCH_DISCOVERY = {**settings.STYTCH_DISCOVERY, "MAX_RETRIES": 0}
 
 
-def assert_refused_with_stytch_details(
-    response: Any, status: int, code: str, error_type: str, retry_after: str | None
-) -> None:
-    assert response.status_code == status, response.content
+def assert_refused_with_stytch_details(response: Any, failure: Failure) -> None:
+    assert response.status_code == failure.status, response.content
     body = response.json()
-    assert (body["code"], body["stytch_error_type"]) == (code, error_type)
+    assert (body["code"], body["stytch_error_type"]) == (failure.code, failure.stytch_error_type)
     assert body["stytch_request_id"].startswith("request-id-test-")  # the fake's, of that very call
-    assert response.get("Retry-After") == retry_after
+    assert response.get("Retry-After") == failure.retry_after
 
 
 @pytest.mark.parametrize("path", TOKEN_PATHS)
-@pytest.mark.parametrize(("fault", "status", "code", "error_type", "retry_after"), FAILURES)
+@pytest.mark.parametrize("failure", FAILURES)
 def test_a_session_stytch_could_not_check_is_refused_with_its_details(
-    fake_stytch: FakeStytch,
-    db: None,
-    path: str,
-    fault: dict[str, Any],
-    status: int,
-    code: str,
-    error_type: str,
-    retry_after: str | None,
+    fake_stytch: FakeStytch, db: None, path: str, failure: Failure
 ) -> None:
     client = Client()
     client.cookies[app_settings.SESSION_COOKIE_NAME] = TOKEN
-    fake_stytch.add_fault(AUTHENTICATE_SESSION, **fault)
+    fake_stytch.add_fault(AUTHENTICATE_SESSION, **failure.fault)
 
     response = client.get(path)
 
-    assert_refused_with_stytch_details(response, status, code, error_type, retry_after)
+    assert_refused_with_stytch_details(response, failure)
 
 
-@pytest.mark.parametrize(("fault", "status", "code", "error_type", "retry_after"), FAILURES)
+@pytest.mark.parametrize("failure", FAILURES)
 def test_a_remote_permission_check_stytch_failed_is_refused_with_its_details(
-    fake_stytch: FakeStytch,
-    api: APIClient,
-    fault: dict[str, Any],
-    status: int,
-    code: str,
-    error_type: str,
-    retry_after: str | None,
+    fake_stytch: FakeStytch, api: APIClient, failure: Failure
 ) -> None:
     seed_member_of(fake_stytch, "acme")
     sign_in(api, fake_stytch)  # a JWT verified here: only the verdict needs Stytch
-    fake_stytch.add_fault(AUTHENTICATE_SESSION, **fault)
+    fake_stytch.add_fault(AUTHENTICATE_SESSION, **failure.fault)
 
     response = api.get("/host/drf/remote-documents")
 
-    assert_refused_with_stytch_details(response, status, code, error_type, retry_after)
+    assert_refused_with_stytch_details(response, failure)
