@@ -69,6 +69,35 @@ def started_elsewhere(fake: FakeStytch, organization_id: str) -> dict[str, Any]:
     return body
 
 
+#: A session token cookie that is not a JWT: only Stytch can say whose session it is.
+OPAQUE_TOKEN = "session-token-stytch-must-check"
+
+
+def with_session_token(token: str = OPAQUE_TOKEN) -> Client:
+    """A browser holding a session token cookie and no JWT: each request of it asks Stytch."""
+    client = Client()
+    client.cookies[app_settings.SESSION_COOKIE_NAME] = token
+    return client
+
+
+def signed_in_reader(fake: FakeStytch) -> tuple[APIClient, str]:
+    """Ada, signed in to Acme as a ``reader`` (documents: read, not write), and Acme's id; her JWT
+    verifies here, so only a permission check that asks Stytch calls it."""
+    seeded = fake.seed(
+        {
+            "resources": [{"resource_id": "documents", "description": "", "actions": ["read", "write"]}],
+            "roles": [
+                {"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": ["read"]}]}
+            ],
+            "organizations": [{"organization_slug": "acme", "organization_name": "Acme"}],
+            "members": [{"organization_slug": "acme", "email_address": EMAIL, "roles": ["reader"]}],
+        }
+    )
+    client = APIClient()
+    sign_in(client, fake)
+    return client, seeded["organizations"][0]["organization_id"]
+
+
 def with_session_cookies(client: ClientT, session: dict[str, Any]) -> ClientT:
     """``client`` carrying the session's cookies, its token and its JWT."""
     client.cookies[app_settings.SESSION_COOKIE_NAME] = session["session_token"]

@@ -10,29 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.sessions.services import AUTHENTICATE_SESSION
 from stytch_discovery.testing import FakeStytch
 from stytch_discovery.testing.routes.registry import Route
-from tests.helpers.api import EMAIL
-from tests.helpers.sessions import sign_in
+from tests.helpers.sessions import signed_in_reader, with_session_token
 
 ERROR_KEYS = {"code", "message", "fields", "stytch_error_type", "stytch_request_id"}
 VIEWS = ["/host/plain/me", "/host/plain/admin", "/host/plain/organizations/organization-test-x/documents"]
 
 
-def client_with_session_token(token: str) -> Client:
-    client = Client()
-    client.cookies[app_settings.SESSION_COOKIE_NAME] = token
-    return client
-
-
 @pytest.mark.parametrize("path", VIEWS)
 def test_a_session_stytch_does_not_know_is_no_session(fake_stytch: FakeStytch, db: None, path: str) -> None:
-    response = client_with_session_token("session-token-stytch-never-issued").get(path)
+    response = with_session_token("session-token-stytch-never-issued").get(path)
 
     assert response.status_code == 401, response.content
     data = response.json()
@@ -55,7 +47,7 @@ def test_stytch_failing_is_its_documented_answer(
 ) -> None:
     fake_stytch.add_fault(AUTHENTICATE_SESSION, count=10, **fault)
 
-    response = client_with_session_token("session-token-stytch-must-check").get(path)
+    response = with_session_token().get(path)
 
     assert response.status_code == status, response.content
     data = response.json()
@@ -72,19 +64,7 @@ POLICY = "/v1/b2b/rbac/policy"
 
 @pytest.fixture
 def reader(fake_stytch: FakeStytch, db: None) -> tuple[APIClient, str]:
-    seeded = fake_stytch.seed(
-        {
-            "resources": [{"resource_id": "documents", "description": "", "actions": ["read", "write"]}],
-            "roles": [
-                {"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": ["read"]}]}
-            ],
-            "organizations": [{"organization_slug": "acme", "organization_name": "Acme"}],
-            "members": [{"organization_slug": "acme", "email_address": EMAIL, "roles": ["reader"]}],
-        }
-    )
-    client = APIClient()
-    sign_in(client, fake_stytch)
-    return client, seeded["organizations"][0]["organization_id"]
+    return signed_in_reader(fake_stytch)
 
 
 @pytest.mark.parametrize(

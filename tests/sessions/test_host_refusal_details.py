@@ -11,16 +11,11 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
-from stytch_discovery.conf import app_settings
 from stytch_discovery.sessions.services import AUTHENTICATE_SESSION
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.sessions import seed_member_of, sign_in
-
-#: Not a JWT: only Stytch can say whose session it is.
-TOKEN = "session-token-stytch-must-check"
+from tests.helpers.sessions import seed_member_of, sign_in, with_session_token
 
 
 class Failure(NamedTuple):
@@ -62,8 +57,7 @@ def assert_refused_with_stytch_details(response: Any, failure: Failure) -> None:
 def test_a_session_stytch_could_not_check_is_refused_with_its_details(
     fake_stytch: FakeStytch, db: None, path: str, failure: Failure
 ) -> None:
-    client = Client()
-    client.cookies[app_settings.SESSION_COOKIE_NAME] = TOKEN
+    client = with_session_token()
     fake_stytch.add_fault(AUTHENTICATE_SESSION, **failure.fault)
 
     response = client.get(path)

@@ -12,56 +12,38 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from stytch_discovery.conf import app_settings
 from stytch_discovery.sessions.services import AUTHENTICATE_SESSION
 from stytch_discovery.testing import FakeStytch
-from tests.helpers.api import EMAIL
 from tests.helpers.down_cache import Clock, clock
 from tests.helpers.outages import STYTCH_TEXT, assert_reported_once_a_minute, errors
-from tests.helpers.sessions import sign_in
+from tests.helpers.sessions import OPAQUE_TOKEN, signed_in_reader, with_session_token
 
 __all__ = ["clock"]  # the fixture, imported for pytest
 
 REQUESTS = 5
-#: Not a JWT: only Stytch can say whose session it is.
-TOKEN = "session-token-stytch-must-check"
 
 
-def with_session_token(fake: FakeStytch) -> Client:
-    client = Client()
-    client.cookies[app_settings.SESSION_COOKIE_NAME] = TOKEN
-    return client
+def opaque_token_holder(fake: FakeStytch) -> Client:
+    return with_session_token()
 
 
-def signed_in_reader(fake: FakeStytch) -> Client:
-    """A member whose JWT verifies locally, so only the view's remote permission check asks Stytch."""
-    fake.seed(
-        {
-            "resources": [{"resource_id": "documents", "description": "", "actions": ["read", "write"]}],
-            "roles": [
-                {"role_id": "reader", "permissions": [{"resource_id": "documents", "actions": ["read"]}]}
-            ],
-            "organizations": [{"organization_slug": "acme", "organization_name": "Acme"}],
-            "members": [{"organization_slug": "acme", "email_address": EMAIL, "roles": ["reader"]}],
-        }
-    )
-    client = APIClient()
-    sign_in(client, fake)
+def reader(fake: FakeStytch) -> Client:
+    client, _ = signed_in_reader(fake)
     return client
 
 
 #: (path, the client, who refuses the request: the name of the host's view)
 REFUSING = [
-    pytest.param("/host/drf/me", with_session_token, "tests.testapp.views.MemberView", id="authentication"),
+    pytest.param("/host/drf/me", opaque_token_holder, "tests.testapp.views.MemberView", id="authentication"),
     pytest.param(
         "/host/drf/remote-documents",
-        signed_in_reader,
+        reader,
         "tests.testapp.views.RemoteDocumentsView",
         id="remote-permission",
     ),
-    pytest.param("/host/plain/me", with_session_token, "tests.testapp.views.plain_member", id="decorator"),
+    pytest.param("/host/plain/me", opaque_token_holder, "tests.testapp.views.plain_member", id="decorator"),
 ]
 
 
@@ -102,7 +84,7 @@ def test_a_host_view_stytch_fails_for_logs_each_request_once_and_the_outage_once
         code="stytch_unavailable",
         consequence=f"{view} refused the request",
         secrets=[
-            TOKEN,
+            OPAQUE_TOKEN,
             app_settings.SECRET,
             *(morsel.value for morsel in client.cookies.values() if morsel.value),
         ],
@@ -114,7 +96,7 @@ def test_behind_the_middleware_requests_go_on_anonymous_and_the_outage_is_report
     fake_stytch: FakeStytch, settings: Any, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "stytch_discovery.middleware.StytchSessionMiddleware"]
-    client = with_session_token(fake_stytch)
+    client = with_session_token()
     caplog.set_level(logging.DEBUG)
     fake_stytch.add_fault(AUTHENTICATE_SESSION, count=100, status=503, error_message=STYTCH_TEXT)
 
@@ -133,14 +115,14 @@ def test_behind_the_middleware_requests_go_on_anonymous_and_the_outage_is_report
         requests=REQUESTS,
         code="stytch_unavailable",
         consequence="StytchSessionMiddleware let the request go on anonymous",
-        secrets=[TOKEN, app_settings.SECRET],
+        secrets=[OPAQUE_TOKEN, app_settings.SECRET],
     )
 
 
 def test_a_host_views_rate_limited_check_is_logged_per_request_and_not_reported(
     fake_stytch: FakeStytch, db: None, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = with_session_token(fake_stytch)
+    client = with_session_token()
     caplog.set_level(logging.DEBUG)
     fake_stytch.add_fault(AUTHENTICATE_SESSION, count=100, retry_after=7)
     for _ in range(REQUESTS):

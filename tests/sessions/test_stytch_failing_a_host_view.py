@@ -28,13 +28,17 @@ from stytch_discovery.sessions.services import AUTHENTICATE_SESSION, revoke_sess
 from stytch_discovery.testing import FakeStytch
 from tests.helpers.down_cache import Clock, clock
 from tests.helpers.outages import STYTCH_TEXT, assert_reported_once_a_minute
-from tests.helpers.sessions import seed_member_of, started_elsewhere, with_session_cookies
+from tests.helpers.sessions import (
+    OPAQUE_TOKEN,
+    seed_member_of,
+    started_elsewhere,
+    with_session_cookies,
+    with_session_token,
+)
 
 __all__ = ["clock"]  # the fixture, imported for pytest
 
 MIDDLEWARE = "stytch_discovery.middleware.StytchSessionMiddleware"
-#: Not a JWT: only Stytch can say whose session it is.
-TOKEN = "session-token-stytch-must-check"
 READ_TIMEOUT = 0.3
 REQUESTS = 4
 
@@ -61,12 +65,6 @@ def asks(fake: FakeStytch) -> int:
 
 def with_middleware(settings: Any) -> None:
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
-
-
-def with_session_token() -> Client:
-    client = Client()
-    client.cookies[app_settings.SESSION_COOKIE_NAME] = TOKEN
-    return client
 
 
 def assert_refused(response: Any, status: int, code: str) -> None:
@@ -130,7 +128,7 @@ def test_behind_the_middleware_and_the_drf_class_the_report_counts_each_request_
         requests=REQUESTS,
         code="stytch_unavailable",
         consequence="StytchSessionMiddleware let the request go on anonymous",
-        secrets=[TOKEN, app_settings.SECRET],
+        secrets=[OPAQUE_TOKEN, app_settings.SECRET],
     )
 
 
@@ -307,7 +305,7 @@ def test_a_lazy_drf_views_session_stytch_cannot_check_is_the_refusal_not_a_500(
     ("cookie", "value"),
     [
         pytest.param(app_settings.SESSION_JWT_COOKIE_NAME, "a.b.c", id="malformed-jwt"),
-        pytest.param(app_settings.SESSION_COOKIE_NAME, TOKEN, id="token-stytch-never-issued"),
+        pytest.param(app_settings.SESSION_COOKIE_NAME, OPAQUE_TOKEN, id="token-stytch-never-issued"),
     ],
 )
 def test_a_lazy_drf_views_invalid_session_is_a_401_that_deletes_its_cookie(
