@@ -143,6 +143,13 @@ def unlinked(fake_stytch: FakeStytch, db: None) -> dict[str, Any]:
     return started_elsewhere(fake_stytch, organizations["acme"])
 
 
+def unlinked_browser(settings: Any, unlinked: dict[str, Any], *, middleware: bool) -> Client:
+    """A browser holding the unlinked member's cookies, the middleware installed or not."""
+    if middleware:
+        with_middleware(settings)
+    return with_session_cookies(Client(), unlinked)
+
+
 #: (path, whether the middleware is installed): a DRF view, a plain view behind the middleware,
 #: a decorated plain view; each reads request.user in the view.
 READING_THE_USER = [
@@ -165,9 +172,7 @@ def test_a_user_stytch_cannot_name_is_the_documented_refusal_not_a_500(
     fault: dict[str, Any],
     answer: tuple[int, str],
 ) -> None:
-    if middleware:
-        with_middleware(settings)
-    client = with_session_cookies(Client(), unlinked)
+    client = unlinked_browser(settings, unlinked, middleware=middleware)
     caplog.set_level(logging.DEBUG)
     fake_stytch.add_fault(AUTHENTICATE_SESSION, count=100, **fault)
 
@@ -192,9 +197,7 @@ def test_a_user_whose_session_died_at_stytch_is_a_401_that_deletes_the_cookies(
     path: str,
     middleware: bool,
 ) -> None:
-    if middleware:
-        with_middleware(settings)
-    client = with_session_cookies(Client(), unlinked)
+    client = unlinked_browser(settings, unlinked, middleware=middleware)
     revoke_session(session_token=unlinked["session_token"])  # its JWT still verifies here
 
     response = client.get(path)
@@ -212,10 +215,8 @@ def test_once_stytch_answers_the_member_is_linked_and_the_view_answers(
     fake_stytch: FakeStytch, unlinked: dict[str, Any], settings: Any, path: str, middleware: bool
 ) -> None:
     """The same requests without the fault: what the refusals above stand in for."""
-    if middleware:
-        with_middleware(settings)
 
-    response = with_session_cookies(Client(), unlinked).get(path)
+    response = unlinked_browser(settings, unlinked, middleware=middleware).get(path)
 
     assert response.status_code == 200, response.content
     assert response.json()["user"] == unlinked["member"]["email_address"]
@@ -272,9 +273,7 @@ def test_a_user_stytch_cannot_name_while_the_answer_renders_is_the_refusal(
     path: str,
     middleware: bool,
 ) -> None:
-    if middleware:
-        with_middleware(settings)
-    client = with_session_cookies(Client(), unlinked)
+    client = unlinked_browser(settings, unlinked, middleware=middleware)
     caplog.set_level(logging.DEBUG)
     fake_stytch.add_fault(AUTHENTICATE_SESSION, count=100, status=503, error_message=STYTCH_TEXT)
 
