@@ -77,14 +77,15 @@ def _floors() -> dict[str, str]:
     """Each runtime dependency but Django (the matrix pins it) and the oldest release its ``>=`` allows.
 
     Every floor is tested, not only declared: PyJWT's was 2.8 until the floors session pinned it
-    and 2.8 turned out to refuse the JWKS keys, 2.9 a choice of issuers.
+    and 2.8 turned out to refuse the JWKS keys, 2.9 a choice of issuers. A floor of three parts
+    (``2.10.1``) pins that release's patch series (``~=2.10.1.0``).
     """
     floors = {}
     for requirement in PYPROJECT["project"]["dependencies"]:
         found = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[a-z,]+\])?>=([\d.]+)", requirement)
         if found is None:
             raise LookupError(f"pyproject.toml's {requirement!r} has no plain >= floor")
-        if found.group(1) != "django":
+        if found.group(1).lower() != "django":
             floors[found.group(1) + (found.group(2) or "")] = found.group(3)
     return floors
 
@@ -111,7 +112,7 @@ def _check_versions(session: nox.Session, *, django: str | None = None, floors: 
     wrong = [
         f"{want}.x wanted, {got} found"
         for want, got in zip(expected, found, strict=True)
-        if want and not got.startswith(f"{want}.")
+        if want and got != want and not got.startswith(f"{want}.")
     ]
     if wrong:
         session.error("; ".join(wrong))

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import jwt
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jwt.api_jws import PyJWS
 
 from stytch_discovery.sessions import jwt_decoder
-from stytch_discovery.sessions.jwt_decoder import decoder, stock_source_is_audited
+from stytch_discovery.sessions.jwt_decoder import decoder, installed_pyjwt_is_audited
 from stytch_discovery.sessions.verification import REQUIRED_CLAIMS
 from tests.helpers.sessions import new_key, signed
 
-AUDITED = stock_source_is_audited()
+AUDITED = installed_pyjwt_is_audited()
 OVERRIDDEN = jwt_decoder._AlphabetCheckedOnce._decode_base64url_segment
 STOCK = PyJWS._decode_base64url_segment if AUDITED else None
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -39,11 +41,14 @@ TOKEN = signed(CLAIMS, key=KEY, kid="jwk-test-decoder")
 segments = st.text(alphabet=BASE64URL + NEAR_MISSES, max_size=24).map(lambda text: text.encode())
 
 
-def outcome(decode: Callable[[], Any]) -> tuple[str, Any]:
+def outcome(decode: Callable[[], Any]) -> tuple[str, Any, str | None]:
+    """What ``decode`` gave: its result, or its error's type, message and cause (the same
+    message stands for every refusal, so the cause tells which check made it)."""
     try:
-        return "decoded", decode()
-    except jwt.PyJWTError as error:  # the same refusal, with the same message
-        return type(error).__name__, str(error)
+        return "decoded", decode(), None
+    except jwt.PyJWTError as error:
+        cause = type(error.__cause__).__name__ if error.__cause__ is not None else None
+        return type(error).__name__, str(error), cause
 
 
 @pytest.fixture
@@ -55,10 +60,31 @@ def fresh_decoders() -> Iterator[None]:
 
 @pytest.mark.skipif(not AUDITED, reason="this PyJWT has no segment check of the audited kind to compare with")
 @settings(max_examples=3000, deadline=None)
-@given(segments)
+@given(segments | st.binary(max_size=24))
+@example(b"")
+@example(b"=")
+@example(b"AA=")
+@example(b"AAA==")
+@example(b"AB==")
+@example(b"AAAA====")
+@example(b"AAAAA===")
+@example(b"AAAA\n")
+@example(b"\nAAAA")
+@example(b"=AAA")
+@example(b"AA=A")
+@example(b"AAAA\x80")
 def test_a_segment_is_decoded_or_refused_exactly_as_pyjwt_does(segment: bytes) -> None:
     assert STOCK is not None
     assert outcome(lambda: OVERRIDDEN(segment, "payload")) == outcome(lambda: STOCK(segment, "payload"))
+
+
+@given(st.binary(max_size=40))
+@example(b"AAAA\n")
+@example(b"")
+def test_the_pattern_admits_exactly_the_base64url_alphabet(data: bytes) -> None:
+    admitted = jwt_decoder._ALPHABET_ONLY.fullmatch(data) is not None
+
+    assert admitted == all(byte in BASE64URL.encode() for byte in data)
 
 
 def stock_decode(token: str) -> Any:
@@ -94,6 +120,44 @@ def test_a_changed_token_gets_the_verdict_of_jwt_decode(at: int, removed: int, i
     assert outcome(lambda: our_decode(token)) == outcome(lambda: stock_decode(token))
 
 
+def padded(token: str, segment: int, padding: str) -> str:
+    parts = token.split(".")
+    parts[segment] += padding
+    return ".".join(parts)
+
+
+def detached(claims: dict[str, Any]) -> str:
+    """A JWS with ``b64: false`` (RFC 7797): its payload is not in the token."""
+    return jwt.api_jws.encode(
+        json.dumps(claims).encode(), KEY, algorithm="RS256", headers={"kid": "k"}, is_payload_detached=True
+    )
+
+
+#: Tokens changed where random edits seldom land: at each segment's end, and whole segments.
+EDGE_TOKENS = {
+    **{
+        f"segment-{segment}-padded-{len(padding)}": padded(TOKEN, segment, padding)
+        for segment in range(3)
+        for padding in ("=", "==", "===")
+    },
+    "trailing-newline": TOKEN + "\n",
+    "leading-newline": "\n" + TOKEN,
+    "empty-payload": ".".join([TOKEN.split(".")[0], "", TOKEN.split(".")[2]]),
+    "empty-signature": TOKEN.rsplit(".", 1)[0] + ".",
+    "four-segments": TOKEN + ".AAAA",
+    "standard-base64": TOKEN.replace("-", "+").replace("_", "/"),
+    "padded-standard-base64-header": base64.b64encode(b'{"alg":"RS256"}').decode()
+    + "."
+    + TOKEN.split(".", 1)[1],
+    "detached-payload": detached(CLAIMS),
+}
+
+
+@pytest.mark.parametrize("token", EDGE_TOKENS.values(), ids=EDGE_TOKENS.keys())
+def test_an_edge_token_gets_the_verdict_of_jwt_decode(token: str) -> None:
+    assert outcome(lambda: our_decode(token)) == outcome(lambda: stock_decode(token))
+
+
 def test_the_untouched_token_decodes_to_its_claims() -> None:
     assert our_decode(TOKEN) == CLAIMS
 
@@ -106,9 +170,9 @@ def test_each_required_claim_is_still_required(missing: str) -> None:
         our_decode(token)
 
 
-@pytest.mark.skipif(jwt.__version__ != "2.15.1", reason="the audited source is PyJWT 2.15.1's")
-def test_pyjwt_2_15_1_gets_the_fast_check(fresh_decoders: None) -> None:
-    assert stock_source_is_audited()
+@pytest.mark.skipif(jwt.__version__ != jwt_decoder.AUDITED_VERSION, reason="not the audited PyJWT release")
+def test_the_audited_pyjwt_gets_the_fast_check(fresh_decoders: None) -> None:
+    assert installed_pyjwt_is_audited()
     assert isinstance(decoder(require=REQUIRED_CLAIMS)._jws, jwt_decoder._AlphabetCheckedOnce)
 
 
@@ -120,7 +184,17 @@ def test_a_pyjwt_whose_check_changed_gets_its_stock_decoder(
 
     monkeypatch.setattr(PyJWS, "_decode_base64url_segment", staticmethod(changed), raising=False)
 
-    assert not stock_source_is_audited()
+    assert not installed_pyjwt_is_audited()
+    assert type(decoder(require=REQUIRED_CLAIMS)) is jwt.PyJWT
+
+
+def test_another_pyjwt_release_gets_its_stock_decoder(
+    monkeypatch: pytest.MonkeyPatch, fresh_decoders: None
+) -> None:
+    # The same segment check, but PyJWT itself may build its PyJWS otherwise: not audited.
+    monkeypatch.setattr(jwt, "__version__", "2.16.0")
+
+    assert not installed_pyjwt_is_audited()
     assert type(decoder(require=REQUIRED_CLAIMS)) is jwt.PyJWT
 
 
