@@ -90,7 +90,7 @@ def _floors() -> dict[str, str]:
     return floors
 
 
-#: Pinned to their oldest allowed minor release by the floors session (``name[extra]``: version).
+#: Pinned by the floors session to the oldest release series their floor allows (``name[extra]``: version).
 FLOORS = _floors()
 #: The installed versions of Django and of each floor, by distribution name (no extras).
 DISTRIBUTIONS = ["django", *(name.partition("[")[0] for name in FLOORS)]
