@@ -10,7 +10,8 @@ script and every gunicorn worker see the same configuration:
 * ``STYTCH_BASE_URL``, ``STYTCH_PROJECT_ID``, ``STYTCH_SECRET``: where the fake Stytch is;
 * ``STYTCH_DISCOVERY_OPTIONS``: a JSON object merged into ``STYTCH_DISCOVERY`` (timeouts,
   retry deadline, ``THROTTLE_RATES``);
-* ``CACHE_KEY_PREFIX``: isolates one run's throttle counters from another's.
+* ``CACHE_KEY_PREFIX``: isolates one run's throttle counters from another's;
+* ``STAGE_TIMING``: set, ``benchmarks.stage_timing`` times each stage of every request.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
+if os.environ.get("STAGE_TIMING"):  # python -m benchmarks.stage_timing: CPU per stage, outermost
+    MIDDLEWARE.insert(0, "benchmarks.stage_timing.StageTiming")
 
 
 def database_from_url(url: str) -> dict[str, Any]:

@@ -1,0 +1,217 @@
+"""Where a request's CPU goes inside gunicorn, stage by stage, against the same stage run hot.
+
+``python -m benchmarks.stage_timing [--orgs 500] [--database sqlite|postgresql] [--calls 60]``
+starts the fake Stytch, a fresh database and gunicorn (2 workers x 4 threads, as
+``bench_http``) with :class:`StageTiming` in front of the middleware (``STAGE_TIMING=1`` in
+``benchmarks.settings``), then calls the list view and the cached view. For each call the
+middleware measures the thread's CPU time in each stage (decoding Stytch's answer, building the
+typed results, the cache refresh, reading the cached rows, the representation, the rendering)
+and, once the answer is written, runs each stage again ``HOT_REPEATS`` times in a row with the
+same arguments: what a micro-benchmark in a loop measures. The table shows both medians.
+
+``profile_view`` samples where the time goes in-process; this shows what each piece costs where
+it really runs, after the worker waited for Stytch. The ``reference`` of ``bench_http``
+(standard-library JSON) is measured in a loop, so it is hot: the ratio says how far the two
+differ on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import requests
+
+#: Stages: (label, module, attribute path), none inside another. Each is wrapped where the views
+#: call it from. What the whole request spends outside them (Django, DRF, the middleware, the
+#: session and user lookups) is the table's "everything else".
+STAGES = (
+    ("throttle", "stytch_discovery.internal.http.throttling", "StytchDiscoveryThrottle.allow_request"),
+    ("Stytch call (CPU)", "stytch_discovery.client", "StytchClient._attempt"),
+    ("decode", "stytch_discovery.jsonlib", "loads"),
+    ("typed results", "stytch_discovery.discovery.types", "DiscoveredOrganizations.from_json"),
+    ("refresh", "stytch_discovery.org_cache.store", "record_discovery"),
+    ("cached rows", "stytch_discovery.org_cache", "shown_to"),
+    ("represent", "stytch_discovery.discovery.views", "represent"),
+    ("render", "stytch_discovery.internal.http.drf", "ASCIIJSONRenderer.render"),
+)
+HOT_REPEATS = 7
+HEADER = "X-Stage-Timing"
+_TIMING = re.compile(r"([\w ()]+)=([\d.]+)/([\d.]+)")
+
+_calls = threading.local()
+_installed = threading.Lock()
+
+
+def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def stage(*args: Any, **kwargs: Any) -> Any:
+        recorded: list[tuple[str, Callable[[], Any], float]] | None = getattr(_calls, "recorded", None)
+        started = time.thread_time()
+        result = function(*args, **kwargs)
+        if recorded is not None:
+            recorded.append(
+                (label, functools.partial(function, *args, **kwargs), time.thread_time() - started)
+            )
+        return result
+
+    return stage
+
+
+def install() -> None:
+    """Wrap every stage once per process (a stage that no longer exists fails loudly)."""
+    import importlib
+
+    with _installed:
+        for label, module_name, path in STAGES:
+            owner: Any = importlib.import_module(module_name)
+            *parents, name = path.split(".")
+            for parent in parents:
+                owner = getattr(owner, parent)
+            current = owner.__dict__[name]
+            if getattr(current, "__stage__", False):
+                continue
+            is_classmethod = isinstance(current, classmethod)
+            wrapped = _timed(label, current.__func__ if is_classmethod else current)
+            wrapped.__stage__ = True  # type: ignore[attr-defined]
+            setattr(owner, name, classmethod(wrapped) if is_classmethod else wrapped)
+
+
+class StageTiming:
+    """Middleware: each stage's CPU in this request, and hot, in the ``X-Stage-Timing`` header."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+        install()
+
+    def __call__(self, request: Any) -> Any:
+        _calls.recorded = []
+        started = time.thread_time()
+        try:
+            response = self.get_response(request)
+        finally:
+            recorded, _calls.recorded = _calls.recorded, None
+        request_cpu = time.thread_time() - started
+        timings = [f"whole request={request_cpu * 1000:.3f}/0"]
+        by_stage: dict[str, list[tuple[Callable[[], Any], float]]] = {}
+        for label, call, cold in recorded:
+            by_stage.setdefault(label, []).append((call, cold))
+        for label, stage_calls in by_stage.items():  # a stage called twice counts as both calls
+            hot = []
+            for _ in range(HOT_REPEATS):
+                again = time.thread_time()
+                for call, _cold in stage_calls:
+                    call()
+                hot.append(time.thread_time() - again)
+            cold = sum(cold for _call, cold in stage_calls)
+            timings.append(f"{label}={cold * 1000:.3f}/{statistics.median(hot) * 1000:.3f}")
+        response[HEADER] = ", ".join(timings)
+        return response
+
+
+def measure(
+    *, server: str, cookie: tuple[str, str], ist: str, calls: int
+) -> dict[str, dict[str, list[float]]]:
+    """Each view ``calls`` times; per view and stage, the request's and the hot figures (ms)."""
+    from ._harness import API_PREFIX, bootstrap_csrf
+
+    web = requests.Session()
+    bootstrap_csrf(web, server)
+    web.cookies.set(*cookie)
+    body = json.dumps({"intermediate_session_token": ist})
+    views: dict[str, Callable[[], requests.Response]] = {
+        "list": lambda: web.post(
+            server + API_PREFIX + "discovery/organizations",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        ),
+        "cached": lambda: web.get(server + API_PREFIX + "discovery/organizations/cached", timeout=30),
+    }
+    figures: dict[str, dict[str, list[float]]] = {name: {} for name in views}
+    for number in range(calls + 5):
+        for name, view in views.items():
+            response = view()
+            response.raise_for_status()
+            if number < 5:  # warm-up
+                continue
+            for label, cold, hot in _TIMING.findall(response.headers[HEADER]):
+                figures[name].setdefault(label.strip(), []).extend([float(cold), float(hot)])
+    return figures
+
+
+def render(figures: dict[str, dict[str, list[float]]]) -> str:
+    lines = [
+        "| view | stage | in the request (ms CPU) | hot, same worker (ms CPU) | request ÷ hot |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for view, stages in figures.items():
+        staged = 0.0
+        for label, values in stages.items():
+            cold, hot = statistics.median(values[0::2]), statistics.median(values[1::2])
+            hot_cells = f"{hot:.2f} | {cold / hot:.2f}" if hot else " |"
+            lines.append(f"| {view} | {label} | {cold:.2f} | {hot_cells} |")
+            staged += cold if hot else -cold
+        lines.append(f"| {view} | everything else | {-staged:.2f} | | |")
+    return "\n".join(lines)
+
+
+def run_stages(*, orgs: int, database_kind: str, calls: int) -> dict[str, dict[str, list[float]]]:
+    """Start the fake, a fresh database and gunicorn; :func:`measure` the two views."""
+    from ._harness import (
+        DEFAULT_REDIS_URL,
+        FakeProcess,
+        Gunicorn,
+        database,
+        django_env,
+        manage,
+        redis_unavailable,
+        seed_memberships,
+        signed_in_sessions,
+    )
+
+    email = "stages@bench.example"
+    redis_url = DEFAULT_REDIS_URL if redis_unavailable(DEFAULT_REDIS_URL) is None else None
+    rates = {"stytch_discovery.list": "100000/min", "stytch_discovery.cached": "100000/min"}
+    with (
+        tempfile.TemporaryDirectory(prefix="stytch-stages-") as tmp,
+        FakeProcess(log_dir=Path(tmp)) as fake,
+        database(database_kind, Path(tmp)) as url,
+    ):
+        seed_memberships(fake, email_address=email, slugs=[f"stages-{i}" for i in range(orgs)])
+        env = django_env(database_url=url, fake=fake, redis_url=redis_url, options={"THROTTLE_RATES": rates})
+        env["STAGE_TIMING"] = "1"
+        manage(env, "migrate", "--noinput")
+        session_key = signed_in_sessions(env, [email])[email]
+        with Gunicorn(env=env, log_dir=Path(tmp)) as server:
+            return measure(
+                server=server.base_url, cookie=("sessionid", session_key), ist=fake.mint(email), calls=calls
+            )
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.stage_timing", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--orgs", type=int, default=500)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--calls", type=int, default=60)
+    args = parser.parse_args(argv)
+    figures = run_stages(orgs=args.orgs, database_kind=args.database, calls=args.calls)
+    print(f"\n{args.database}, {args.orgs} organizations, medians of {args.calls} calls per view:\n")
+    print(render(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
