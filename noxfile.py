@@ -158,7 +158,7 @@ def lint(session: nox.Session) -> None:
 def types(session: nox.Session) -> None:
     """mypy --strict with django-stubs and djangorestframework-stubs."""
     session.install("-e", ".", *_groups("type"))
-    session.run("mypy", PACKAGE, "tests", "noxfile.py", ".ci")
+    session.run("mypy", PACKAGE, "tests", "benchmarks", "noxfile.py", ".ci")
 
 
 @nox.session

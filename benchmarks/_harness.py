@@ -6,6 +6,7 @@ the clients that time it. Everything listens on loopback only, and every wait is
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -361,3 +362,15 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
     else:
         with fresh_postgres_database(postgres_server_url(), "stytch_bench") as url:
             yield url
+
+
+def view_arguments(
+    argv: Sequence[str], *, module: str, doc: str, orgs: int, calls: int
+) -> argparse.Namespace:
+    """``--orgs``, ``--database`` and ``--calls``: what the single-view tools (``profile_view``,
+    ``stage_timing``) take."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.split("\n")[0])
+    parser.add_argument("--orgs", type=int, default=orgs)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--calls", type=int, default=calls)
+    return parser.parse_args(argv)

@@ -138,6 +138,8 @@ def measure_with(fake: Any, args: argparse.Namespace) -> dict[str, float]:
     # Two sets of new JWTs: the first-seen series must not find those the verify-only one met.
     unseen = fresh[calls:]
     key = signing_keys.key(jwt.get_unverified_header(known)["kid"], scope=scope_of(None))
+    if key is None:
+        raise RuntimeError("the fake's JWKS does not hold the key its JWTs name")
     issuers = (f"stytch.com/{fake.project_id}", fake.base_url)
     sdk = B2BClient(project_id=fake.project_id, secret=fake.secret, environment=fake.base_url + "/")
     sdk.sessions.authenticate_jwt_local(known)  # fetches the JWKS once

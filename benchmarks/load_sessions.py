@@ -186,9 +186,10 @@ def run_phase(name: str, members: Sequence[Member], count: int, fake: FakeProces
     """One phase in two halves, with what the fake saw in each."""
     phase = Phase(name)
     for half in (0, 1):
-        before = Counter(fake.stats()["requests"])
+        before: Counter[str] = Counter(fake.stats()["requests"])
         drive(members, count // 2 if half == 0 else count - count // 2, phase)
-        phase.calls[half].update(Counter(fake.stats()["requests"]) - before)
+        after: Counter[str] = Counter(fake.stats()["requests"])
+        phase.calls[half].update(after - before)
     return phase
 
 

@@ -8,7 +8,6 @@ and prints pyinstrument's call tree. Requires the ``bench`` dependency group.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -26,6 +25,7 @@ from ._harness import (
     manage,
     redis_unavailable,
     seed_memberships,
+    view_arguments,
 )
 
 EMAIL = "profile@bench.example"
@@ -65,13 +65,7 @@ def list_view_call(ist: str) -> Callable[[], None]:
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.profile_view", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--orgs", type=int, default=10)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--calls", type=int, default=1000)
-    args = parser.parse_args(argv)
+    args = view_arguments(argv, module="benchmarks.profile_view", doc=__doc__ or "", orgs=10, calls=1000)
     from pyinstrument import Profiler
 
     redis_url = DEFAULT_REDIS_URL if redis_unavailable(DEFAULT_REDIS_URL) is None else None

@@ -17,7 +17,6 @@ differ on this machine.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import re
@@ -200,13 +199,9 @@ def run_stages(*, orgs: int, database_kind: str, calls: int) -> dict[str, dict[s
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.stage_timing", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--orgs", type=int, default=500)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--calls", type=int, default=60)
-    args = parser.parse_args(argv)
+    from ._harness import view_arguments
+
+    args = view_arguments(argv, module="benchmarks.stage_timing", doc=__doc__ or "", orgs=500, calls=60)
     figures = run_stages(orgs=args.orgs, database_kind=args.database, calls=args.calls)
     print(f"\n{args.database}, {args.orgs} organizations, medians of {args.calls} calls per view:\n")
     print(render(figures))

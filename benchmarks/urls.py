@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from stytch_discovery.authentication import StytchSessionAuthentication
 from stytch_discovery.permissions import IsStytchMember
+from stytch_discovery.types import MemberSession
 
 from ._harness import BARE_PATH, MEMBER_PATH, SIGNED_IN_PATH
 
@@ -32,7 +33,9 @@ class MemberView(APIView):
 
     def get(self, request: Request) -> Response:
         # request.auth is the verified MemberSession; request.user its member's Django user.
-        return Response({"member_id": request.auth.member_id, "user_id": request.user.pk})
+        session = request.auth
+        assert isinstance(session, MemberSession)  # IsStytchMember let the request in
+        return Response({"member_id": session.member_id, "user_id": request.user.pk})
 
 
 def signed_in(request: HttpRequest) -> JsonResponse:
