@@ -234,15 +234,30 @@ class Problem(drf.APIException):
         )
         self.status_code = self.answer.status
         self.code = code
-        self.message = self.answer.message
-        self.fields = self.answer.fields
-        self.extra = self.answer.extra
-        self.retry_after = retry_after
-        # DRF's default exception handler turns any exception's ``wait`` into ``Retry-After``: a
-        # host's own view answers a 429 (Stytch's rate limit) with it too.
-        self.wait = retry_after
         super().__init__(self.message, code)
         self.detail = self.answer.body()  # DRF's default handler answers a dict as it is
+
+    @property
+    def message(self) -> str:
+        return self.answer.message
+
+    @property
+    def fields(self) -> dict[str, list[str]]:
+        return self.answer.fields
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return self.answer.extra
+
+    @property
+    def retry_after(self) -> int | None:
+        return self.answer.retry_after
+
+    @property
+    def wait(self) -> int | None:
+        # DRF's default exception handler turns any exception's ``wait`` into ``Retry-After``: a
+        # host's own view answers a 429 (Stytch's rate limit) with it too.
+        return self.answer.retry_after
 
     @classmethod
     def answering(cls, answer: ErrorAnswer) -> Problem:
