@@ -350,7 +350,10 @@ def machine() -> str:
     )
     cpu = models[0].split(":", 1)[1].strip() if models else platform.processor() or "unknown CPU"
     system = f"{platform.system()} {platform.release()}"
-    return f"{cpu}, {os.cpu_count()} CPUs, {system}, Python {platform.python_version()}"
+    # benchmarks/wsgi.py tunes the workers' collector from GC_THRESHOLD: a run says which it had.
+    collector = os.environ.get("GC_THRESHOLD") or "Python's default"
+    python = f"Python {platform.python_version()}; workers' GC threshold {collector}"
+    return f"{cpu}, {os.cpu_count()} CPUs, {system}, {python}"
 
 
 def fmt(summary: Json | None) -> str:
