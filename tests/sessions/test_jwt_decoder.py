@@ -33,7 +33,9 @@ CLAIMS = {
     "sub": "member-test-ada",
     "iat": NOW,
     "nbf": NOW,
-    "exp": NOW + 300,
+    # Signed once, at import: valid for longer than any run of the suite (300 s did expire once,
+    # in a 453 s run on a slow machine, failing the one test that expects the claims back).
+    "exp": NOW + 24 * 3600,
     "https://stytch.com/session": {"id": "member-session-test-1", "roles": ["stytch_member"]},
 }
 TOKEN = signed(CLAIMS, key=KEY, kid="jwk-test-decoder")
