@@ -1,8 +1,8 @@
 """WSGI entry point for ``gunicorn benchmarks.wsgi:application``.
 
-``GC_THRESHOLD`` (e.g. ``50000,20,100``), when set, is passed to ``gc.set_threshold`` in every
-worker: the deployment tuning docs/deploying.md describes, measured by ``stage_timing`` and
-``bench_http`` against Python's defaults.
+``GC_THRESHOLD`` (e.g. ``50000``, or ``50000,20,100``), when set, is passed to
+``gc.set_threshold`` in every worker: the deployment tuning docs/deploying.md describes,
+measured by ``stage_timing`` and ``bench_http`` against Python's defaults.
 """
 
 from __future__ import annotations
