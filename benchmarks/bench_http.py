@@ -14,6 +14,9 @@ Each round the child calls, in rotating order:
   whatever the view does, so ``view - floor - bare`` is this package's own work;
 * ``signed in``: a trivial GET view that reads ``request.user`` with the cached view's session
   cookie: ``bare`` plus what Django's session and user lookups cost any signed-in endpoint;
+* ``DRF bare`` and ``DRF signed in``: the two baselines again as stock DRF views (DRF's JSON
+  parser and renderer, session authentication): what DRF adds to any API view, printed in a
+  second table beside the list and cached views' work beyond it;
 * ``cached``: ``GET discovery/organizations/cached`` through gunicorn, signed in;
 * ``sdk``: the official ``stytch`` SDK's ``discovery.organizations.list`` (if installed);
 * ``reference``: ``json.loads`` of Stytch's answer plus ``json.dumps`` of the view's answer,
@@ -46,6 +49,8 @@ import requests
 from ._harness import (
     API_PREFIX,
     BARE_PATH,
+    DRF_BARE_PATH,
+    DRF_SIGNED_IN_PATH,
     LIST_PATH,
     PROJECT_ID,
     PYTHON,
@@ -187,6 +192,10 @@ def list_calls(*, count: int, server: str, session_key: str) -> tuple[dict[str, 
             web.post(server + "/" + BARE_PATH, data=body, headers=json_headers, timeout=30)
         ),
         "signed in": lambda: checked(signed_in.get(server + "/" + SIGNED_IN_PATH, timeout=30)),
+        "DRF bare": lambda: checked(
+            web.post(server + "/" + DRF_BARE_PATH, data=body, headers=json_headers, timeout=30)
+        ),
+        "DRF signed in": lambda: checked(signed_in.get(server + "/" + DRF_SIGNED_IN_PATH, timeout=30)),
         "cached": lambda: checked(
             signed_in.get(server + API_PREFIX + "discovery/organizations/cached", timeout=30)
         ),
@@ -222,8 +231,9 @@ def list_calls(*, count: int, server: str, session_key: str) -> tuple[dict[str, 
     wrong = {name: seen for name, seen in found.items() if seen != count}
     if wrong:
         raise RuntimeError(f"expected {count} organizations, got {wrong}")
-    if calls["signed in"]().get("user") is None:  # type: ignore[attr-defined]
-        raise RuntimeError("the signed-in baseline is not signed in")
+    for baseline in ("signed in", "DRF signed in"):
+        if calls[baseline]().get("user") is None:  # type: ignore[attr-defined]
+            raise RuntimeError(f"the {baseline!r} baseline is not signed in")
     return calls, services.list_discovered_organizations(intermediate_session_token=ist)
 
 
@@ -419,7 +429,30 @@ def render(results: dict[str, Json]) -> tuple[str, list[str]]:
             growth_lines, growth_missed = render_growth(kind, report["growth"])
             lines += growth_lines
             missed += growth_missed
-    return "\n".join(lines), missed
+    return "\n".join(lines + render_beside_drf(results)), missed
+
+
+def render_beside_drf(results: dict[str, Json]) -> list[str]:
+    """What the list and cached views cost beyond stock DRF views of the same shape (no target:
+    it says how much of ``bare``'s difference any DRF view pays)."""
+    lines = [
+        "",
+        "Beside stock DRF views of the same shape (medians, ms):",
+        "",
+        "| database | orgs | bare | DRF bare | signed in | DRF signed in "
+        "| view - floor - DRF bare | cached - DRF signed in |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, report in results.items():
+        for count, row in report["by_count"].items():
+            median = {name: value["median_ms"] for name, value in row.items() if isinstance(value, dict)}
+            lines.append(
+                f"| {kind} | {count} | {median['bare']:.2f} | {median['DRF bare']:.2f} "
+                f"| {median['signed in']:.2f} | {median['DRF signed in']:.2f} "
+                f"| {median['view'] - median['floor'] - median['DRF bare']:.2f} "
+                f"| {median['cached'] - median['DRF signed in']:.2f} |"
+            )
+    return lines
 
 
 def render_growth(kind: str, growth: Json) -> tuple[list[str], list[str]]:

@@ -3,13 +3,15 @@
 ``python -m benchmarks.stage_timing [--orgs 500] [--database sqlite|postgresql] [--calls 60]``
 starts the fake Stytch, a fresh database and gunicorn (2 workers x 4 threads, as
 ``bench_http``) with :class:`StageTiming` in front of the middleware (``STAGE_TIMING=1`` in
-``benchmarks.settings``), then calls the list view and the cached view. For each call the
-middleware measures the thread's CPU time in each of :data:`STAGES` (the throttle, the Stytch
-call, decoding its answer, building the typed results, the cache refresh, reading the cached
-rows, the representation, the rendering) and, once the view has answered (before the answer is
-sent), runs each stage again ``HOT_REPEATS`` times in a row with the same arguments: what a
-micro-benchmark in a loop measures. The table shows both medians, what the whole request
-spent outside the stages, and how much of the whole request the cyclic garbage collector took
+``benchmarks.settings``), then calls the list view and the cached view, and the stock DRF
+views of the same shape (:data:`DRF_TWINS`). For each call the middleware measures the
+thread's CPU time in each of :data:`STAGES` (the CSRF check, the body's validation, the
+throttle, the Stytch call, decoding its answer, building the typed results, the cache refresh,
+reading the cached rows, the representation, the rendering) and, once the view has answered
+(before the answer is sent), runs each stage again ``HOT_REPEATS`` times in a row with the
+same arguments: what a micro-benchmark in a loop measures. The table shows both medians, what
+the whole request spent outside the stages (and how much more that is than the whole of its
+stock DRF twin), and how much of the whole request the cyclic garbage collector took
 (``gc.callbacks``; it runs inside whichever stage allocates, so it is not a stage of its own).
 
 ``profile_view`` samples where the time goes in-process; this shows what each piece costs where
@@ -36,8 +38,12 @@ import requests
 
 #: Stages: (label, module, attribute path), none inside another. Each is wrapped where the views
 #: call it from. What the whole request spends outside them (Django, DRF, the middleware, the
-#: session and user lookups) is the table's "everything else".
+#: session and user lookups) is the table's "everything else"; the stock DRF view of the same
+#: shape (``benchmarks.urls``), timed whole in the same workers, is the part of it that any DRF
+#: view pays.
 STAGES = (
+    ("CSRF check", "stytch_discovery.internal.http.guards", "enforce_csrf"),
+    ("body validation", "stytch_discovery.internal.http.base", "StytchDiscoveryView.validated"),
     ("throttle", "stytch_discovery.internal.http.throttling", "StytchDiscoveryThrottle.allow_request"),
     ("Stytch call (CPU)", "stytch_discovery.client", "StytchClient._attempt"),
     ("decode", "stytch_discovery.jsonlib", "loads"),
@@ -54,6 +60,9 @@ WHOLE_REQUEST = "whole request"  # sent with a hot figure of 0: it is not run ag
 #: else) that allocate, so it is part of their figures, not a stage beside them.
 CYCLIC_GC = "of which cyclic GC"
 NOT_STAGES = (WHOLE_REQUEST, CYCLIC_GC)
+#: Each measured view and the stock DRF view of the same shape it is compared with.
+DRF_TWINS = {"list": "DRF bare", "cached": "DRF signed in"}
+BEYOND_DRF = "everything else beyond the stock DRF view"
 _TIMING = re.compile(r"([\w ()]+)=([\d.]+)/([\d.]+)")
 
 _calls = threading.local()
@@ -143,7 +152,7 @@ def measure(
     *, server: str, cookie: tuple[str, str], ist: str, calls: int
 ) -> dict[str, dict[str, list[float]]]:
     """Each view ``calls`` times; per view and stage, the request's and the hot figures (ms)."""
-    from ._harness import API_PREFIX, bootstrap_csrf
+    from ._harness import API_PREFIX, DRF_BARE_PATH, DRF_SIGNED_IN_PATH, bootstrap_csrf
 
     web = requests.Session()
     bootstrap_csrf(web, server)
@@ -157,6 +166,10 @@ def measure(
             timeout=30,
         ),
         "cached": lambda: web.get(server + API_PREFIX + "discovery/organizations/cached", timeout=30),
+        "DRF bare": lambda: web.post(
+            f"{server}/{DRF_BARE_PATH}", data=body, headers={"Content-Type": "application/json"}, timeout=30
+        ),
+        "DRF signed in": lambda: web.get(f"{server}/{DRF_SIGNED_IN_PATH}", timeout=30),
     }
     figures: dict[str, dict[str, list[float]]] = {name: {} for name in views}
     for number in range(calls + 5):
@@ -185,7 +198,10 @@ def render(figures: dict[str, dict[str, list[float]]]) -> str:
             staged += cold
             lines.append(f"| {view} | {label} | {cold:.2f} | {hot:.2f} | {cold / hot:.2f} |")
         whole = statistics.median(stages[WHOLE_REQUEST][0::2])
-        lines.append(f"| {view} | everything else | {whole - staged:.2f} | | |")
+        if view in DRF_TWINS:
+            lines.append(f"| {view} | everything else | {whole - staged:.2f} | | |")
+            twin = statistics.median(figures[DRF_TWINS[view]][WHOLE_REQUEST][0::2])
+            lines.append(f"| {view} | {BEYOND_DRF} | {whole - staged - twin:.2f} | | |")
     return "\n".join(lines)
 
 
