@@ -372,6 +372,11 @@ def fmt(summary: Json | None) -> str:
     return f"{summary['median_ms']:.2f} / {summary['p99_ms']:.2f}"
 
 
+def medians(row: Json) -> dict[str, float]:
+    """Each series' median (ms) in one organization count's row of the report."""
+    return {name: value["median_ms"] for name, value in row.items() if isinstance(value, dict)}
+
+
 def render(results: dict[str, Json]) -> tuple[str, list[str]]:
     """Markdown tables (median / p99 ms) and the list of missed targets."""
     lines = [
@@ -384,7 +389,7 @@ def render(results: dict[str, Json]) -> tuple[str, list[str]]:
     for kind, report in results.items():
         query_counts: dict[str, set[int]] = {"refresh": set(), "unchanged": set()}
         for count, row in report["by_count"].items():
-            median = {name: value["median_ms"] for name, value in row.items() if isinstance(value, dict)}
+            median = medians(row)
             service_ratio = median["service"] / median["floor"]
             own = median["view"] - median["floor"] - median["bare"]
             reference_ratio = own / median["reference"]
@@ -445,7 +450,7 @@ def render_beside_drf(results: dict[str, Json]) -> list[str]:
     ]
     for kind, report in results.items():
         for count, row in report["by_count"].items():
-            median = {name: value["median_ms"] for name, value in row.items() if isinstance(value, dict)}
+            median = medians(row)
             lines.append(
                 f"| {kind} | {count} | {median['bare']:.2f} | {median['DRF bare']:.2f} "
                 f"| {median['signed in']:.2f} | {median['DRF signed in']:.2f} "

@@ -158,16 +158,14 @@ def measure(
     bootstrap_csrf(web, server)
     web.cookies.set(*cookie)
     body = json.dumps({"intermediate_session_token": ist})
+    json_headers = {"Content-Type": "application/json"}
     views: dict[str, Callable[[], requests.Response]] = {
         "list": lambda: web.post(
-            server + API_PREFIX + "discovery/organizations",
-            data=body,
-            headers={"Content-Type": "application/json"},
-            timeout=30,
+            server + API_PREFIX + "discovery/organizations", data=body, headers=json_headers, timeout=30
         ),
         "cached": lambda: web.get(server + API_PREFIX + "discovery/organizations/cached", timeout=30),
         "DRF bare": lambda: web.post(
-            f"{server}/{DRF_BARE_PATH}", data=body, headers={"Content-Type": "application/json"}, timeout=30
+            f"{server}/{DRF_BARE_PATH}", data=body, headers=json_headers, timeout=30
         ),
         "DRF signed in": lambda: web.get(f"{server}/{DRF_SIGNED_IN_PATH}", timeout=30),
     }
