@@ -1,4 +1,4 @@
-"""Where a request's CPU goes inside gunicorn, stage by stage, against the same stage run hot.
+"""Where a request's CPU and wall time go inside gunicorn, stage by stage, against the same stage run hot.
 
 ``python -m benchmarks.stage_timing [--orgs 500] [--database sqlite|postgresql] [--calls 60]``
 starts the fake Stytch, a fresh database and gunicorn (2 workers x 4 threads, as
@@ -9,10 +9,12 @@ thread's CPU time in each of :data:`STAGES` (the CSRF check, the body's validati
 throttle, the Stytch call, decoding its answer, building the typed results, the cache refresh,
 reading the cached rows, the representation, the rendering) and, once the view has answered
 (before the answer is sent), runs each stage again ``HOT_REPEATS`` times in a row with the
-same arguments: what a micro-benchmark in a loop measures. The table shows both medians, what
-the whole request spent outside the stages (and how much more that is than the whole of its
-stock DRF twin), and how much of the whole request the cyclic garbage collector took
-(``gc.callbacks``; it runs inside whichever stage allocates, so it is not a stage of its own).
+same arguments: what a micro-benchmark in a loop measures. It also measures each stage's wall
+time in the request, so that wall minus CPU is what the stage waited for (Redis, the database,
+Stytch, the GIL). The table shows the medians, what the whole request spent outside the stages
+(and how much more that is than the whole of its stock DRF twin), and how much of the whole
+request the cyclic garbage collector took (``gc.callbacks``; it runs inside whichever stage
+allocates, so it is not a stage of its own).
 
 ``profile_view`` samples where the time goes in-process; this shows what each piece costs where
 it really runs, right after the worker waited for Stytch, and how far that is from its cost in a
@@ -32,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 
@@ -59,11 +61,22 @@ WHOLE_REQUEST = "whole request"  # sent with a hot figure of 0: it is not run ag
 #: The cyclic garbage collector's CPU in the request: it runs inside the stages (and everything
 #: else) that allocate, so it is part of their figures, not a stage beside them.
 CYCLIC_GC = "of which cyclic GC"
-NOT_STAGES = (WHOLE_REQUEST, CYCLIC_GC)
 #: Each measured view and the stock DRF view of the same shape it is compared with.
 DRF_TWINS = {"list": "DRF bare", "cached": "DRF signed in"}
 BEYOND_DRF = "everything else beyond the stock DRF view"
-_TIMING = re.compile(r"([\w ()]+)=([\d.]+)/([\d.]+)")
+_TIMING = re.compile(r"([\w ()]+)=([\d.]+)/([\d.]+)/([\d.]+)")
+
+
+class Timing(NamedTuple):
+    """One stage of one request, ms: its CPU in the request, hot (median of the repeats), its wall time."""
+
+    cpu: float
+    hot: float
+    wall: float
+
+
+#: Per view, per stage (and :data:`WHOLE_REQUEST`, :data:`CYCLIC_GC`), one :class:`Timing` per request.
+Figures = dict[str, dict[str, list[Timing]]]
 
 _calls = threading.local()
 _installed = threading.Lock()
@@ -72,13 +85,12 @@ _installed = threading.Lock()
 def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def stage(*args: Any, **kwargs: Any) -> Any:
-        recorded: list[tuple[str, Callable[[], Any], float]] | None = getattr(_calls, "recorded", None)
-        started = time.thread_time()
+        recorded: list[tuple[str, Callable[[], Any], float, float]] | None = getattr(_calls, "recorded", None)
+        started, started_wall = time.thread_time(), time.perf_counter()
         result = function(*args, **kwargs)
         if recorded is not None:
-            recorded.append(
-                (label, functools.partial(function, *args, **kwargs), time.thread_time() - started)
-            )
+            cpu, wall = time.thread_time() - started, time.perf_counter() - started_wall
+            recorded.append((label, functools.partial(function, *args, **kwargs), cpu, wall))
         return result
 
     return stage
@@ -116,7 +128,8 @@ def install() -> None:
 
 
 class StageTiming:
-    """Middleware: each stage's CPU in this request, and hot, in the ``X-Stage-Timing`` header."""
+    """Middleware: each stage's CPU in this request, hot, and its wall time in this request, in the
+    ``X-Stage-Timing`` header (``label=cpu/hot/wall``, ms)."""
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
@@ -124,34 +137,36 @@ class StageTiming:
 
     def __call__(self, request: Any) -> Any:
         _calls.recorded, _calls.collecting = [], 0.0
-        started = time.thread_time()
+        started, started_wall = time.thread_time(), time.perf_counter()
         try:
             response = self.get_response(request)
         finally:
             recorded, _calls.recorded = _calls.recorded, None
             collecting, _calls.collecting = _calls.collecting, None
-        request_cpu = time.thread_time() - started
-        timings = [f"{WHOLE_REQUEST}={request_cpu * 1000:.3f}/0", f"{CYCLIC_GC}={collecting * 1000:.3f}/0"]
-        by_stage: dict[str, list[tuple[Callable[[], Any], float]]] = {}
-        for label, call, cold in recorded:
-            by_stage.setdefault(label, []).append((call, cold))
+        request_cpu, request_wall = time.thread_time() - started, time.perf_counter() - started_wall
+        timings = [
+            f"{WHOLE_REQUEST}={request_cpu * 1000:.3f}/0/{request_wall * 1000:.3f}",
+            f"{CYCLIC_GC}={collecting * 1000:.3f}/0/0",
+        ]
+        by_stage: dict[str, list[tuple[Callable[[], Any], float, float]]] = {}
+        for label, call, cold, wall in recorded:
+            by_stage.setdefault(label, []).append((call, cold, wall))
         for label, stage_calls in by_stage.items():  # a stage called twice counts as both calls
             hot = []
             for _ in range(HOT_REPEATS):
                 again = time.thread_time()
-                for call, _cold in stage_calls:
+                for call, _cold, _wall in stage_calls:
                     call()
                 hot.append(time.thread_time() - again)
-            cold = sum(cold for _call, cold in stage_calls)
-            timings.append(f"{label}={cold * 1000:.3f}/{statistics.median(hot) * 1000:.3f}")
+            cold = sum(cold for _call, cold, _wall in stage_calls)
+            wall = sum(wall for _call, _cold, wall in stage_calls)
+            timings.append(f"{label}={cold * 1000:.3f}/{statistics.median(hot) * 1000:.3f}/{wall * 1000:.3f}")
         response[HEADER] = ", ".join(timings)
         return response
 
 
-def measure(
-    *, server: str, cookie: tuple[str, str], ist: str, calls: int
-) -> dict[str, dict[str, list[float]]]:
-    """Each view ``calls`` times; per view and stage, the request's and the hot figures (ms)."""
+def measure(*, server: str, cookie: tuple[str, str], ist: str, calls: int) -> Figures:
+    """Each view ``calls`` times; per view and stage, the request's :class:`Timing`."""
     from ._harness import API_PREFIX, DRF_BARE_PATH, DRF_SIGNED_IN_PATH, bootstrap_csrf
 
     web = requests.Session()
@@ -169,41 +184,58 @@ def measure(
         ),
         "DRF signed in": lambda: web.get(f"{server}/{DRF_SIGNED_IN_PATH}", timeout=30),
     }
-    figures: dict[str, dict[str, list[float]]] = {name: {} for name in views}
+    figures: Figures = {name: {} for name in views}
     for number in range(calls + 5):
         for name, view in views.items():
             response = view()
             response.raise_for_status()
             if number < 5:  # warm-up
                 continue
-            for label, cold, hot in _TIMING.findall(response.headers[HEADER]):
-                figures[name].setdefault(label.strip(), []).extend([float(cold), float(hot)])
+            for label, *numbers in _TIMING.findall(response.headers[HEADER]):
+                figures[name].setdefault(label.strip(), []).append(Timing(*map(float, numbers)))
     return figures
 
 
-def render(figures: dict[str, dict[str, list[float]]]) -> str:
+def _median(timings: list[Timing], field: str) -> float:
+    values: list[float] = [getattr(timing, field) for timing in timings]
+    return statistics.median(values)
+
+
+def render(figures: Figures) -> str:
     lines = [
-        "| view | stage | in the request (ms CPU) | hot, same worker (ms CPU) | request ÷ hot |",
-        "|---|---|---:|---:|---:|",
+        "| view | stage | in the request (ms CPU) | hot, same worker (ms CPU) | request ÷ hot"
+        " | wall in the request (ms) | waiting (wall - CPU) |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for view, stages in figures.items():
-        staged = 0.0
-        for label, values in stages.items():
-            cold, hot = statistics.median(values[0::2]), statistics.median(values[1::2])
-            if label in NOT_STAGES:
-                lines.append(f"| {view} | {label} | {cold:.2f} | | |")
+        staged = staged_wall = 0.0
+        for label, timings in stages.items():
+            cold, hot, wall = (_median(timings, field) for field in Timing._fields)
+            if label == CYCLIC_GC:
+                lines.append(f"| {view} | {label} | {cold:.2f} | | | | |")
                 continue
-            staged += cold
-            lines.append(f"| {view} | {label} | {cold:.2f} | {hot:.2f} | {cold / hot:.2f} |")
-        whole = statistics.median(stages[WHOLE_REQUEST][0::2])
+            if label == WHOLE_REQUEST:
+                lines.append(f"| {view} | {label} | {cold:.2f} | | | {wall:.2f} | {wall - cold:.2f} |")
+                continue
+            staged, staged_wall = staged + cold, staged_wall + wall
+            numbers = f"{cold:.2f} | {hot:.2f} | {cold / hot:.2f} | {wall:.2f} | {wall - cold:.2f}"
+            lines.append(f"| {view} | {label} | {numbers} |")
+        whole, whole_wall = _median(stages[WHOLE_REQUEST], "cpu"), _median(stages[WHOLE_REQUEST], "wall")
         if view in DRF_TWINS:
-            lines.append(f"| {view} | everything else | {whole - staged:.2f} | | |")
-            twin = statistics.median(figures[DRF_TWINS[view]][WHOLE_REQUEST][0::2])
-            lines.append(f"| {view} | {BEYOND_DRF} | {whole - staged - twin:.2f} | | |")
+            rest, rest_wall = whole - staged, whole_wall - staged_wall
+            lines.append(
+                f"| {view} | everything else | {rest:.2f} | | | {rest_wall:.2f} | {rest_wall - rest:.2f} |"
+            )
+            twin = figures[DRF_TWINS[view]][WHOLE_REQUEST]
+            twin_cpu, twin_wall = _median(twin, "cpu"), _median(twin, "wall")
+            lines.append(
+                f"| {view} | {BEYOND_DRF} | {rest - twin_cpu:.2f} | | | {rest_wall - twin_wall:.2f}"
+                f" | {rest_wall - twin_wall - rest + twin_cpu:.2f} |"
+            )
     return "\n".join(lines)
 
 
-def run_stages(*, orgs: int, database_kind: str, calls: int) -> dict[str, dict[str, list[float]]]:
+def run_stages(*, orgs: int, database_kind: str, calls: int) -> Figures:
     """Start the fake, a fresh database and gunicorn; :func:`measure` the two views."""
     from ._harness import (
         DEFAULT_REDIS_URL,
