@@ -20,9 +20,13 @@ if TYPE_CHECKING:
     from django.db.models.sql.compiler import SQLCompiler
 
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-#: ``REPLACE(…REPLACE(REPLACE(%s, 'A', 'a'), 'B', 'b')…, 'Z', 'z')``, the letters as parameters.
-_NESTED_REPLACE = "REPLACE(" * 26 + "%s" + ", %%s, %%s)" * 26
-_FOLD_PARAMS = tuple(letter for upper in string.ascii_uppercase for letter in (upper, upper.lower()))
+#: ``REPLACE(…REPLACE(REPLACE(`` and ``, 'A', 'a'), 'B', 'b')…, 'Z', 'z')`` around a column's SQL.
+#: The letters are written into the SQL, not sent as parameters, so that the query's expression
+#: is the text of an index on it (``models.Index(EmailKey("email"))``): SQLite matches an indexed
+#: expression only when the query spells it the same way, and a bound parameter never matches a
+#: literal.
+_REPLACE_OPEN = "REPLACE(" * len(string.ascii_uppercase)
+_REPLACE_CLOSE = "".join(f", '{upper}', '{upper.lower()}')" for upper in string.ascii_uppercase)
 #: Surrounding blanks that are trimmed: ASCII only (``str.strip()`` would take U+3000 and others).
 _ASCII_BLANKS = " \t\n\r\x0b\x0c"
 
@@ -56,7 +60,7 @@ class AsciiLower(Func):
         # The SQL of 26 nested ``Replace(…, Value(upper), Value(lower))``, written out: compiling
         # those 78 expressions took about 0.9 ms, on every anonymous list call.
         sql, params = compiler.compile(self.source_expressions[0])
-        return _NESTED_REPLACE % sql, (*params, *_FOLD_PARAMS)
+        return _REPLACE_OPEN + sql + _REPLACE_CLOSE, tuple(params)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(
