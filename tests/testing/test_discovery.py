@@ -68,9 +68,11 @@ def test_unknown_ist_is_404(call: Call) -> None:
 
 
 def test_ist_lives_ten_minutes(fake: FakeStytch, call: Call, ist: str) -> None:
-    fake.advance_clock(599)
+    # Some seconds short of the ten minutes, not one: the fake's clock is real time (whole seconds)
+    # plus the offset, so a second boundary between minting the IST and the call would expire it.
+    fake.advance_clock(595)
     listed(call, intermediate_session_token=ist)
-    fake.advance_clock(2)
+    fake.advance_clock(6)
     response = call(LIST, {"intermediate_session_token": ist})
     assert_stytch_error(response, 404, "intermediate_session_not_found")
 
