@@ -79,17 +79,28 @@ def running_demo(*, database: Path, log: Path, arguments: tuple[str, ...] = ()) 
 
 
 class Screenshots:
-    """Numbered screenshots in run order: artifacts/screenshots/NN-step.png."""
+    """Numbered screenshots in run order: artifacts/screenshots/NN-step.png, or
+    artifacts/screenshots/gwN/NN-step.png from pytest-xdist's worker gwN (`-n 2`).
+
+    A serial run clears every earlier run's screenshots; a worker clears a serial run's and its
+    own directory, never another worker's, which may already be writing.
+    """
 
     def __init__(self) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SCREENSHOTS.glob("*.png"):
-            old.unlink()
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        self.directory = SCREENSHOTS / worker if worker else SCREENSHOTS
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if worker:
+            stale = [*SCREENSHOTS.glob("*.png"), *self.directory.glob("*.png")]
+        else:
+            stale = list(SCREENSHOTS.glob("**/*.png"))
+        for old in stale:
+            old.unlink(missing_ok=True)
         self.taken = 0
 
     def __call__(self, page: Page, step: str) -> Path:
         self.taken += 1
-        path = SCREENSHOTS / f"{self.taken:02d}-{step}.png"
+        path = self.directory / f"{self.taken:02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
