@@ -39,6 +39,9 @@ SIGNED_IN_PATH = "bench/signed-in"
 #: The two baselines again as stock DRF views: what DRF itself adds to any API view.
 DRF_BARE_PATH = "bench/drf-bare"
 DRF_SIGNED_IN_PATH = "bench/drf-signed-in"
+#: The least a DRF proxy of the list call does, and the cached answer sent as kept bytes.
+DRF_PROXY_PATH = "bench/drf-proxy"
+CANNED_CACHED_PATH = "bench/canned-cached"
 PROJECT_ID = "project-test-5b1e6a52-8c1d-4b7a-9a61-bench0000001"
 SECRET = "secret-test-benchmarks-only"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
